@@ -12,5 +12,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
+        // RocksDB's C API through pkg-config; only the RocksDB target imports it.
+        .systemLibrary(
+            name: "CRocksDB",
+            pkgConfig: "rocksdb",
+            providers: [.apt(["librocksdb-dev"])]
+        ),
+        // The Swift wrapper over RocksDB that the rest of Keel uses.
+        .target(
+            name: "RocksDB",
+            dependencies: ["CRocksDB"]
+        ),
+        .testTarget(
+            name: "RocksDBTests",
+            dependencies: ["RocksDB"]
+        ),
     ]
 )

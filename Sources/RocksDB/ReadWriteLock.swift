@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A POSIX reader-writer lock.
+///
+/// Readers are every call that uses a C handle; the writer is whatever releases handles
+/// (close, dropping a column family). The default (reader-preferring) policy is kept on
+/// purpose: a reader may take the lock again on the same thread (a scan callback that reads),
+/// which a writer-preferring lock would deadlock.
+final class ReadWriteLock: @unchecked Sendable {
+    // Heap-allocated so the pthread object never moves; all access goes through pthread calls,
+    // which is what makes the unchecked Sendable sound.
+    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
+
+    init() {
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: pthread_rwlock_t())
+        let result = pthread_rwlock_init(lock, nil)
+        precondition(result == 0, "pthread_rwlock_init failed: \(result)")
+    }
+
+    deinit {
+        pthread_rwlock_destroy(lock)
+        lock.deinitialize(count: 1)
+        lock.deallocate()
+    }
+
+    @inline(__always)
+    func withReadLock<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body()
+    }
+
+    @inline(__always)
+    func withWriteLock<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body()
+    }
+}
