@@ -114,10 +114,21 @@ public final class Database: @unchecked Sendable {
     @discardableResult
     public func createColumnFamily(named name: String) throws(RocksDBError) -> ColumnFamily {
         try native.withOpenDatabaseExclusively { database throws(RocksDBError) in
-            let handle = try throwingRocksDBError { error in
-                rocksdb_create_column_family(database, options.pointer, name, error)
+            // The C API allocates the handle wrapper even when creation fails, so it is
+            // destroyed on that path too (its inner handle is then null or, if only writing
+            // the OPTIONS file failed, a real handle that must not leak either).
+            var created: OpaquePointer?
+            do throws(RocksDBError) {
+                try throwingRocksDBError { error in
+                    created = rocksdb_create_column_family(database, options.pointer, name, error)
+                }
+            } catch {
+                if let created {
+                    rocksdb_column_family_handle_destroy(created)
+                }
+                throw error
             }
-            guard let handle else {
+            guard let handle = created else {
                 throw RocksDBError(kind: .other, message: "rocksdb_create_column_family returned no handle")
             }
             let columnFamily = ColumnFamily(name: name, handle: handle, database: native)
@@ -146,11 +157,17 @@ public final class Database: @unchecked Sendable {
 
     private static func listColumnFamilies(path: String, options: NativeOptions) throws(RocksDBError) -> [String] {
         var count = 0
-        let list = try throwingRocksDBError { error in
-            rocksdb_list_column_families(options.pointer, path, &count, error)
+        var list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+        // The C API returns an allocated (empty) list even when it fails: free it on every path.
+        defer {
+            if let list {
+                rocksdb_list_column_families_destroy(list, count)
+            }
+        }
+        try throwingRocksDBError { error in
+            list = rocksdb_list_column_families(options.pointer, path, &count, error)
         }
         guard let list else { return [] }
-        defer { rocksdb_list_column_families_destroy(list, count) }
         return (0..<count).compactMap { index in list[index].map { String(cString: $0) } }
     }
 

@@ -20,7 +20,7 @@ public final class SSTFileWriter {
         defer { rocksdb_envoptions_destroy(environment) }
         // The writer copies both option objects.
         let writer = rocksdb_sstfilewriter_create(environment, nativeOptions.pointer)!
-        do {
+        do throws(RocksDBError) {
             try throwingRocksDBError { rocksdb_sstfilewriter_open(writer, path, $0) }
         } catch {
             rocksdb_sstfilewriter_destroy(writer)

@@ -137,8 +137,11 @@ public final class WriteBatch {
 
     /// Applies the batch; called by ``Database/write(_:options:)`` with the read lock held.
     func write(to database: OpaquePointer, of owner: NativeDatabase, options: OpaquePointer) throws(RocksDBError) {
-        // Every family is checked before anything is written, so a dropped one rejects the
-        // whole batch instead of failing it halfway through.
+        // Checked before writing because RocksDB (7.8) does not: given a dropped family it
+        // reports "Invalid column family specified in write batch" yet keeps the operations on
+        // the other families, and a family of another database silently writes into whichever
+        // family has the same id there. Dropping takes the write lock, so no drop can slip in
+        // between this check and the write.
         for columnFamily in columnFamilies {
             _ = try columnFamily.liveHandle(in: owner)
         }
