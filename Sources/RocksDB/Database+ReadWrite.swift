@@ -15,7 +15,7 @@ extension Database {
         try withRawBytes(key) { (key) throws(RocksDBError) in try get(key, in: columnFamily, at: snapshot) }
     }
 
-    /// Reads the value of `key` given as a raw buffer; see ``get(_:in:at:)-(Collection<UInt8>,_,_)``.
+    /// Reads the value of `key` given as a raw buffer; see the collection variant.
     /// - Throws: ``RocksDBError``.
     public func get(_ key: UnsafeRawBufferPointer, in columnFamily: ColumnFamily? = nil, at snapshot: Snapshot? = nil) throws(RocksDBError) -> [UInt8]? {
         try withPinnedValue(key, in: columnFamily, at: snapshot) { Array($0) }

@@ -32,11 +32,8 @@ extension Database {
         }
         var remaining = limit ?? Int.max
         while remaining > 0, iterator.isValid {
-            let proceed = try iterator.withKey { key in
-                try iterator.withValue { value in try body(key, value) }
-            }
             // nil (no entry) cannot happen here: the iterator was checked to be valid.
-            guard proceed.flatMap({ $0 }) ?? false else { break }
+            guard try iterator.withEntry(body) ?? false else { break }
             remaining -= 1
             switch direction {
             case .forward: iterator.next()

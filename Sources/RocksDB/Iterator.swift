@@ -135,6 +135,23 @@ public final class Iterator {
         return lent ?? nil
     }
 
+    /// Lends the current key and value to `body` without copying, in one step.
+    /// - Returns: what `body` returns, or `nil` if the iterator is not valid.
+    /// - Throws: what `body` throws.
+    public func withEntry<Result, Failure: Error>(
+        _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result? {
+        let lent = try withIterator { iterator throws(Failure) -> Result? in
+            guard rocksdb_iter_valid(iterator) != 0 else { return nil }
+            var keyLength = 0
+            var valueLength = 0
+            let key = rocksdb_iter_key(iterator, &keyLength)
+            let value = rocksdb_iter_value(iterator, &valueLength)
+            return try body(UnsafeRawBufferPointer(start: key, count: keyLength), UnsafeRawBufferPointer(start: value, count: valueLength))
+        }
+        return lent ?? nil
+    }
+
     /// Throws the error that stopped the iteration, if any. Call it when ``isValid`` turns false.
     /// - Throws: RocksDB's error (for example ``RocksDBError/Kind/corruption``), or
     ///   ``RocksDBError/Kind/closed`` if the database was closed.

@@ -9,9 +9,9 @@ import Darwin
 /// A POSIX reader-writer lock.
 ///
 /// Readers are every call that uses a C handle; the writer is whatever releases handles
-/// (close, dropping a column family). The default (reader-preferring) policy is kept on
-/// purpose: a reader may take the lock again on the same thread (a scan callback that reads),
-/// which a writer-preferring lock would deadlock.
+/// (close, dropping a column family). glibc's default policy prefers readers, which is relied
+/// on: a thread may take the read lock again while a writer waits (a scan callback that reads
+/// the database). A writer-preferring implementation would deadlock in that case.
 final class ReadWriteLock: @unchecked Sendable {
     // Heap-allocated so the pthread object never moves; all access goes through pthread calls,
     // which is what makes the unchecked Sendable sound.

@@ -2,7 +2,7 @@ import CRocksDB
 
 /// A consistent, read-only view of a ``Database`` at the moment the snapshot was taken.
 ///
-/// Pass it to ``Database/get(_:in:at:)-(UnsafeRawBufferPointer,_,_)``,
+/// Pass it to `Database.get(_:in:at:)`,
 /// ``Database/makeIterator(in:lowerBound:upperBound:at:fillCache:)`` or the scan helpers: reads
 /// at a snapshot do not see later writes. The snapshot is released when this object goes
 /// away (or when the database closes, after which reads at it throw

@@ -70,14 +70,14 @@ public final class WriteBatch {
     }
 
     /// Adds a delete of `key`.
-    /// - Throws: ``RocksDBError/Kind/invalidColumnFamily`` as for ``put(_:_:in:)-(UnsafeRawBufferPointer,_,_)``.
+    /// - Throws: ``RocksDBError/Kind/invalidColumnFamily`` as for `put`.
     @inlinable
     public func delete(_ key: some Collection<UInt8>, in columnFamily: ColumnFamily? = nil) throws(RocksDBError) {
         try withRawBytes(key) { (key) throws(RocksDBError) in try delete(key, in: columnFamily) }
     }
 
     /// Adds a delete of `key`, from a raw buffer.
-    /// - Throws: ``RocksDBError/Kind/invalidColumnFamily`` as for ``put(_:_:in:)-(UnsafeRawBufferPointer,_,_)``.
+    /// - Throws: ``RocksDBError/Kind/invalidColumnFamily`` as for `put`.
     public func delete(_ key: UnsafeRawBufferPointer, in columnFamily: ColumnFamily? = nil) throws(RocksDBError) {
         try withColumnFamily(columnFamily) { handle in
             withCBytes(key) { key, keyLength in
@@ -91,7 +91,7 @@ public final class WriteBatch {
     }
 
     /// Adds a delete of every key in `start ..< end`.
-    /// - Throws: ``RocksDBError/Kind/invalidColumnFamily`` as for ``put(_:_:in:)-(UnsafeRawBufferPointer,_,_)``.
+    /// - Throws: ``RocksDBError/Kind/invalidColumnFamily`` as for `put`.
     @inlinable
     public func deleteRange(from start: some Collection<UInt8>, to end: some Collection<UInt8>, in columnFamily: ColumnFamily? = nil) throws(RocksDBError) {
         try withRawBytes(start) { (start) throws(RocksDBError) in
@@ -102,7 +102,7 @@ public final class WriteBatch {
     }
 
     /// Adds a delete of every key in `start ..< end`, from raw buffers.
-    /// - Throws: ``RocksDBError/Kind/invalidColumnFamily`` as for ``put(_:_:in:)-(UnsafeRawBufferPointer,_,_)``.
+    /// - Throws: ``RocksDBError/Kind/invalidColumnFamily`` as for `put`.
     public func deleteRange(from start: UnsafeRawBufferPointer, to end: UnsafeRawBufferPointer, in columnFamily: ColumnFamily? = nil) throws(RocksDBError) {
         try withColumnFamily(columnFamily) { handle in
             withCBytes(start) { start, startLength in

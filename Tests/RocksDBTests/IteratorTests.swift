@@ -112,6 +112,13 @@ final class IteratorTests: DatabaseTestCase {
         XCTAssertEqual(first, bytes("b"))
         XCTAssertEqual(firstValue, bytes("B"))
         XCTAssertEqual(iterator.withKey { $0.count }, 1)
+        let entry = iterator.withEntry { key, value in
+            String(decoding: key, as: UTF8.self) + "=" + String(decoding: value, as: UTF8.self)
+        }
+        XCTAssertEqual(entry, "f=F")
+        iterator.seekToLast()
+        iterator.next()
+        XCTAssertNil(iterator.withEntry { key, _ in key.count })
     }
 
     func testScanHelperForwardReverseBoundsAndLimit() throws {
@@ -142,6 +149,16 @@ final class IteratorTests: DatabaseTestCase {
         XCTAssertThrowsError(try database.forEach(in: data) { _, _ in throw Stop() }) { error in
             XCTAssertTrue(error is Stop)
         }
+    }
+
+    func testScanBodyMayReadTheDatabase() throws {
+        // Join each entry of `data` with the default family, from inside the scan.
+        var joined: [[UInt8]?] = []
+        try database.forEach(in: data, limit: 2) { _, _ in
+            joined.append(try database.get(bytes("elsewhere")))
+            return true
+        }
+        XCTAssertEqual(joined, [bytes("default family"), bytes("default family")])
     }
 
     func testIteratorSeesTheStateAtItsCreation() throws {
