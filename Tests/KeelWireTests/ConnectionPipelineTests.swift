@@ -26,6 +26,8 @@ final class ConnectionPipelineTests: XCTestCase {
     override func tearDownWithError() throws {
         XCTAssertTrue(try self.client.finish().isClean)
         XCTAssertTrue(try self.server.finish().isClean)
+        self.client = nil
+        self.server = nil
     }
 
     private func send<Message: WireMessage>(_ message: Message, on channel: EmbeddedChannel) throws {
