@@ -21,6 +21,9 @@ public final class FrameEncoder: MessageToByteEncoder {
     /// - Parameters:
     ///   - maximumFrameLength: The largest payload written; a larger one fails its write with
     ///     ``FrameError/frameTooLarge(length:limit:)`` (the other side would refuse it anyway).
+    ///     `MessageToByteHandler` fails every later write after an encoding error, so a server
+    ///     compares an answer's size with this limit first and sends a small
+    ///     ``ErrorCode/tooLarge`` reply in its place.
     ///   - preface: The preface to send before the first frame; `nil` on the accepting side.
     public init(maximumFrameLength: UInt32 = FrameDecoder.defaultMaximumFrameLength, preface: Preface? = nil) {
         self.maximumFrameLength = maximumFrameLength
