@@ -6,7 +6,7 @@ APT_PACKAGES := librocksdb-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: deps build debug test clean
+.PHONY: deps build debug test clean proto proto-check
 
 ## deps: install the Debian packages Keel builds against (only those missing).
 deps:
@@ -25,8 +25,35 @@ build: deps
 debug: deps
 	$(SWIFT) build
 
-## test: install what is missing, build, run every test.
-test: deps
+## proto: regenerate the protobuf-c code from keel.proto, in place (commit the result).
+PROTO_DIR := Sources/CKeelProto
+PROTO_SRC := keel.proto
+# Runs protoc-c into the directory given as $(1); output is keel.pb-c.c and keel.pb-c.h.
+proto_generate = protoc-c --proto_path=$(PROTO_DIR) --c_out=$(1) $(PROTO_SRC)
+
+proto: deps
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(call proto_generate,"$$tmp") && \
+	cp "$$tmp/keel.pb-c.c" $(PROTO_DIR)/keel.pb-c.c && \
+	cp "$$tmp/keel.pb-c.h" $(PROTO_DIR)/include/keel.pb-c.h && \
+	echo "proto: regenerated $(PROTO_DIR)/keel.pb-c.c and $(PROTO_DIR)/include/keel.pb-c.h"
+
+## proto-check: fail when the committed generated code is not what `make proto` would produce.
+proto-check: deps
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(call proto_generate,"$$tmp") && \
+	stale=""; \
+	cmp -s "$$tmp/keel.pb-c.c" $(PROTO_DIR)/keel.pb-c.c || stale="$$stale $(PROTO_DIR)/keel.pb-c.c"; \
+	cmp -s "$$tmp/keel.pb-c.h" $(PROTO_DIR)/include/keel.pb-c.h || stale="$$stale $(PROTO_DIR)/include/keel.pb-c.h"; \
+	if [ -n "$$stale" ]; then \
+	  echo "proto-check: generated code is out of date with $(PROTO_DIR)/$(PROTO_SRC):$$stale" >&2; \
+	  echo "proto-check: run 'make proto' and commit the result ($$(protoc-c --version | head -1))" >&2; \
+	  exit 1; \
+	fi; \
+	echo "proto-check: generated code matches $(PROTO_DIR)/$(PROTO_SRC)"
+
+## test: install what is missing, check the generated code, build, run every test.
+test: deps proto-check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

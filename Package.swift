@@ -27,5 +27,28 @@ let package = Package(
             name: "RocksDBTests",
             dependencies: ["RocksDB"]
         ),
+        // Wire schema: keel.proto and the C code protoc-c generates from it (`make proto`).
+        .target(
+            name: "CKeelProto",
+            exclude: ["keel.proto"],
+            linkerSettings: [.linkedLibrary("protobuf-c")]
+        ),
+        // Preface, frame codec and Swift message types; no sockets.
+        .target(
+            name: "KeelWire",
+            dependencies: [
+                "CKeelProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "KeelWireTests",
+            dependencies: [
+                "KeelWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
     ]
 )

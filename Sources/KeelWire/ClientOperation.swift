@@ -1,0 +1,27 @@
+/// What a ``ClientRequest`` asks for.
+public enum ClientOperation: Sendable, Hashable {
+    /// Reads the value of `key`.
+    case get(key: [UInt8], consistency: Consistency)
+    /// One write.
+    case write(WriteOperation)
+    /// Writes applied atomically, in order: all of them or (when a compare-and-set condition
+    /// fails) none. An empty batch is valid and writes nothing.
+    case batch([WriteOperation])
+    /// Reads keys that start with `prefix`, in ascending byte order, beginning after
+    /// `startAfter` when it is given, at most `limit` of them (0: the server's maximum).
+    case scan(prefix: [UInt8], startAfter: [UInt8]?, limit: UInt32, consistency: Consistency)
+    /// The request named no operation, or one this build does not know (a newer client).
+    /// The server answers ``ErrorCode/unknownCommand``.
+    case unknown
+
+    /// Whether the operation changes state (and so goes through the log and uses the
+    /// request's ``WriteSession``).
+    public var isWrite: Bool {
+        switch self {
+        case .write, .batch:
+            return true
+        case .get, .scan, .unknown:
+            return false
+        }
+    }
+}

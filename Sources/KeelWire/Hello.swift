@@ -1,0 +1,58 @@
+import CKeelProto
+import NIOCore
+
+/// The first frame the connecting side sends, right after the ``Preface``.
+///
+/// The accepting side checks the cluster id before anything else crosses the connection and
+/// answers with a ``HelloReply``, so a node never joins another cluster's traffic.
+public struct Hello: WireMessage {
+    /// The cluster the sender belongs to, or wants to talk to.
+    public var clusterID: String
+    /// The sender's node id; 0 for clients and admin tools.
+    public var nodeID: UInt64
+    /// The sender's software version, for logs and diagnostics.
+    public var softwareVersion: String
+
+    /// Creates a hello.
+    /// - Parameters:
+    ///   - clusterID: The cluster the sender belongs to or addresses.
+    ///   - nodeID: The sender's node id; 0 unless the sender is a node.
+    ///   - softwareVersion: The sender's software version.
+    public init(clusterID: String, nodeID: UInt64 = 0, softwareVersion: String) {
+        self.clusterID = clusterID
+        self.nodeID = nodeID
+        self.softwareVersion = softwareVersion
+    }
+
+    public func encode(into buffer: inout ByteBuffer) {
+        self.encodeWithProtobufC(into: &buffer)
+    }
+
+    public init(decoding buffer: ByteBuffer) throws(WireDecodingError) {
+        try self.init(decodingWithProtobufC: buffer)
+    }
+}
+
+extension Hello: CMessageConvertible {
+    static let codec = ProtobufCCodec<Keel__Hello>(
+        messageType: "keel.Hello",
+        packedSize: keel__hello__get_packed_size,
+        pack: keel__hello__pack,
+        unpack: keel__hello__unpack,
+        freeUnpacked: keel__hello__free_unpacked
+    )
+
+    func cMessage(in arena: CMessageArena) -> UnsafeMutablePointer<Keel__Hello> {
+        let message = arena.message(keel__hello__init)
+        message.pointee.cluster_id = arena.cString(self.clusterID)
+        message.pointee.node_id = self.nodeID
+        message.pointee.software_version = arena.cString(self.softwareVersion)
+        return message
+    }
+
+    init(_ message: Keel__Hello, reader: CFieldReader) throws(WireDecodingError) {
+        self.clusterID = try reader.string(message.cluster_id, field: "cluster_id")
+        self.nodeID = message.node_id
+        self.softwareVersion = try reader.string(message.software_version, field: "software_version")
+    }
+}
