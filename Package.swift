@@ -27,5 +27,14 @@ let package = Package(
             name: "RocksDBTests",
             dependencies: ["RocksDB"]
         ),
+        // The replicated state machine: commands, their encoding, apply and queries.
+        .target(
+            name: "KeelStore",
+            dependencies: ["RocksDB"]
+        ),
+        .testTarget(
+            name: "KeelStoreTests",
+            dependencies: ["KeelStore", "RocksDB"]
+        ),
     ]
 )
