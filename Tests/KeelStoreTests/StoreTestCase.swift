@@ -21,6 +21,7 @@ class StoreTestCase: XCTestCase {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("keel-store-tests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        nextIndex = 1
         try openStore()
     }
 
