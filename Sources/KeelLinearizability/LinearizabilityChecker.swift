@@ -1,0 +1,157 @@
+/// Checks histories for linearizability, one key at a time.
+///
+/// Keys are independent objects, and a history is linearizable exactly when the operations
+/// on each key are (linearizability is local: Herlihy & Wing, 1990), so each key is searched
+/// on its own, which keeps the search small. `fail` operations are dropped; `info`
+/// operations may be linearized anywhere after their call, or not at all.
+public struct LinearizabilityChecker: Sendable {
+    public var limits: CheckLimits
+    /// Models for particular keys; other keys get `ModelKind.infer(from:)`.
+    public var models: [String: ModelKind]
+
+    /// - Parameters:
+    ///   - limits: work allowed per key.
+    ///   - models: the model of particular keys, when inference is not wanted.
+    public init(limits: CheckLimits = CheckLimits(), models: [String: ModelKind] = [:]) {
+        self.limits = limits
+        self.models = models
+    }
+
+    /// Checks every key, one after another.
+    ///
+    /// - Throws: `CheckError.mixedModels` if a key's model cannot be inferred.
+    public func check(_ history: History) throws(CheckError) -> CheckReport {
+        let partitions = try partitions(of: history)
+        return CheckReport(partitions: partitions.map { check(key: $0.key, operations: $0.operations, model: $0.model) })
+    }
+
+    /// Checks the keys concurrently, one task per key.
+    ///
+    /// - Throws: `CheckError.mixedModels` if a key's model cannot be inferred.
+    public func checkConcurrently(_ history: History) async throws(CheckError) -> CheckReport {
+        let partitions = try partitions(of: history)
+        let reports = await withTaskGroup(of: PartitionReport.self) { group in
+            for partition in partitions {
+                group.addTask { check(key: partition.key, operations: partition.operations, model: partition.model) }
+            }
+            var reports: [PartitionReport] = []
+            for await report in group { reports.append(report) }
+            return reports
+        }
+        return CheckReport(partitions: reports.sorted { $0.key < $1.key })
+    }
+
+    /// Checks the operations on one key against one model.
+    ///
+    /// - Parameters:
+    ///   - key: the key, for the report.
+    ///   - operations: every operation on that key, any outcome.
+    ///   - model: the model to check against.
+    public func check(key: String, operations: [Operation], model: ModelKind) -> PartitionReport {
+        switch model {
+        case .register: check(key: key, operations: operations, kind: model, model: RegisterModel())
+        case .counter: check(key: key, operations: operations, kind: model, model: CounterModel())
+        case .sortedSet: check(key: key, operations: operations, kind: model, model: SortedSetModel())
+        }
+    }
+
+    private func partitions(of history: History) throws(CheckError) -> [(key: String, operations: [Operation], model: ModelKind)] {
+        var result: [(key: String, operations: [Operation], model: ModelKind)] = []
+        for (key, operations) in history.operationsByKey.sorted(by: { $0.key < $1.key }) {
+            guard let model = models[key] ?? ModelKind.infer(from: operations) else { throw .mixedModels(key: key) }
+            result.append((key, operations, model))
+        }
+        return result
+    }
+
+    private func check<M: Model>(key: String, operations: [Operation], kind: ModelKind, model: M) -> PartitionReport {
+        let deadline = limits.timeLimit.map { ContinuousClock.now + $0 }
+        let candidates = operations.filter(Self.constrains)
+        let (outcome, steps) = LinearizationSearch(model: model, operations: candidates)
+            .run(maxSteps: limits.maxSteps, deadline: deadline)
+        var report = PartitionReport(key: key, model: kind, operationCount: candidates.count, verdict: .linearizable, steps: steps)
+        switch outcome {
+        case .linearizable:
+            break
+        case .exhausted:
+            report.verdict = .unknown(reason: exhaustionReason(steps: steps))
+        case .notLinearizable:
+            let (window, windowSteps) = failureWindow(
+                key: key, kind: kind, model: model, candidates: candidates, all: operations, deadline: deadline)
+            report.steps += windowSteps
+            report.verdict = .notLinearizable(window)
+        }
+        return report
+    }
+
+    /// Whether an operation can constrain a linearization: failed ones never happened, and a
+    /// read with an unknown outcome observed nothing anyone saw.
+    private static func constrains(_ operation: Operation) -> Bool {
+        switch operation.outcome {
+        case .ok: true
+        case .fail: false
+        case .info: !operation.function.isReadOnly
+        }
+    }
+
+    private func exhaustionReason(steps: Int) -> String {
+        steps > limits.maxSteps ? "search budget of \(limits.maxSteps) steps ran out" : "time limit ran out"
+    }
+
+    /// Finds the first return time at which the history cut there stops being linearizable
+    /// (see `FailureWindow`) by binary search, which is sound because cutting later only adds
+    /// constraints.
+    private func failureWindow<M: Model>(
+        key: String, kind: ModelKind, model: M, candidates: [Operation], all: [Operation],
+        deadline: ContinuousClock.Instant?
+    ) -> (FailureWindow, steps: Int) {
+        let returnTimes = Array(Set(candidates.compactMap(\.returnTime))).sorted()
+        var steps = 0
+        var approximate = false
+        var low = 0
+        var high = returnTimes.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            let (outcome, spent) = LinearizationSearch(model: model, operations: Self.cut(candidates, at: returnTimes[middle]))
+                .run(maxSteps: limits.maxSteps, deadline: deadline)
+            steps += spent
+            if outcome == .linearizable {
+                low = middle + 1
+            } else {
+                if outcome == .exhausted { approximate = true }
+                high = middle
+            }
+        }
+        let cutTime = returnTimes[low]
+        let failing = candidates.first { $0.returnTime == cutTime }!
+        let failingReturn = cutTime
+        let others = all.filter { $0.outcome != .fail && $0 != failing }
+        let concurrent = others.filter { operation in
+            operation.callTime <= failingReturn && (operation.returnTime.map { $0 >= failing.callTime } ?? true)
+        }
+        let preceding = others
+            .filter { ($0.returnTime ?? .max) < failing.callTime }
+            .sorted { ($0.returnTime!, $0.callTime) < ($1.returnTime!, $1.callTime) }
+            .suffix(limits.precedingOperations)
+        let window = FailureWindow(
+            key: key, model: kind, failing: failing, concurrent: concurrent.sorted { $0.callTime < $1.callTime },
+            preceding: Array(preceding),
+            linearizableCompletions: candidates.filter { ($0.returnTime ?? .max) < cutTime }.count,
+            isApproximate: approximate)
+        return (window, steps)
+    }
+
+    /// The history cut at `time`: operations that returned by then must be placed, ones still
+    /// running are pending (unknown outcome), later ones are left out.
+    private static func cut(_ operations: [Operation], at time: Int64) -> [Operation] {
+        operations.compactMap { operation in
+            guard operation.callTime <= time else { return nil }
+            if let returnTime = operation.returnTime, returnTime <= time { return operation }
+            guard !operation.function.isReadOnly else { return nil }
+            var pending = operation
+            pending.outcome = .info
+            pending.output = nil
+            return pending
+        }
+    }
+}

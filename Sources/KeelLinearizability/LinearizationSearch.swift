@@ -1,0 +1,111 @@
+/// Wing & Gong's search for a linearization of one key's operations, with Lowe's
+/// improvements: configurations (set of linearized operations, model state) already explored
+/// are remembered and not explored again, and only operations invoked before the earliest
+/// pending return are tried ("just-in-time" linearization).
+///
+/// Events sit in a doubly linked list in time order. Linearizing an operation lifts its call
+/// and return out of the list; backtracking puts them back (dancing links), so every step is
+/// constant time apart from the model and the cache.
+struct LinearizationSearch<M: Model> {
+    enum Outcome: Equatable {
+        case linearizable
+        case notLinearizable
+        /// The step budget or the deadline ran out first.
+        case exhausted
+    }
+
+    private struct Configuration: Hashable {
+        var linearized: Bitset
+        var state: M.State
+    }
+
+    let model: M
+    /// `ok` and `info` operations only; `info` ones have no return event.
+    let operations: [Operation]
+
+    /// Runs the search.
+    ///
+    /// - Parameters:
+    ///   - maxSteps: attempts to linearize or undo an operation before giving up.
+    ///   - deadline: the moment to give up, if any.
+    /// - Returns: the verdict and the steps taken.
+    func run(maxSteps: Int, deadline: ContinuousClock.Instant?) -> (outcome: Outcome, steps: Int) {
+        // Nodes 0..<eventCount are events; `head` is a sentinel; -1 ends the list.
+        var events: [(time: Int64, isReturn: Bool, operation: Int)] = []
+        events.reserveCapacity(operations.count * 2)
+        for (index, operation) in operations.enumerated() {
+            events.append((operation.callTime, false, index))
+            if let returnTime = operation.returnTime { events.append((returnTime, true, index)) }
+        }
+        // Calls sort before returns at the same instant: equal times count as overlapping,
+        // the weaker and therefore safe reading of the clock.
+        events.sort { lhs, rhs in
+            if lhs.time != rhs.time { return lhs.time < rhs.time }
+            if lhs.isReturn != rhs.isReturn { return !lhs.isReturn }
+            return lhs.operation < rhs.operation
+        }
+        let eventCount = events.count
+        let head = eventCount
+        var next = [Int](repeating: -1, count: eventCount + 1)
+        var previous = [Int](repeating: -1, count: eventCount + 1)
+        var returnNode = [Int](repeating: -1, count: operations.count)
+        var node = head
+        for (position, event) in events.enumerated() {
+            next[node] = position
+            previous[position] = node
+            node = position
+            if event.isReturn { returnNode[event.operation] = position }
+        }
+
+        func unlink(_ node: Int) {
+            next[previous[node]] = next[node]
+            if next[node] >= 0 { previous[next[node]] = previous[node] }
+        }
+        func relink(_ node: Int) {
+            next[previous[node]] = node
+            if next[node] >= 0 { previous[next[node]] = node }
+        }
+
+        var state = model.initialState
+        var linearized = Bitset(capacity: operations.count)
+        var seen = Set<Configuration>()
+        var stack: [(call: Int, stateBefore: M.State)] = []
+        var steps = 0
+        var entry = next[head]
+
+        while entry >= 0 {
+            steps += 1
+            if steps > maxSteps { return (.exhausted, steps) }
+            if steps & 0xFFF == 0, let deadline, ContinuousClock.now >= deadline { return (.exhausted, steps) }
+
+            let event = events[entry]
+            if !event.isReturn {
+                let (ok, newState) = model.step(state, operations[event.operation])
+                if ok {
+                    linearized.insert(event.operation)
+                    if seen.insert(Configuration(linearized: linearized, state: newState)).inserted {
+                        stack.append((entry, state))
+                        state = newState
+                        unlink(entry)
+                        if returnNode[event.operation] >= 0 { unlink(returnNode[event.operation]) }
+                        entry = next[head]
+                        continue
+                    }
+                    linearized.remove(event.operation)
+                }
+                entry = next[entry]
+            } else {
+                // An operation returns before it could be linearized: undo the latest choice.
+                guard let (call, stateBefore) = stack.popLast() else { return (.notLinearizable, steps) }
+                let operation = events[call].operation
+                state = stateBefore
+                linearized.remove(operation)
+                if returnNode[operation] >= 0 { relink(returnNode[operation]) }
+                relink(call)
+                entry = next[call]
+            }
+        }
+        // Only calls without a return (unknown outcomes) can remain, and those may never have happened.
+        return (.linearizable, steps)
+    }
+}

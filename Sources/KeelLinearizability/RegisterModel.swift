@@ -1,0 +1,38 @@
+/// A register with compare-and-set: `read`, `write` and `cas`. Absent is `nil`.
+public struct RegisterModel: Model {
+    public init() {}
+
+    public var initialState: RegisterValue? { nil }
+
+    public func step(_ state: RegisterValue?, _ operation: Operation) -> (ok: Bool, newState: RegisterValue?) {
+        let known = operation.outcome == .ok
+        switch operation.input {
+        case .read:
+            guard known else { return (true, state) }
+            guard case .value(let seen) = operation.output else { return (false, state) }
+            return (seen == state, state)
+        case .write(let value):
+            return (true, value)
+        case .cas(let expected, let new):
+            let matches = state == expected
+            switch known ? operation.output : nil {
+            case .flag(false)?:
+                return (!matches, state)
+            case .flag(true)?, .unreported?:
+                return (matches, new)
+            case nil:
+                // Unknown outcome: if it took effect here, it swapped only on a match; a
+                // non-matching cas is the same as not taking effect, which the checker covers.
+                return (matches, new)
+            default:
+                return (false, state)
+            }
+        case .incr, .zadd, .zrem, .zrange:
+            return (false, state)
+        }
+    }
+
+    public func describe(_ state: RegisterValue?) -> String {
+        state.map(String.init(describing:)) ?? "absent"
+    }
+}
