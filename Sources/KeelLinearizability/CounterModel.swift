@@ -6,7 +6,7 @@ public struct CounterModel: Model {
 
     public var initialState: Int64? { nil }
 
-    public func step(_ state: Int64?, _ operation: Operation) -> (ok: Bool, newState: Int64?) {
+    public func step(_ state: Int64?, _ operation: HistoryOperation) -> (ok: Bool, newState: Int64?) {
         let known = operation.outcome == .ok
         switch operation.input {
         case .read:

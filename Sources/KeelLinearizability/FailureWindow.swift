@@ -9,11 +9,11 @@ public struct FailureWindow: Hashable, Sendable, CustomStringConvertible {
     public var key: String
     public var model: ModelKind
     /// The operation whose completion no linearization can accommodate.
-    public var failing: Operation
+    public var failing: HistoryOperation
     /// Operations that overlap it in time (including ones with unknown outcomes).
-    public var concurrent: [Operation]
+    public var concurrent: [HistoryOperation]
     /// The last operations that completed before it was invoked, oldest first.
-    public var preceding: [Operation]
+    public var preceding: [HistoryOperation]
     /// How many operations completed before `failing` returned; those have a linearization.
     public var linearizableCompletions: Int
     /// True when the window was found with a search that ran out of budget, so it is the

@@ -7,7 +7,7 @@ extension History {
     /// - Parameter text: the whole file.
     /// - Throws: `HistoryFormatError` naming the first line that is malformed or does not pair.
     public init(jsonLines text: String) throws(HistoryFormatError) {
-        var operations: [Operation] = []
+        var operations: [HistoryOperation] = []
         // process -> (index into operations, line of the invocation)
         var outstanding: [Int: (index: Int, line: Int)] = [:]
         let decoder = JSONDecoder()
@@ -41,7 +41,7 @@ extension History {
                 }
                 outstanding[event.process] = (operations.count, lineNumber)
                 operations.append(
-                    Operation(
+                    HistoryOperation(
                         process: event.process, key: key, input: input, outcome: .info,
                         callTime: event.time, completionTime: nil))
                 continue
@@ -154,7 +154,7 @@ extension History {
         try Data(jsonLines().utf8).write(to: url, options: .atomic)
     }
 
-    private static func line(_ operation: Operation, type: String, value: HistoryValue, time: Int64) -> String {
+    private static func line(_ operation: HistoryOperation, type: String, value: HistoryValue, time: Int64) -> String {
         var text = "{\"process\": \(operation.process), \"type\": \"\(type)\", \"f\": \"\(operation.function.rawValue)\", \"key\": "
         HistoryValue.string(operation.key).write(to: &text)
         text += ", \"value\": "

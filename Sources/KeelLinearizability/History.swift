@@ -1,9 +1,9 @@
 /// A recorded run: every operation of every client, with call and completion times.
 public struct History: Hashable, Sendable {
     /// Operations in the order they were invoked.
-    public var operations: [Operation]
+    public var operations: [HistoryOperation]
 
-    public init(operations: [Operation] = []) {
+    public init(operations: [HistoryOperation] = []) {
         self.operations = operations
     }
 
@@ -13,7 +13,7 @@ public struct History: Hashable, Sendable {
     }
 
     /// The operations on each key, in invocation order.
-    public var operationsByKey: [String: [Operation]] {
+    public var operationsByKey: [String: [HistoryOperation]] {
         Dictionary(grouping: operations, by: \.key)
     }
 }

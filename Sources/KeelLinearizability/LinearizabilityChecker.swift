@@ -47,7 +47,7 @@ public struct LinearizabilityChecker: Sendable {
     ///   - key: the key, for the report.
     ///   - operations: every operation on that key, any outcome.
     ///   - model: the model to check against.
-    public func check(key: String, operations: [Operation], model: ModelKind) -> PartitionReport {
+    public func check(key: String, operations: [HistoryOperation], model: ModelKind) -> PartitionReport {
         switch model {
         case .register: check(key: key, operations: operations, kind: model, model: RegisterModel())
         case .counter: check(key: key, operations: operations, kind: model, model: CounterModel())
@@ -55,8 +55,8 @@ public struct LinearizabilityChecker: Sendable {
         }
     }
 
-    private func partitions(of history: History) throws(CheckError) -> [(key: String, operations: [Operation], model: ModelKind)] {
-        var result: [(key: String, operations: [Operation], model: ModelKind)] = []
+    private func partitions(of history: History) throws(CheckError) -> [(key: String, operations: [HistoryOperation], model: ModelKind)] {
+        var result: [(key: String, operations: [HistoryOperation], model: ModelKind)] = []
         for (key, operations) in history.operationsByKey.sorted(by: { $0.key < $1.key }) {
             guard let model = models[key] ?? ModelKind.infer(from: operations) else { throw .mixedModels(key: key) }
             result.append((key, operations, model))
@@ -64,11 +64,11 @@ public struct LinearizabilityChecker: Sendable {
         return result
     }
 
-    private func check<M: Model>(key: String, operations: [Operation], kind: ModelKind, model: M) -> PartitionReport {
+    private func check<M: Model>(key: String, operations: [HistoryOperation], kind: ModelKind, model: M) -> PartitionReport {
         let deadline = limits.timeLimit.map { ContinuousClock.now + $0 }
         let candidates = operations.filter(Self.constrains)
         let (outcome, steps) = LinearizationSearch(model: model, operations: candidates)
-            .run(maxSteps: limits.maxSteps, deadline: deadline)
+            .run(maxSteps: limits.maxSteps, maxConfigurations: maxConfigurations(model, operations: candidates.count), deadline: deadline)
         var report = PartitionReport(key: key, model: kind, operationCount: candidates.count, verdict: .linearizable, steps: steps)
         switch outcome {
         case .linearizable:
@@ -86,7 +86,7 @@ public struct LinearizabilityChecker: Sendable {
 
     /// Whether an operation can constrain a linearization: failed ones never happened, and a
     /// read with an unknown outcome observed nothing anyone saw.
-    private static func constrains(_ operation: Operation) -> Bool {
+    private static func constrains(_ operation: HistoryOperation) -> Bool {
         switch operation.outcome {
         case .ok: true
         case .fail: false
@@ -95,14 +95,21 @@ public struct LinearizabilityChecker: Sendable {
     }
 
     private func exhaustionReason(steps: Int) -> String {
-        steps > limits.maxSteps ? "search budget of \(limits.maxSteps) steps ran out" : "time limit ran out"
+        steps > limits.maxSteps ? "search budget of \(limits.maxSteps) steps ran out" : "time or memory budget ran out"
+    }
+
+    /// How many configurations fit in the memory budget: each holds a bit per operation and
+    /// a state, plus the set's own overhead, estimated at two words.
+    private func maxConfigurations<M: Model>(_ model: M, operations: Int) -> Int {
+        let bytes = (operations + 63) / 64 * 8 + MemoryLayout<M.State>.stride + 48
+        return max(1, limits.memoryBudget / bytes)
     }
 
     /// Finds the first return time at which the history cut there stops being linearizable
     /// (see `FailureWindow`) by binary search, which is sound because cutting later only adds
     /// constraints.
     private func failureWindow<M: Model>(
-        key: String, kind: ModelKind, model: M, candidates: [Operation], all: [Operation],
+        key: String, kind: ModelKind, model: M, candidates: [HistoryOperation], all: [HistoryOperation],
         deadline: ContinuousClock.Instant?
     ) -> (FailureWindow, steps: Int) {
         let returnTimes = Array(Set(candidates.compactMap(\.returnTime))).sorted()
@@ -113,7 +120,7 @@ public struct LinearizabilityChecker: Sendable {
         while low < high {
             let middle = (low + high) / 2
             let (outcome, spent) = LinearizationSearch(model: model, operations: Self.cut(candidates, at: returnTimes[middle]))
-                .run(maxSteps: limits.maxSteps, deadline: deadline)
+                .run(maxSteps: limits.maxSteps, maxConfigurations: maxConfigurations(model, operations: candidates.count), deadline: deadline)
             steps += spent
             if outcome == .linearizable {
                 low = middle + 1
@@ -143,7 +150,7 @@ public struct LinearizabilityChecker: Sendable {
 
     /// The history cut at `time`: operations that returned by then must be placed, ones still
     /// running are pending (unknown outcome), later ones are left out.
-    private static func cut(_ operations: [Operation], at time: Int64) -> [Operation] {
+    private static func cut(_ operations: [HistoryOperation], at time: Int64) -> [HistoryOperation] {
         operations.compactMap { operation in
             guard operation.callTime <= time else { return nil }
             if let returnTime = operation.returnTime, returnTime <= time { return operation }

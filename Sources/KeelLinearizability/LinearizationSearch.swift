@@ -21,15 +21,16 @@ struct LinearizationSearch<M: Model> {
 
     let model: M
     /// `ok` and `info` operations only; `info` ones have no return event.
-    let operations: [Operation]
+    let operations: [HistoryOperation]
 
     /// Runs the search.
     ///
     /// - Parameters:
     ///   - maxSteps: attempts to linearize or undo an operation before giving up.
+    ///   - maxConfigurations: configurations to remember before giving up (bounds memory).
     ///   - deadline: the moment to give up, if any.
     /// - Returns: the verdict and the steps taken.
-    func run(maxSteps: Int, deadline: ContinuousClock.Instant?) -> (outcome: Outcome, steps: Int) {
+    func run(maxSteps: Int, maxConfigurations: Int, deadline: ContinuousClock.Instant?) -> (outcome: Outcome, steps: Int) {
         // Nodes 0..<eventCount are events; `head` is a sentinel; -1 ends the list.
         var events: [(time: Int64, isReturn: Bool, operation: Int)] = []
         events.reserveCapacity(operations.count * 2)
@@ -71,41 +72,67 @@ struct LinearizationSearch<M: Model> {
         var seen = Set<Configuration>()
         var stack: [(call: Int, stateBefore: M.State)] = []
         var steps = 0
+        var iterations = 0
+        var remainingReturns = operations.count(where: { $0.returnTime != nil })
+        // Operations with an unknown outcome are tried only after every completed one that
+        // could go at this point: most of them never took effect, and linearizing them
+        // eagerly sends the search down long wrong branches.
+        var tryingUnknown = false
         var entry = next[head]
 
-        while entry >= 0 {
-            steps += 1
-            if steps > maxSteps { return (.exhausted, steps) }
-            if steps & 0xFFF == 0, let deadline, ContinuousClock.now >= deadline { return (.exhausted, steps) }
+        while remainingReturns > 0 {
+            iterations += 1
+            if iterations & 0xFFF == 0, let deadline, ContinuousClock.now >= deadline { return (.exhausted, steps) }
+            if steps > maxSteps || seen.count > maxConfigurations { return (.exhausted, steps) }
 
-            let event = events[entry]
-            if !event.isReturn {
-                let (ok, newState) = model.step(state, operations[event.operation])
-                if ok {
-                    linearized.insert(event.operation)
-                    if seen.insert(Configuration(linearized: linearized, state: newState)).inserted {
-                        stack.append((entry, state))
-                        state = newState
-                        unlink(entry)
-                        if returnNode[event.operation] >= 0 { unlink(returnNode[event.operation]) }
-                        entry = next[head]
-                        continue
-                    }
-                    linearized.remove(event.operation)
+            if entry < 0 || events[entry].isReturn {
+                if !tryingUnknown {
+                    tryingUnknown = true
+                    entry = next[head]
+                    continue
                 }
-                entry = next[entry]
-            } else {
                 // An operation returns before it could be linearized: undo the latest choice.
+                steps += 1
                 guard let (call, stateBefore) = stack.popLast() else { return (.notLinearizable, steps) }
                 let operation = events[call].operation
                 state = stateBefore
                 linearized.remove(operation)
-                if returnNode[operation] >= 0 { relink(returnNode[operation]) }
+                if returnNode[operation] >= 0 {
+                    relink(returnNode[operation])
+                    remainingReturns += 1
+                }
                 relink(call)
                 entry = next[call]
+                tryingUnknown = returnNode[operation] < 0
+                continue
             }
+
+            let operation = events[entry].operation
+            guard (returnNode[operation] < 0) == tryingUnknown else {
+                entry = next[entry]
+                continue
+            }
+            steps += 1
+            let (ok, newState) = model.step(state, operations[operation])
+            if ok {
+                linearized.insert(operation)
+                if seen.insert(Configuration(linearized: linearized, state: newState)).inserted {
+                    stack.append((entry, state))
+                    state = newState
+                    unlink(entry)
+                    if returnNode[operation] >= 0 {
+                        unlink(returnNode[operation])
+                        remainingReturns -= 1
+                    }
+                    entry = next[head]
+                    tryingUnknown = false
+                    continue
+                }
+                linearized.remove(operation)
+            }
+            entry = next[entry]
         }
-        // Only calls without a return (unknown outcomes) can remain, and those may never have happened.
+        // Every completed operation is placed; the unknown ones left may never have happened.
         return (.linearizable, steps)
     }
 }

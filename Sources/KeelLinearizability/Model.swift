@@ -17,7 +17,7 @@ public protocol Model: Sendable {
     ///     `info` one, whose output is unknown and only its effect matters.
     /// - Returns: `ok` false when the operation cannot happen in `state` (its output differs,
     ///   or the model does not support it), else the state after it.
-    func step(_ state: State, _ operation: Operation) -> (ok: Bool, newState: State)
+    func step(_ state: State, _ operation: HistoryOperation) -> (ok: Bool, newState: State)
 
     /// A short text for a state, for failure reports.
     func describe(_ state: State) -> String

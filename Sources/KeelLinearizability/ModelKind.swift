@@ -8,7 +8,7 @@ public enum ModelKind: String, Hashable, Sendable, CaseIterable, CustomStringCon
     /// operation or a read returned members, a counter if any is an `incr`, otherwise a register.
     ///
     /// - Returns: `nil` when the operations belong to more than one model.
-    public static func infer(from operations: [Operation]) -> ModelKind? {
+    public static func infer(from operations: [HistoryOperation]) -> ModelKind? {
         var kinds = Set<ModelKind>()
         for operation in operations where operation.outcome != .fail {
             switch operation.input {

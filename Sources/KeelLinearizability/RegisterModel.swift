@@ -4,7 +4,7 @@ public struct RegisterModel: Model {
 
     public var initialState: RegisterValue? { nil }
 
-    public func step(_ state: RegisterValue?, _ operation: Operation) -> (ok: Bool, newState: RegisterValue?) {
+    public func step(_ state: RegisterValue?, _ operation: HistoryOperation) -> (ok: Bool, newState: RegisterValue?) {
         let known = operation.outcome == .ok
         switch operation.input {
         case .read:
@@ -16,14 +16,11 @@ public struct RegisterModel: Model {
         case .cas(let expected, let new):
             let matches = state == expected
             switch known ? operation.output : nil {
-            case .flag(false)?:
-                return (!matches, state)
-            case .flag(true)?, .unreported?:
-                return (matches, new)
-            case nil:
-                // Unknown outcome: if it took effect here, it swapped only on a match; a
-                // non-matching cas is the same as not taking effect, which the checker covers.
-                return (matches, new)
+            case .flag(let swapped)?:
+                return (swapped == matches, matches ? new : state)
+            case .unreported?, nil:
+                // Not reported, or unknown outcome: it swapped exactly when the value matched.
+                return (true, matches ? new : state)
             default:
                 return (false, state)
             }

@@ -6,7 +6,7 @@ public struct SortedSetModel: Model {
     /// The members, kept sorted ascending so that ranges are slices and equal sets hash equally.
     public var initialState: [ScoredMember] { [] }
 
-    public func step(_ state: [ScoredMember], _ operation: Operation) -> (ok: Bool, newState: [ScoredMember]) {
+    public func step(_ state: [ScoredMember], _ operation: HistoryOperation) -> (ok: Bool, newState: [ScoredMember]) {
         let known = operation.outcome == .ok
         switch operation.input {
         case .zadd(let member, let score):

@@ -1,5 +1,5 @@
 /// One client operation: its invocation and, when it completed, its completion.
-public struct Operation: Hashable, Sendable, CustomStringConvertible {
+public struct HistoryOperation: Hashable, Sendable, CustomStringConvertible {
     /// The client that performed it; a process has at most one operation outstanding.
     public var process: Int
     public var key: String
