@@ -67,8 +67,15 @@ public struct LinearizabilityChecker: Sendable {
     private func check<M: Model>(key: String, operations: [HistoryOperation], kind: ModelKind, model: M) -> PartitionReport {
         let deadline = limits.timeLimit.map { ContinuousClock.now + $0 }
         let candidates = operations.filter(Self.constrains)
-        let (outcome, steps) = LinearizationSearch(model: model, operations: candidates)
-            .run(maxSteps: limits.maxSteps, maxConfigurations: maxConfigurations(model, operations: candidates.count), deadline: deadline)
+        let search = LinearizationSearch(model: model, operations: candidates)
+        let configurations = maxConfigurations(model, operations: candidates.count)
+        var (outcome, steps) = search.run(
+            maxSteps: limits.maxSteps, maxConfigurations: configurations, deadline: deadline, unknownRunLimit: 1)
+        if outcome != .linearizable {
+            let (fullOutcome, fullSteps) = search.run(
+                maxSteps: limits.maxSteps, maxConfigurations: configurations, deadline: deadline)
+            (outcome, steps) = (fullOutcome, steps + fullSteps)
+        }
         var report = PartitionReport(key: key, model: kind, operationCount: candidates.count, verdict: .linearizable, steps: steps)
         switch outcome {
         case .linearizable:

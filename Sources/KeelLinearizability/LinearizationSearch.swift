@@ -30,7 +30,9 @@ struct LinearizationSearch<M: Model> {
     ///   - maxConfigurations: configurations to remember before giving up (bounds memory).
     ///   - deadline: the moment to give up, if any.
     /// - Returns: the verdict and the steps taken.
-    func run(maxSteps: Int, maxConfigurations: Int, deadline: ContinuousClock.Instant?) -> (outcome: Outcome, steps: Int) {
+    func run(
+        maxSteps: Int, maxConfigurations: Int, deadline: ContinuousClock.Instant?, unknownRunLimit: Int? = nil
+    ) -> (outcome: Outcome, steps: Int) {
         // Nodes 0..<eventCount are events; `head` is a sentinel; -1 ends the list.
         var events: [(time: Int64, isReturn: Bool, operation: Int)] = []
         events.reserveCapacity(operations.count * 2)
@@ -70,55 +72,98 @@ struct LinearizationSearch<M: Model> {
         var state = model.initialState
         var linearized = Bitset(capacity: operations.count)
         var seen = Set<Configuration>()
-        var stack: [(call: Int, stateBefore: M.State)] = []
+        var stack: [(call: Int, stateBefore: M.State, runBefore: Int)] = []
+        // Unknown-outcome operations placed since the last completed one.
+        var unknownRun = 0
         var steps = 0
         var iterations = 0
         var remainingReturns = operations.count(where: { $0.returnTime != nil })
-        // Operations with an unknown outcome are tried only after every completed one that
-        // could go at this point: most of them never took effect, and linearizing them
-        // eagerly sends the search down long wrong branches.
+        // The operations that may go next are the calls before the first return in the list.
+        // Completed ones are tried first, from the earliest call forward. Operations with an
+        // unknown outcome are tried only when none of those works, and from the latest call
+        // backward: most of them never took effect, one that did usually took effect soon
+        // after its call, and placing old ones eagerly sends the search down long wrong branches.
         var tryingUnknown = false
         var entry = next[head]
+
+        // Unknown-outcome operations with the same input are interchangeable once both are
+        // invoked: neither has a return to meet, so swapping them in a linearization gives
+        // another one. Only one of each input is tried per point; without this, k pending
+        // increments of 1 would be placed in 2^k ways instead of k + 1.
+        var inputClass = [Int](repeating: -1, count: operations.count)
+        var classes: [OperationInput: Int] = [:]
+        for (index, operation) in operations.enumerated() where operation.returnTime == nil {
+            inputClass[index] = classes[operation.input, default: classes.count]
+            classes[operation.input] = inputClass[index]
+        }
+        var triedInScan = [Int](repeating: -1, count: classes.count)
+        var scan = 0
 
         while remainingReturns > 0 {
             iterations += 1
             if iterations & 0xFFF == 0, let deadline, ContinuousClock.now >= deadline { return (.exhausted, steps) }
             if steps > maxSteps || seen.count > maxConfigurations { return (.exhausted, steps) }
 
-            if entry < 0 || events[entry].isReturn {
+            let scanEnded = tryingUnknown ? entry == head : (entry < 0 || events[entry].isReturn)
+            if scanEnded {
                 if !tryingUnknown {
                     tryingUnknown = true
-                    entry = next[head]
+                    scan += 1
+                    entry = entry < 0 ? head : previous[entry]
                     continue
                 }
                 // An operation returns before it could be linearized: undo the latest choice.
                 steps += 1
-                guard let (call, stateBefore) = stack.popLast() else { return (.notLinearizable, steps) }
+                guard let (call, stateBefore, runBefore) = stack.popLast() else { return (.notLinearizable, steps) }
                 let operation = events[call].operation
                 state = stateBefore
+                unknownRun = runBefore
                 linearized.remove(operation)
                 if returnNode[operation] >= 0 {
                     relink(returnNode[operation])
                     remainingReturns += 1
                 }
                 relink(call)
-                entry = next[call]
                 tryingUnknown = returnNode[operation] < 0
+                if tryingUnknown {
+                    // Resume the backward scan before `call`, with every input from `call`
+                    // up to the first return already tried.
+                    entry = previous[call]
+                    scan += 1
+                    var node = call
+                    while node >= 0, !events[node].isReturn {
+                        let later = events[node].operation
+                        if inputClass[later] >= 0 { triedInScan[inputClass[later]] = scan }
+                        node = next[node]
+                    }
+                } else {
+                    entry = next[call]
+                }
                 continue
             }
 
             let operation = events[entry].operation
-            guard (returnNode[operation] < 0) == tryingUnknown else {
-                entry = next[entry]
+            let isUnknown = returnNode[operation] < 0
+            let following = tryingUnknown ? previous[entry] : next[entry]
+            if isUnknown != tryingUnknown {
+                entry = following
                 continue
+            }
+            if isUnknown {
+                if triedInScan[inputClass[operation]] == scan || unknownRun == unknownRunLimit {
+                    entry = following
+                    continue
+                }
+                triedInScan[inputClass[operation]] = scan
             }
             steps += 1
             let (ok, newState) = model.step(state, operations[operation])
             if ok {
                 linearized.insert(operation)
                 if seen.insert(Configuration(linearized: linearized, state: newState)).inserted {
-                    stack.append((entry, state))
+                    stack.append((entry, state, unknownRun))
                     state = newState
+                    unknownRun = isUnknown ? unknownRun + 1 : 0
                     unlink(entry)
                     if returnNode[operation] >= 0 {
                         unlink(returnNode[operation])
@@ -130,7 +175,7 @@ struct LinearizationSearch<M: Model> {
                 }
                 linearized.remove(operation)
             }
-            entry = next[entry]
+            entry = following
         }
         // Every completed operation is placed; the unknown ones left may never have happened.
         return (.linearizable, steps)
