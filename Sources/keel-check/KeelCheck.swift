@@ -43,7 +43,8 @@ struct KeelCheck: ParsableCommand {
         do {
             parsed = try History(contentsOf: URL(fileURLWithPath: history))
         } catch {
-            printError("keel-check: \(history): \(error)")
+            let message = (error as? HistoryFormatError)?.description ?? error.localizedDescription
+            printError("keel-check: \(history): \(message)")
             throw ExitCode(2)
         }
         let limits = CheckLimits(

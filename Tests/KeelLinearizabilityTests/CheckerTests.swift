@@ -53,6 +53,22 @@ final class CheckerTests: XCTestCase {
         XCTAssertEqual(try LinearizabilityChecker().check(history).summary, .linearizable)
     }
 
+    /// Two unknown increments must both have happened before one read: beyond what the fast
+    /// first pass tries, so the complete search has to find it.
+    func testSeveralUnknownOperationsInARow() throws {
+        let history = History(operations: [
+            op(1, .incr(delta: 1), 0, 5, outcome: .info),
+            op(2, .incr(delta: 2), 1, nil, outcome: .info),
+            op(3, .incr(delta: 4), 2, nil, outcome: .info),
+            op(4, .read, .value(.integer(3)), 10, 20),
+            op(4, .read, .value(.integer(7)), 30, 40),
+        ])
+        XCTAssertEqual(try LinearizabilityChecker().check(history).summary, .linearizable)
+        var impossible = history
+        impossible.operations[4].output = .value(.integer(6))
+        XCTAssertEqual(try LinearizabilityChecker().check(impossible).failures.map(\.failing), [impossible.operations[4]])
+    }
+
     func testFailureWindowIsTheFirstCompletionThatCannotBePlaced() throws {
         let history = History(operations: [
             op(1, .write(.integer(1)), 0, 10),
