@@ -67,21 +67,13 @@ public struct LinearizabilityChecker: Sendable {
     private func check<M: Model>(key: String, operations: [HistoryOperation], kind: ModelKind, model: M) -> PartitionReport {
         let deadline = limits.timeLimit.map { ContinuousClock.now + $0 }
         let candidates = operations.filter(Self.constrains)
-        let search = LinearizationSearch(model: model, operations: candidates)
-        let configurations = maxConfigurations(model, operations: candidates.count)
-        var (outcome, steps) = search.run(
-            maxSteps: limits.maxSteps, maxConfigurations: configurations, deadline: deadline, unknownRunLimit: 1)
-        if outcome != .linearizable {
-            let (fullOutcome, fullSteps) = search.run(
-                maxSteps: limits.maxSteps, maxConfigurations: configurations, deadline: deadline)
-            (outcome, steps) = (fullOutcome, steps + fullSteps)
-        }
+        let (outcome, steps) = search(model, candidates, deadline: deadline)
         var report = PartitionReport(key: key, model: kind, operationCount: candidates.count, verdict: .linearizable, steps: steps)
         switch outcome {
         case .linearizable:
             break
         case .exhausted:
-            report.verdict = .unknown(reason: exhaustionReason(steps: steps))
+            report.verdict = .unknown(reason: exhaustionReason)
         case .notLinearizable:
             let (window, windowSteps) = failureWindow(
                 key: key, kind: kind, model: model, candidates: candidates, all: operations, deadline: deadline)
@@ -89,6 +81,20 @@ public struct LinearizabilityChecker: Sendable {
             report.verdict = .notLinearizable(window)
         }
         return report
+    }
+
+    /// Searches first with at most one unknown-outcome operation between two completed ones,
+    /// which finds most linearizations quickly, and only if that fails without limit.
+    private func search<M: Model>(
+        _ model: M, _ operations: [HistoryOperation], deadline: ContinuousClock.Instant?
+    ) -> (LinearizationSearch<M>.Outcome, steps: Int) {
+        let search = LinearizationSearch(model: model, operations: operations)
+        let configurations = maxConfigurations(model, operations: operations.count)
+        let (fastOutcome, fastSteps) = search.run(
+            maxSteps: limits.maxSteps, maxConfigurations: configurations, deadline: deadline, unknownRunLimit: 1)
+        guard fastOutcome != .linearizable else { return (fastOutcome, fastSteps) }
+        let (outcome, steps) = search.run(maxSteps: limits.maxSteps, maxConfigurations: configurations, deadline: deadline)
+        return (outcome, fastSteps + steps)
     }
 
     /// Whether an operation can constrain a linearization: failed ones never happened, and a
@@ -101,8 +107,9 @@ public struct LinearizabilityChecker: Sendable {
         }
     }
 
-    private func exhaustionReason(steps: Int) -> String {
-        steps > limits.maxSteps ? "search budget of \(limits.maxSteps) steps ran out" : "time or memory budget ran out"
+    private var exhaustionReason: String {
+        "a budget ran out: \(limits.maxSteps) steps per search, \(limits.memoryBudget >> 20) MiB"
+            + (limits.timeLimit.map { ", \($0) per key" } ?? "")
     }
 
     /// How many configurations fit in the memory budget: each holds a bit per operation and
@@ -126,8 +133,7 @@ public struct LinearizabilityChecker: Sendable {
         var high = returnTimes.count - 1
         while low < high {
             let middle = (low + high) / 2
-            let (outcome, spent) = LinearizationSearch(model: model, operations: Self.cut(candidates, at: returnTimes[middle]))
-                .run(maxSteps: limits.maxSteps, maxConfigurations: maxConfigurations(model, operations: candidates.count), deadline: deadline)
+            let (outcome, spent) = search(model, Self.cut(candidates, at: returnTimes[middle]), deadline: deadline)
             steps += spent
             if outcome == .linearizable {
                 low = middle + 1
