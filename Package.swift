@@ -6,10 +6,12 @@ let package = Package(
     name: "Keel",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "keel-check", targets: ["keel-check"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // RocksDB's C API through pkg-config; only the RocksDB target imports it.
@@ -58,6 +60,23 @@ let package = Package(
         .testTarget(
             name: "KeelStoreTests",
             dependencies: ["KeelStore", "RocksDB"]
+        ),
+        // History format and linearizability checker for fault-injection runs; depends on
+        // no other Keel module so that any tool can check a history file.
+        .target(
+            name: "KeelLinearizability"
+        ),
+        .executableTarget(
+            name: "keel-check",
+            dependencies: [
+                "KeelLinearizability",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "KeelLinearizabilityTests",
+            dependencies: ["KeelLinearizability"],
+            resources: [.copy("Fixtures")]
         ),
     ]
 )
