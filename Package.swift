@@ -54,5 +54,14 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
+        // The replicated state machine: commands, their encoding, apply and queries.
+        .target(
+            name: "KeelStore",
+            dependencies: ["RocksDB"]
+        ),
+        .testTarget(
+            name: "KeelStoreTests",
+            dependencies: ["KeelStore", "RocksDB"]
+        ),
     ]
 )
