@@ -7,15 +7,34 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "KeelRaft", targets: ["KeelRaft"]),
+        .executable(name: "keel-sim", targets: ["keel-sim"]),
+        .executable(name: "keel-bench", targets: ["keel-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // The Raft consensus core: pure, deterministic, standard library only.
         .target(name: "KeelRaft"),
-        .testTarget(name: "KeelRaftTests", dependencies: ["KeelRaft"]),
+        // Deterministic fault-injecting cluster simulator for KeelRaft (not a product).
+        .target(name: "KeelRaftSimulator", dependencies: ["KeelRaft"]),
+        .executableTarget(
+            name: "keel-sim",
+            dependencies: [
+                "KeelRaftSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "keel-bench",
+            dependencies: [
+                "KeelRaft",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KeelRaftTests", dependencies: ["KeelRaft", "KeelRaftSimulator"]),
         // RocksDB's C API through pkg-config; only the RocksDB target imports it.
         .systemLibrary(
             name: "CRocksDB",

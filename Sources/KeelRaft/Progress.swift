@@ -18,6 +18,8 @@ struct Progress: Sendable {
     /// Heard from since the last check-quorum round.
     var recentActive = true
     var isLearner: Bool
+    /// `match` when the previous heartbeat response arrived, to notice a stalled pipeline.
+    var matchAtLastHeartbeat: UInt64 = 0
     var inflights: InflightWindow
 
     init(next: UInt64, isLearner: Bool, maxInflight: Int) {

@@ -127,8 +127,16 @@ extension RaftNode {
         if peerProgress.state == .replicate && peerProgress.inflights.isFull { peerProgress.inflights.freeFirst() }
         progress[message.from] = peerProgress
         if peerProgress.match < log.lastIndex {
-            sendAppend(to: message.from, allowEmpty: peerProgress.state == .probe)
+            if peerProgress.state == .probe {
+                sendAppend(to: message.from, allowEmpty: true)
+            } else if peerProgress.state == .replicate && peerProgress.match == peerProgress.matchAtLastHeartbeat {
+                // No acknowledgement for a whole heartbeat interval: an append may have been
+                // lost. An empty one makes the follower reveal its position (it rejects, and
+                // we probe from its hint) instead of waiting forever.
+                sendAppend(to: message.from, allowEmpty: true)
+            }
         }
+        progress[message.from]?.matchAtLastHeartbeat = peerProgress.match
         readQueue.acknowledge(message.context, from: message.from)
         releaseReads()
     }

@@ -56,12 +56,11 @@ extension RaftNode {
     mutating func respondToStaleTerm(_ message: Message) {
         switch message.kind {
         case .append, .heartbeat, .snapshot:
-            // A leader from an older term, perhaps back from a partition. With check-quorum
-            // or pre-vote our term may be ahead of a leader that never heard of it; tell it,
-            // so that it steps down instead of waiting forever.
-            if configuration.checkQuorum || configuration.preVote {
-                send(Message(kind: .appendResponse, from: id, to: message.from, term: term))
-            }
+            // A leader from an older term, perhaps back from a partition, or one that never
+            // heard of our term because check-quorum made it ignore our campaign: tell it
+            // our term (Raft paper, Figure 2) so that it steps down instead of keeping a
+            // node with a newer term out of the cluster for good.
+            send(Message(kind: .appendResponse, from: id, to: message.from, term: term))
         case .preVote:
             // etcd-io/etcd#8243: reject with our term so that a node whose term fell behind
             // catches up instead of pre-voting at its old term forever.
