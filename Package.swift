@@ -127,5 +127,5 @@ let package = Package(
                 "RocksDB",
             ]
         ),
-        ]
+    ]
 )
