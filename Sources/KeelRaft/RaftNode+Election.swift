@@ -5,6 +5,7 @@ extension RaftNode {
         if term != newTerm {
             term = newTerm
             vote = 0
+            sentTimeoutNowInTerm = false
         }
         leader = 0
         electionElapsed = 0

@@ -37,6 +37,9 @@ public struct RaftNode<Storage: RaftLogStorage> {
     var ticksSinceLeaderContact = 0
     var tickCount: UInt64 = 0
     var transferTarget: UInt64 = 0
+    /// A TimeoutNow went out in this term. It may arrive arbitrarily late and start an
+    /// election that ignores leases, so lease reads stop for the rest of the term.
+    var sentTimeoutNowInTerm = false
     var transferElapsed = 0
     var uncommittedBytes = 0
     var broadcastPending = false
@@ -170,7 +173,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
         transferTarget = target
         transferElapsed = 0
         if progress[target]?.match == log.lastIndex {
-            send(Message(kind: .timeoutNow, from: id, to: target, term: term))
+            sendTimeoutNow(to: target)
         } else {
             sendAppend(to: target)
         }
@@ -304,6 +307,11 @@ public struct RaftNode<Storage: RaftLogStorage> {
 
     mutating func send(_ message: Message) {
         outbox.append(message)
+    }
+
+    mutating func sendTimeoutNow(to target: UInt64) {
+        sentTimeoutNowInTerm = true
+        send(Message(kind: .timeoutNow, from: id, to: target, term: term))
     }
 
     var isPromotable: Bool { membership.isVoter(id) }
