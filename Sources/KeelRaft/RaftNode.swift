@@ -386,15 +386,11 @@ public struct RaftNode<Storage: RaftLogStorage> {
     mutating func setMembership(_ newMembership: Membership) {
         membership = newMembership
         guard role == .leader else { return }
-        for member in newMembership.allMembers {
-            if progress[member] == nil {
-                var fresh = Progress(next: log.lastIndex + 1, isLearner: newMembership.isLearner(member),
-                                     maxInflight: configuration.maxInflightMessages)
-                if member == id { fresh.match = log.stableLastIndex }
-                progress[member] = fresh
-            } else {
-                progress[member]!.isLearner = newMembership.isLearner(member)
-            }
+        // Learners and voters alike receive the log; only `membership.voters` count.
+        for member in newMembership.allMembers where progress[member] == nil {
+            var fresh = Progress(next: log.lastIndex + 1, maxInflight: configuration.maxInflightMessages)
+            if member == id { fresh.match = log.stableLastIndex }
+            progress[member] = fresh
         }
         for member in progress.keys where !newMembership.contains(member) {
             progress[member] = nil
