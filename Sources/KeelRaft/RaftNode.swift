@@ -241,7 +241,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
 
     // MARK: Ready
 
-    /// Whether `ready()` has anything for the driver.
+    /// Whether `ready()` has anything for the driver; false between `ready()` and `advance(_:)`.
     public var hasReady: Bool {
         if awaitingAdvance { return false }
         if softState != lastSoftState || hardState != lastHardState { return true }
