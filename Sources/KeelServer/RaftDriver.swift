@@ -232,7 +232,8 @@ final class RaftDriver: @unchecked Sendable {
             var committed = ready.committedEntries[...]
             do {
                 if ready.snapshot == nil {
-                    let durable = storage.lastIndex()
+                    // Durable: stored, and not about to be replaced by this Ready's entries.
+                    let durable = min(storage.lastIndex(), (ready.entries.first?.index ?? .max) - 1)
                     let split = committed.firstIndex { $0.index > durable } ?? committed.endIndex
                     try apply(Array(committed[..<split]))
                     committed = committed[split...]
