@@ -183,12 +183,3 @@ public final class KeelNode: Service, Sendable {
         logger.info("node stopped")
     }
 }
-
-/// The node could not start.
-public struct ServerStartError: Error, CustomStringConvertible {
-    public let description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-}

@@ -591,14 +591,3 @@ final class RaftDriver: @unchecked Sendable {
         transport.shutdown()
     }
 }
-
-extension NodeRole {
-    init(_ role: RaftRole) {
-        switch role {
-        case .follower: self = .follower
-        case .preCandidate: self = .preCandidate
-        case .candidate: self = .candidate
-        case .leader: self = .leader
-        }
-    }
-}
