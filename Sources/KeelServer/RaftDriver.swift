@@ -276,6 +276,13 @@ final class RaftDriver: @unchecked Sendable {
             }
             try installer.install(snapshot, from: staged.directory, storage: storage, store: store)
             self.staged = nil
+            // Entries the snapshot covers are never applied one by one here, so their waiters
+            // would otherwise wait for their deadline.
+            for index in waiters.keys where index <= snapshot.index {
+                if let waiter = waiters.removeValue(forKey: index) {
+                    fail(waiter, ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session"))
+                }
+            }
             metrics.snapshotsInstalled.increment()
             logger.info("snapshot installed", metadata: ["raft.snapshot.index": "\(snapshot.index)", "raft.snapshot.term": "\(snapshot.term)"])
         }
@@ -410,15 +417,17 @@ final class RaftDriver: @unchecked Sendable {
         let applied = node.appliedIndex
         let snapshotIndex = storage.snapshotMetadata().index
         guard applied > snapshotIndex, applied - snapshotIndex >= configuration.snapshotEntries else { return }
-        compact()
+        // Keep a quarter of the threshold behind the applied index, so that a follower that
+        // is only slightly behind still catches up from the log rather than by a snapshot.
+        compact(upTo: applied - configuration.snapshotEntries / 4)
     }
 
     @discardableResult
-    private func compact() -> SnapshotMetadata {
-        let applied = node.appliedIndex
-        guard applied > storage.snapshotMetadata().index else { return storage.snapshotMetadata() }
+    private func compact(upTo target: UInt64? = nil) -> SnapshotMetadata {
+        let index = min(target ?? node.appliedIndex, node.appliedIndex)
+        guard index > storage.snapshotMetadata().index else { return storage.snapshotMetadata() }
         do {
-            let metadata = try node.compact(upTo: applied)
+            let metadata = try node.compact(upTo: index)
             try storage.compact(to: metadata)
             logger.info("log compacted", metadata: ["raft.snapshot.index": "\(metadata.index)"])
             return metadata
