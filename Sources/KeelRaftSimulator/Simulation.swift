@@ -58,7 +58,10 @@ public struct Simulation {
         dropPerMille = faults ? random.next(below: 100) : 0
         duplicatePerMille = faults ? random.next(below: 50) : 0
         maxDelay = faults ? 1 + Int(random.next(below: 8)) : 1
-        tickSkipPerMille = faults ? random.next(below: 20) : 0
+        // Half of the runs have clocks that skip ticks (drift); only the others try lease reads.
+        var clocksSkip = false
+        if faults { clocksSkip = random.chance(1, in: 2) }
+        tickSkipPerMille = clocksSkip ? 1 + random.next(below: 20) : 0
         let initialVoters = (1...UInt64(options.nodeCount)).map { $0 }
         committedMembership = Membership(voters: initialVoters)
         var base = RaftConfiguration()
