@@ -395,12 +395,16 @@ public struct Simulation {
 
     mutating func runClients(faulty: Bool) throws(InvariantViolation) {
         guard let leader = currentLeader() else { return }
+        // Clients talk to any node that believes it leads, stale leaders included: those
+        // must neither commit nor serve a read that misses newer writes.
+        let believers = nodes.indices.filter { nodes[$0].isUp && nodes[$0].raft!.role == .leader }
+        let contacted = believers[Int(random.next(below: UInt64(believers.count)))]
         if faulty && random.chance(1, in: 3) {
             let requestID = nextRequestID
             nextRequestID += 1
             pendingRequests.insert(requestID)
-            if (try? nodes[leader].raft!.propose(SimulatedStateMachine.payload(for: requestID))) != nil {
-                acceptedBy[requestID] = (nodes[leader].id, nodes[leader].raft!.term)
+            if (try? nodes[contacted].raft!.propose(SimulatedStateMachine.payload(for: requestID))) != nil {
+                acceptedBy[requestID] = (nodes[contacted].id, nodes[contacted].raft!.term)
             }
         }
         // Clients resubmit what a former leader accepted but did not commit, or what was
@@ -419,7 +423,7 @@ public struct Simulation {
             let context = nextReadContext
             nextReadContext += 1
             readFloors[context] = highestCommitted
-            try? nodes[leader].raft!.readIndex(context: context)
+            try? nodes[contacted].raft!.readIndex(context: context)
         }
         guard faulty else { return }
         if random.chance(1, in: 150) { changeMembership(leader: leader) }
