@@ -74,6 +74,7 @@ public struct Simulation {
         base.maxUncommittedBytes = 4096
         // Lease reads need bounded clock drift: only on runs whose clocks never skip.
         base.leaseReads = base.checkQuorum && tickSkipPerMille == 0 && random.chance(1, in: 2)
+        statistics.leaseReads = base.leaseReads
         // Two spare nodes start empty and wait to be added.
         for id in 1...UInt64(options.nodeCount + 2) {
             var configuration = base
@@ -317,6 +318,9 @@ public struct Simulation {
 
     mutating func checkRead(_ read: ReadState, node position: Int) throws(InvariantViolation) {
         statistics.readsServed += 1
+        if let leader = currentLeader(), nodes[leader].raft!.term > nodes[position].raft!.term {
+            statistics.readsServedByStaleLeaders += 1
+        }
         guard let floor = readFloors.removeValue(forKey: read.context) else { return }
         guard read.index >= floor else {
             throw violation(.linearizableRead, "node \(nodes[position].id) served read \(read.context) at index "
@@ -419,11 +423,12 @@ public struct Simulation {
                 for requestID in batch { acceptedBy[requestID] = (leaderID, term) }
             }
         }
-        if random.chance(1, in: 15) {
+        // Reads are frequent, and more so where two nodes believe they lead.
+        for position in believers where random.chance(1, in: believers.count > 1 ? 2 : 10) {
             let context = nextReadContext
             nextReadContext += 1
             readFloors[context] = highestCommitted
-            try? nodes[contacted].raft!.readIndex(context: context)
+            try? nodes[position].raft!.readIndex(context: context)
         }
         guard faulty else { return }
         if random.chance(1, in: 150) { changeMembership(leader: leader) }
