@@ -58,7 +58,10 @@ public struct Simulation {
         dropPerMille = faults ? random.next(below: 100) : 0
         duplicatePerMille = faults ? random.next(below: 50) : 0
         maxDelay = faults ? 1 + Int(random.next(below: 8)) : 1
-        tickSkipPerMille = faults ? random.next(below: 20) : 0
+        // Half of the runs have clocks that skip ticks (drift); only the others try lease reads.
+        var clocksSkip = false
+        if faults { clocksSkip = random.chance(1, in: 2) }
+        tickSkipPerMille = clocksSkip ? 1 + random.next(below: 20) : 0
         let initialVoters = (1...UInt64(options.nodeCount)).map { $0 }
         committedMembership = Membership(voters: initialVoters)
         var base = RaftConfiguration()
@@ -71,6 +74,7 @@ public struct Simulation {
         base.maxUncommittedBytes = 4096
         // Lease reads need bounded clock drift: only on runs whose clocks never skip.
         base.leaseReads = base.checkQuorum && tickSkipPerMille == 0 && random.chance(1, in: 2)
+        statistics.leaseReads = base.leaseReads
         // Two spare nodes start empty and wait to be added.
         for id in 1...UInt64(options.nodeCount + 2) {
             var configuration = base
@@ -314,6 +318,9 @@ public struct Simulation {
 
     mutating func checkRead(_ read: ReadState, node position: Int) throws(InvariantViolation) {
         statistics.readsServed += 1
+        if let leader = currentLeader(), nodes[leader].raft!.term > nodes[position].raft!.term {
+            statistics.readsServedByStaleLeaders += 1
+        }
         guard let floor = readFloors.removeValue(forKey: read.context) else { return }
         guard read.index >= floor else {
             throw violation(.linearizableRead, "node \(nodes[position].id) served read \(read.context) at index "
@@ -392,12 +399,16 @@ public struct Simulation {
 
     mutating func runClients(faulty: Bool) throws(InvariantViolation) {
         guard let leader = currentLeader() else { return }
+        // Clients talk to any node that believes it leads, stale leaders included: those
+        // must neither commit nor serve a read that misses newer writes.
+        let believers = nodes.indices.filter { nodes[$0].isUp && nodes[$0].raft!.role == .leader }
+        let contacted = believers[Int(random.next(below: UInt64(believers.count)))]
         if faulty && random.chance(1, in: 3) {
             let requestID = nextRequestID
             nextRequestID += 1
             pendingRequests.insert(requestID)
-            if (try? nodes[leader].raft!.propose(SimulatedStateMachine.payload(for: requestID))) != nil {
-                acceptedBy[requestID] = (nodes[leader].id, nodes[leader].raft!.term)
+            if (try? nodes[contacted].raft!.propose(SimulatedStateMachine.payload(for: requestID))) != nil {
+                acceptedBy[requestID] = (nodes[contacted].id, nodes[contacted].raft!.term)
             }
         }
         // Clients resubmit what a former leader accepted but did not commit, or what was
@@ -412,11 +423,12 @@ public struct Simulation {
                 for requestID in batch { acceptedBy[requestID] = (leaderID, term) }
             }
         }
-        if random.chance(1, in: 15) {
+        // Reads are frequent, and more so where two nodes believe they lead.
+        for position in believers where random.chance(1, in: believers.count > 1 ? 2 : 10) {
             let context = nextReadContext
             nextReadContext += 1
             readFloors[context] = highestCommitted
-            try? nodes[leader].raft!.readIndex(context: context)
+            try? nodes[position].raft!.readIndex(context: context)
         }
         guard faulty else { return }
         if random.chance(1, in: 150) { changeMembership(leader: leader) }
