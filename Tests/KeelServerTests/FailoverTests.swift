@@ -58,7 +58,9 @@ final class FailoverTests: ClusterTestCase {
     }
 
     func testRepeatedCrashesUnderWritesLoseNothingAndApplyIncrementsOnce() throws {
-        let cluster = try startCluster()
+        // A small snapshot threshold, so restarted nodes often catch up by snapshot while
+        // the writers keep going.
+        let cluster = try startCluster(extraArguments: ["--snapshot-entries", "100"])
         _ = try cluster.waitForLeader()
         let ports = cluster.nodes.mapValues(\.clientPort)
         let writers = (1...2).map {
@@ -80,6 +82,11 @@ final class FailoverTests: ClusterTestCase {
                 zip(all, before).allSatisfy { $0.acknowledgedCount >= $1 + 5 } ? true : nil
             }
             try cluster.start(victim)
+            _ = try cluster.waitFor("node \(victim) to catch up") { () -> Bool? in
+                guard let leader = try? cluster.waitForLeader(timeout: 5), let leaderStatus = cluster.status(leader),
+                      let status = cluster.status(victim), status.appliedIndex + 200 >= leaderStatus.commitIndex else { return nil }
+                return true
+            }
         }
         var acknowledged: [String: String] = [:]
         for writer in writers { acknowledged.merge(writer.stop()) { first, _ in first } }
