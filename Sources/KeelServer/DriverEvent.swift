@@ -12,4 +12,6 @@ enum DriverEvent: Sendable {
     case snapshotStaged(Message, directory: String)
     case snapshotReport(peer: UInt64, success: Bool)
     case unreachable(UInt64)
+    /// Shutdown: move leadership away (if this node leads), then call back.
+    case handOff(@Sendable () -> Void)
 }

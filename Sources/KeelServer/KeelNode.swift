@@ -169,6 +169,7 @@ public final class KeelNode: Service, Sendable {
             while !counter.waitForZero(until: Date().addingTimeInterval(0.01)) && Date() < deadline {
                 await Task.yield()
             }
+            await driver.handOffLeadership()
             sender.shutdown()
             await driver.stop()
             try? await peerServer.close()

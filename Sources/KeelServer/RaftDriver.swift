@@ -112,6 +112,46 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
 
+    /// On graceful shutdown: when this node leads, hands leadership to the most caught-up
+    /// voter and returns once another node leads or the core gave up (an election timeout),
+    /// so clients see a short switch instead of a full election timeout.
+    /// - Parameter timeout: the longest wait, whatever happens to the transfer.
+    func handOffLeadership(timeout: TimeInterval = 3) async {
+        final class ResumeOnce: @unchecked Sendable {
+            // Unchecked Sendable: `continuation` is only touched with `lock` held.
+            private let lock = NSLock()
+            private var continuation: CheckedContinuation<Void, Never>?
+            init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+            func resume() {
+                let taken: CheckedContinuation<Void, Never>? = lock.withLock {
+                    defer { continuation = nil }
+                    return continuation
+                }
+                taken?.resume()
+            }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = ResumeOnce(continuation)
+            if !inbox.post(.handOff({ once.resume() })) { once.resume() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { once.resume() }
+        }
+    }
+
+    private func handOff(_ completion: @escaping @Sendable () -> Void) {
+        guard node.role == .leader else { return completion() }
+        let candidates = node.membership.voters.filter { $0 != configuration.nodeID }
+        guard let target = candidates.max(by: {
+            (node.replicationPosition(of: $0)?.match ?? 0) < (node.replicationPosition(of: $1)?.match ?? 0)
+        }) else { return completion() }
+        do {
+            try node.transferLeadership(to: target)
+            logger.info("handing leadership over before stopping", metadata: ["raft.target": "\(target)"])
+            transfers.append((target, { _ in completion() }))
+        } catch {
+            completion()
+        }
+    }
+
     // MARK: The loop
 
     private func run() {
@@ -176,6 +216,8 @@ final class RaftDriver: @unchecked Sendable {
                 node.reportSnapshot(peer: peer, success: success)
             case .unreachable(let peer):
                 node.reportUnreachable(peer: peer)
+            case .handOff(let completion):
+                handOff(completion)
             }
         }
         if !proposals.isEmpty { propose(proposals) }
@@ -585,6 +627,7 @@ final class RaftDriver: @unchecked Sendable {
             case .read(let completion): completion(.refused(reply))
             case .admin(let operation, let completion):
                 if case .status = operation { completion(.admin(.status(status()))) } else { completion(.error(reply)) }
+            case .handOff(let completion): completion()
             case .messages, .peerIntroduced, .snapshotStaged, .snapshotReport, .unreachable: break
             }
         }

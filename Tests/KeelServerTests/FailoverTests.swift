@@ -51,6 +51,7 @@ final class FailoverTests: ClusterTestCase {
         for index in 0..<10 { XCTAssertNotNil(try put("k\(index)", "v\(index)")) }
         let leader = try cluster.waitForLeader()
         XCTAssertEqual(cluster.terminate(leader), 0, "SIGTERM must end the node cleanly")
+        XCTAssertTrue(cluster.logTail(leader).contains("handing leadership over before stopping"))
         _ = try cluster.waitForLeader(excluding: [leader])
         try cluster.start(leader)
         _ = try cluster.waitFor("the restarted node to hold k9") { try get("k9", from: leader, consistency: .stale) }
