@@ -498,7 +498,7 @@ public struct Simulation {
     mutating func partition() {
         let ids = nodes.map(\.id)
         var links: Set<SimulatedNetwork.Link> = []
-        switch random.next(below: 3) {
+        switch random.next(below: 4) {
         case 0:
             // Symmetric split into two sides.
             let side = Set(ids.filter { _ in random.chance(1, in: 2) })
@@ -512,6 +512,15 @@ public struct Simulation {
             for from in ids {
                 for to in ids where from != to && random.chance(1, in: 4) {
                     links.insert(.init(from: from, to: to))
+                }
+            }
+        case 2:
+            // The leader cannot reach some followers, which still reach everyone: they
+            // campaign while the leader believes it is fine (the lease-read trap).
+            if let leader = currentLeader() {
+                let leaderID = nodes[leader].id
+                for to in ids where to != leaderID && random.chance(1, in: 2) {
+                    links.insert(.init(from: leaderID, to: to))
                 }
             }
         default:
