@@ -44,6 +44,7 @@ public struct Simulation {
     /// (index, term) of every entry ever persisted: its payload digest and previous term.
     var entryIdentity: [EntryKey: (digest: UInt64, previousTerm: UInt64)] = [:]
     var committedMembership: Membership
+    var committedMembershipIndex: UInt64 = 0
 
     struct EntryKey: Hashable {
         var index: UInt64
@@ -256,11 +257,17 @@ public struct Simulation {
         guard nodes[position].stateMachine.apply(entry) else {
             throw violation(.applyOrder, "node \(id) applied \(entry.index) after \(nodes[position].stateMachine.appliedIndex)")
         }
+        try learnCommitted(entry, at: position, applying: true)
+    }
+
+    /// Records that `entry` is committed, as seen at node `position`; any other entry seen
+    /// committed at the same index breaks state machine safety.
+    mutating func learnCommitted(_ entry: Entry, at position: Int, applying: Bool) throws(InvariantViolation) {
         let digest = Self.digest(of: entry)
         if let known = committed[entry.index] {
             guard known.term == entry.term && known.digest == digest else {
-                throw violation(.stateMachineSafety, "node \(id) applied term \(entry.term) at \(entry.index), "
-                                + "another node applied term \(known.term)")
+                throw violation(.stateMachineSafety, "node \(nodes[position].id) \(applying ? "applied" : "committed") "
+                                + "term \(entry.term) at \(entry.index), another node term \(known.term)")
             }
             return
         }
@@ -276,8 +283,9 @@ public struct Simulation {
                 acceptedBy[requestID] = nil
             }
         case .configurationChange:
-            if let payload = try? ConfigurationChangeEntry(decoding: entry.data) {
+            if entry.index > committedMembershipIndex, let payload = try? ConfigurationChangeEntry(decoding: entry.data) {
                 committedMembership = payload.membership
+                committedMembershipIndex = entry.index
                 statistics.membershipChanges += 1
             }
         case .noop:
@@ -332,6 +340,13 @@ public struct Simulation {
         for position in nodes.indices where nodes[position].isUp {
             let raft = nodes[position].raft!
             let id = nodes[position].id
+            // Every node's committed prefix agrees with everyone else's, applied or not yet.
+            if raft.commitIndex > nodes[position].checkedCommit {
+                for entry in raft.entries(in: (nodes[position].checkedCommit + 1)...raft.commitIndex) {
+                    try learnCommitted(entry, at: position, applying: false)
+                }
+                nodes[position].checkedCommit = raft.commitIndex
+            }
             if raft.role == .leader {
                 if let other = leaderOfTerm[raft.term], other != id {
                     throw violation(.electionSafety, "nodes \(other) and \(id) both led term \(raft.term)")
@@ -498,7 +513,7 @@ public struct Simulation {
     mutating func partition() {
         let ids = nodes.map(\.id)
         var links: Set<SimulatedNetwork.Link> = []
-        switch random.next(below: 3) {
+        switch random.next(below: 4) {
         case 0:
             // Symmetric split into two sides.
             let side = Set(ids.filter { _ in random.chance(1, in: 2) })
@@ -512,6 +527,15 @@ public struct Simulation {
             for from in ids {
                 for to in ids where from != to && random.chance(1, in: 4) {
                     links.insert(.init(from: from, to: to))
+                }
+            }
+        case 2:
+            // The leader cannot reach some followers, which still reach everyone: they
+            // campaign while the leader believes it is fine (the lease-read trap).
+            if let leader = currentLeader() {
+                let leaderID = nodes[leader].id
+                for to in ids where to != leaderID && random.chance(1, in: 2) {
+                    links.insert(.init(from: leaderID, to: to))
                 }
             }
         default:
