@@ -7,13 +7,39 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "keel-check", targets: ["keel-check"]),
+        .library(name: "KeelRaft", targets: ["KeelRaft"]),
+        .executable(name: "keel-sim", targets: ["keel-sim"]),
+        .executable(name: "keel-bench", targets: ["keel-bench"]),
+        .executable(name: "keel-server", targets: ["keel-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
+        // The Raft consensus core: pure, deterministic, standard library only.
+        .target(name: "KeelRaft"),
+        // Deterministic fault-injecting cluster simulator for KeelRaft (not a product).
+        .target(name: "KeelRaftSimulator", dependencies: ["KeelRaft"]),
+        .executableTarget(
+            name: "keel-sim",
+            dependencies: [
+                "KeelRaftSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "keel-bench",
+            dependencies: [
+                "KeelRaft",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KeelRaftTests", dependencies: ["KeelRaft", "KeelRaftSimulator"]),
         // RocksDB's C API through pkg-config; only the RocksDB target imports it.
         .systemLibrary(
             name: "CRocksDB",
@@ -77,6 +103,47 @@ let package = Package(
             name: "KeelLinearizabilityTests",
             dependencies: ["KeelLinearizability"],
             resources: [.copy("Fixtures")]
+        ),
+        // One database node: Raft log on RocksDB, the driver loop, peer transport, snapshots,
+        // the client and admin service.
+        .target(
+            name: "KeelServer",
+            dependencies: [
+                "KeelRaft",
+                "KeelStore",
+                "KeelWire",
+                "RocksDB",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "keel-server",
+            dependencies: [
+                "KeelServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Test support: real keel-server processes on loopback and a minimal wire client.
+        .target(
+            name: "KeelTestKit",
+            dependencies: ["KeelWire"]
+        ),
+        .testTarget(
+            name: "KeelServerTests",
+            dependencies: [
+                "KeelServer",
+                "KeelTestKit",
+                "KeelRaft",
+                "KeelStore",
+                "KeelWire",
+                "RocksDB",
+            ]
         ),
     ]
 )
