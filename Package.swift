@@ -6,10 +6,12 @@ let package = Package(
     name: "Keel",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "KeelClient", targets: ["KeelClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // RocksDB's C API through pkg-config; only the RocksDB target imports it.
@@ -48,6 +50,27 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        // The async/await client library: leader tracking, safe retries, pipelining.
+        .target(
+            name: "KeelClient",
+            dependencies: [
+                "KeelWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KeelClientTests",
+            dependencies: [
+                "KeelClient",
+                "KeelWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]
