@@ -6,7 +6,7 @@ APT_PACKAGES := librocksdb-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: deps build debug test clean proto proto-check
+.PHONY: deps build debug test sim clean proto proto-check
 
 ## deps: install the Debian packages Keel builds against (only those missing).
 deps:
@@ -52,10 +52,20 @@ proto-check: deps
 	fi; \
 	echo "proto-check: generated code matches $(PROTO_DIR)/$(PROTO_SRC)"
 
-## test: install what is missing, check the generated code, build, run every test.
+## test: install what is missing, check the generated code, build, run every test, then the Raft simulation.
 test: deps proto-check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) sim SEEDS=1000
+
+## sim: deterministic Raft simulation, SEEDS seeds (alternating 3 and 5 nodes) of SIM_TICKS
+## fault ticks each; ends with "N passed, M failed". Replay a seed with the printed command.
+SEEDS ?= 1000
+SIM_TICKS ?= 2000
+SIM_START ?= 1
+sim:
+	$(SWIFT) build -c release --product keel-sim
+	.build/release/keel-sim --seeds $(SEEDS) --start-seed $(SIM_START) --ticks $(SIM_TICKS) --nodes 3 --nodes 5
 
 clean:
 	rm -rf .build

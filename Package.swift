@@ -6,14 +6,37 @@ let package = Package(
     name: "Keel",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "KeelRaft", targets: ["KeelRaft"]),
+        .executable(name: "keel-sim", targets: ["keel-sim"]),
+        .executable(name: "keel-bench", targets: ["keel-bench"]),
         .library(name: "KeelClient", targets: ["KeelClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
+        // The Raft consensus core: pure, deterministic, standard library only.
+        .target(name: "KeelRaft"),
+        // Deterministic fault-injecting cluster simulator for KeelRaft (not a product).
+        .target(name: "KeelRaftSimulator", dependencies: ["KeelRaft"]),
+        .executableTarget(
+            name: "keel-sim",
+            dependencies: [
+                "KeelRaftSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "keel-bench",
+            dependencies: [
+                "KeelRaft",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KeelRaftTests", dependencies: ["KeelRaft", "KeelRaftSimulator"]),
         // RocksDB's C API through pkg-config; only the RocksDB target imports it.
         .systemLibrary(
             name: "CRocksDB",
@@ -51,6 +74,15 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
+        ),
+        // The replicated state machine: commands, their encoding, apply and queries.
+        .target(
+            name: "KeelStore",
+            dependencies: ["RocksDB"]
+        ),
+        .testTarget(
+            name: "KeelStoreTests",
+            dependencies: ["KeelStore", "RocksDB"]
         ),
         // The async/await client library: leader tracking, safe retries, pipelining.
         .target(

@@ -1087,7 +1087,1042 @@ void   keel__scan_result__free_unpacked
   assert(message->base.descriptor == &keel__scan_result__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor keel__hello__field_descriptors[3] =
+void   keel__status_request__init
+                     (Keel__StatusRequest         *message)
+{
+  static const Keel__StatusRequest init_value = KEEL__STATUS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__status_request__get_packed_size
+                     (const Keel__StatusRequest *message)
+{
+  assert(message->base.descriptor == &keel__status_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__status_request__pack
+                     (const Keel__StatusRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__status_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__status_request__pack_to_buffer
+                     (const Keel__StatusRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__status_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__StatusRequest *
+       keel__status_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__StatusRequest *)
+     protobuf_c_message_unpack (&keel__status_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__status_request__free_unpacked
+                     (Keel__StatusRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__status_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__follower_progress__init
+                     (Keel__FollowerProgress         *message)
+{
+  static const Keel__FollowerProgress init_value = KEEL__FOLLOWER_PROGRESS__INIT;
+  *message = init_value;
+}
+size_t keel__follower_progress__get_packed_size
+                     (const Keel__FollowerProgress *message)
+{
+  assert(message->base.descriptor == &keel__follower_progress__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__follower_progress__pack
+                     (const Keel__FollowerProgress *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__follower_progress__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__follower_progress__pack_to_buffer
+                     (const Keel__FollowerProgress *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__follower_progress__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__FollowerProgress *
+       keel__follower_progress__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__FollowerProgress *)
+     protobuf_c_message_unpack (&keel__follower_progress__descriptor,
+                                allocator, len, data);
+}
+void   keel__follower_progress__free_unpacked
+                     (Keel__FollowerProgress *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__follower_progress__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__status_result__init
+                     (Keel__StatusResult         *message)
+{
+  static const Keel__StatusResult init_value = KEEL__STATUS_RESULT__INIT;
+  *message = init_value;
+}
+size_t keel__status_result__get_packed_size
+                     (const Keel__StatusResult *message)
+{
+  assert(message->base.descriptor == &keel__status_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__status_result__pack
+                     (const Keel__StatusResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__status_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__status_result__pack_to_buffer
+                     (const Keel__StatusResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__status_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__StatusResult *
+       keel__status_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__StatusResult *)
+     protobuf_c_message_unpack (&keel__status_result__descriptor,
+                                allocator, len, data);
+}
+void   keel__status_result__free_unpacked
+                     (Keel__StatusResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__status_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__members_request__init
+                     (Keel__MembersRequest         *message)
+{
+  static const Keel__MembersRequest init_value = KEEL__MEMBERS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__members_request__get_packed_size
+                     (const Keel__MembersRequest *message)
+{
+  assert(message->base.descriptor == &keel__members_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__members_request__pack
+                     (const Keel__MembersRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__members_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__members_request__pack_to_buffer
+                     (const Keel__MembersRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__members_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__MembersRequest *
+       keel__members_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__MembersRequest *)
+     protobuf_c_message_unpack (&keel__members_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__members_request__free_unpacked
+                     (Keel__MembersRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__members_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__member__init
+                     (Keel__Member         *message)
+{
+  static const Keel__Member init_value = KEEL__MEMBER__INIT;
+  *message = init_value;
+}
+size_t keel__member__get_packed_size
+                     (const Keel__Member *message)
+{
+  assert(message->base.descriptor == &keel__member__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__member__pack
+                     (const Keel__Member *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__member__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__member__pack_to_buffer
+                     (const Keel__Member *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__member__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__Member *
+       keel__member__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__Member *)
+     protobuf_c_message_unpack (&keel__member__descriptor,
+                                allocator, len, data);
+}
+void   keel__member__free_unpacked
+                     (Keel__Member *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__member__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__members_result__init
+                     (Keel__MembersResult         *message)
+{
+  static const Keel__MembersResult init_value = KEEL__MEMBERS_RESULT__INIT;
+  *message = init_value;
+}
+size_t keel__members_result__get_packed_size
+                     (const Keel__MembersResult *message)
+{
+  assert(message->base.descriptor == &keel__members_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__members_result__pack
+                     (const Keel__MembersResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__members_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__members_result__pack_to_buffer
+                     (const Keel__MembersResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__members_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__MembersResult *
+       keel__members_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__MembersResult *)
+     protobuf_c_message_unpack (&keel__members_result__descriptor,
+                                allocator, len, data);
+}
+void   keel__members_result__free_unpacked
+                     (Keel__MembersResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__members_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__add_learner_request__init
+                     (Keel__AddLearnerRequest         *message)
+{
+  static const Keel__AddLearnerRequest init_value = KEEL__ADD_LEARNER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__add_learner_request__get_packed_size
+                     (const Keel__AddLearnerRequest *message)
+{
+  assert(message->base.descriptor == &keel__add_learner_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__add_learner_request__pack
+                     (const Keel__AddLearnerRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__add_learner_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__add_learner_request__pack_to_buffer
+                     (const Keel__AddLearnerRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__add_learner_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__AddLearnerRequest *
+       keel__add_learner_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__AddLearnerRequest *)
+     protobuf_c_message_unpack (&keel__add_learner_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__add_learner_request__free_unpacked
+                     (Keel__AddLearnerRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__add_learner_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__promote_request__init
+                     (Keel__PromoteRequest         *message)
+{
+  static const Keel__PromoteRequest init_value = KEEL__PROMOTE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__promote_request__get_packed_size
+                     (const Keel__PromoteRequest *message)
+{
+  assert(message->base.descriptor == &keel__promote_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__promote_request__pack
+                     (const Keel__PromoteRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__promote_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__promote_request__pack_to_buffer
+                     (const Keel__PromoteRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__promote_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__PromoteRequest *
+       keel__promote_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__PromoteRequest *)
+     protobuf_c_message_unpack (&keel__promote_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__promote_request__free_unpacked
+                     (Keel__PromoteRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__promote_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__remove_member_request__init
+                     (Keel__RemoveMemberRequest         *message)
+{
+  static const Keel__RemoveMemberRequest init_value = KEEL__REMOVE_MEMBER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__remove_member_request__get_packed_size
+                     (const Keel__RemoveMemberRequest *message)
+{
+  assert(message->base.descriptor == &keel__remove_member_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__remove_member_request__pack
+                     (const Keel__RemoveMemberRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__remove_member_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__remove_member_request__pack_to_buffer
+                     (const Keel__RemoveMemberRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__remove_member_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__RemoveMemberRequest *
+       keel__remove_member_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__RemoveMemberRequest *)
+     protobuf_c_message_unpack (&keel__remove_member_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__remove_member_request__free_unpacked
+                     (Keel__RemoveMemberRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__remove_member_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__membership_result__init
+                     (Keel__MembershipResult         *message)
+{
+  static const Keel__MembershipResult init_value = KEEL__MEMBERSHIP_RESULT__INIT;
+  *message = init_value;
+}
+size_t keel__membership_result__get_packed_size
+                     (const Keel__MembershipResult *message)
+{
+  assert(message->base.descriptor == &keel__membership_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__membership_result__pack
+                     (const Keel__MembershipResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__membership_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__membership_result__pack_to_buffer
+                     (const Keel__MembershipResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__membership_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__MembershipResult *
+       keel__membership_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__MembershipResult *)
+     protobuf_c_message_unpack (&keel__membership_result__descriptor,
+                                allocator, len, data);
+}
+void   keel__membership_result__free_unpacked
+                     (Keel__MembershipResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__membership_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__transfer_leadership_request__init
+                     (Keel__TransferLeadershipRequest         *message)
+{
+  static const Keel__TransferLeadershipRequest init_value = KEEL__TRANSFER_LEADERSHIP_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__transfer_leadership_request__get_packed_size
+                     (const Keel__TransferLeadershipRequest *message)
+{
+  assert(message->base.descriptor == &keel__transfer_leadership_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__transfer_leadership_request__pack
+                     (const Keel__TransferLeadershipRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__transfer_leadership_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__transfer_leadership_request__pack_to_buffer
+                     (const Keel__TransferLeadershipRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__transfer_leadership_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__TransferLeadershipRequest *
+       keel__transfer_leadership_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__TransferLeadershipRequest *)
+     protobuf_c_message_unpack (&keel__transfer_leadership_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__transfer_leadership_request__free_unpacked
+                     (Keel__TransferLeadershipRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__transfer_leadership_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__transfer_leadership_result__init
+                     (Keel__TransferLeadershipResult         *message)
+{
+  static const Keel__TransferLeadershipResult init_value = KEEL__TRANSFER_LEADERSHIP_RESULT__INIT;
+  *message = init_value;
+}
+size_t keel__transfer_leadership_result__get_packed_size
+                     (const Keel__TransferLeadershipResult *message)
+{
+  assert(message->base.descriptor == &keel__transfer_leadership_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__transfer_leadership_result__pack
+                     (const Keel__TransferLeadershipResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__transfer_leadership_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__transfer_leadership_result__pack_to_buffer
+                     (const Keel__TransferLeadershipResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__transfer_leadership_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__TransferLeadershipResult *
+       keel__transfer_leadership_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__TransferLeadershipResult *)
+     protobuf_c_message_unpack (&keel__transfer_leadership_result__descriptor,
+                                allocator, len, data);
+}
+void   keel__transfer_leadership_result__free_unpacked
+                     (Keel__TransferLeadershipResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__transfer_leadership_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__take_snapshot_request__init
+                     (Keel__TakeSnapshotRequest         *message)
+{
+  static const Keel__TakeSnapshotRequest init_value = KEEL__TAKE_SNAPSHOT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__take_snapshot_request__get_packed_size
+                     (const Keel__TakeSnapshotRequest *message)
+{
+  assert(message->base.descriptor == &keel__take_snapshot_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__take_snapshot_request__pack
+                     (const Keel__TakeSnapshotRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__take_snapshot_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__take_snapshot_request__pack_to_buffer
+                     (const Keel__TakeSnapshotRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__take_snapshot_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__TakeSnapshotRequest *
+       keel__take_snapshot_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__TakeSnapshotRequest *)
+     protobuf_c_message_unpack (&keel__take_snapshot_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__take_snapshot_request__free_unpacked
+                     (Keel__TakeSnapshotRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__take_snapshot_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__take_snapshot_result__init
+                     (Keel__TakeSnapshotResult         *message)
+{
+  static const Keel__TakeSnapshotResult init_value = KEEL__TAKE_SNAPSHOT_RESULT__INIT;
+  *message = init_value;
+}
+size_t keel__take_snapshot_result__get_packed_size
+                     (const Keel__TakeSnapshotResult *message)
+{
+  assert(message->base.descriptor == &keel__take_snapshot_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__take_snapshot_result__pack
+                     (const Keel__TakeSnapshotResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__take_snapshot_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__take_snapshot_result__pack_to_buffer
+                     (const Keel__TakeSnapshotResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__take_snapshot_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__TakeSnapshotResult *
+       keel__take_snapshot_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__TakeSnapshotResult *)
+     protobuf_c_message_unpack (&keel__take_snapshot_result__descriptor,
+                                allocator, len, data);
+}
+void   keel__take_snapshot_result__free_unpacked
+                     (Keel__TakeSnapshotResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__take_snapshot_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__raft_entry__init
+                     (Keel__RaftEntry         *message)
+{
+  static const Keel__RaftEntry init_value = KEEL__RAFT_ENTRY__INIT;
+  *message = init_value;
+}
+size_t keel__raft_entry__get_packed_size
+                     (const Keel__RaftEntry *message)
+{
+  assert(message->base.descriptor == &keel__raft_entry__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__raft_entry__pack
+                     (const Keel__RaftEntry *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__raft_entry__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__raft_entry__pack_to_buffer
+                     (const Keel__RaftEntry *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__raft_entry__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__RaftEntry *
+       keel__raft_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__RaftEntry *)
+     protobuf_c_message_unpack (&keel__raft_entry__descriptor,
+                                allocator, len, data);
+}
+void   keel__raft_entry__free_unpacked
+                     (Keel__RaftEntry *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__raft_entry__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__raft_membership__init
+                     (Keel__RaftMembership         *message)
+{
+  static const Keel__RaftMembership init_value = KEEL__RAFT_MEMBERSHIP__INIT;
+  *message = init_value;
+}
+size_t keel__raft_membership__get_packed_size
+                     (const Keel__RaftMembership *message)
+{
+  assert(message->base.descriptor == &keel__raft_membership__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__raft_membership__pack
+                     (const Keel__RaftMembership *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__raft_membership__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__raft_membership__pack_to_buffer
+                     (const Keel__RaftMembership *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__raft_membership__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__RaftMembership *
+       keel__raft_membership__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__RaftMembership *)
+     protobuf_c_message_unpack (&keel__raft_membership__descriptor,
+                                allocator, len, data);
+}
+void   keel__raft_membership__free_unpacked
+                     (Keel__RaftMembership *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__raft_membership__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__raft_snapshot_metadata__init
+                     (Keel__RaftSnapshotMetadata         *message)
+{
+  static const Keel__RaftSnapshotMetadata init_value = KEEL__RAFT_SNAPSHOT_METADATA__INIT;
+  *message = init_value;
+}
+size_t keel__raft_snapshot_metadata__get_packed_size
+                     (const Keel__RaftSnapshotMetadata *message)
+{
+  assert(message->base.descriptor == &keel__raft_snapshot_metadata__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__raft_snapshot_metadata__pack
+                     (const Keel__RaftSnapshotMetadata *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__raft_snapshot_metadata__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__raft_snapshot_metadata__pack_to_buffer
+                     (const Keel__RaftSnapshotMetadata *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__raft_snapshot_metadata__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__RaftSnapshotMetadata *
+       keel__raft_snapshot_metadata__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__RaftSnapshotMetadata *)
+     protobuf_c_message_unpack (&keel__raft_snapshot_metadata__descriptor,
+                                allocator, len, data);
+}
+void   keel__raft_snapshot_metadata__free_unpacked
+                     (Keel__RaftSnapshotMetadata *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__raft_snapshot_metadata__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__raft_message__init
+                     (Keel__RaftMessage         *message)
+{
+  static const Keel__RaftMessage init_value = KEEL__RAFT_MESSAGE__INIT;
+  *message = init_value;
+}
+size_t keel__raft_message__get_packed_size
+                     (const Keel__RaftMessage *message)
+{
+  assert(message->base.descriptor == &keel__raft_message__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__raft_message__pack
+                     (const Keel__RaftMessage *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__raft_message__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__raft_message__pack_to_buffer
+                     (const Keel__RaftMessage *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__raft_message__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__RaftMessage *
+       keel__raft_message__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__RaftMessage *)
+     protobuf_c_message_unpack (&keel__raft_message__descriptor,
+                                allocator, len, data);
+}
+void   keel__raft_message__free_unpacked
+                     (Keel__RaftMessage *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__raft_message__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__peer_messages__init
+                     (Keel__PeerMessages         *message)
+{
+  static const Keel__PeerMessages init_value = KEEL__PEER_MESSAGES__INIT;
+  *message = init_value;
+}
+size_t keel__peer_messages__get_packed_size
+                     (const Keel__PeerMessages *message)
+{
+  assert(message->base.descriptor == &keel__peer_messages__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__peer_messages__pack
+                     (const Keel__PeerMessages *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__peer_messages__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__peer_messages__pack_to_buffer
+                     (const Keel__PeerMessages *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__peer_messages__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__PeerMessages *
+       keel__peer_messages__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__PeerMessages *)
+     protobuf_c_message_unpack (&keel__peer_messages__descriptor,
+                                allocator, len, data);
+}
+void   keel__peer_messages__free_unpacked
+                     (Keel__PeerMessages *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__peer_messages__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__snapshot_chunk__init
+                     (Keel__SnapshotChunk         *message)
+{
+  static const Keel__SnapshotChunk init_value = KEEL__SNAPSHOT_CHUNK__INIT;
+  *message = init_value;
+}
+size_t keel__snapshot_chunk__get_packed_size
+                     (const Keel__SnapshotChunk *message)
+{
+  assert(message->base.descriptor == &keel__snapshot_chunk__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__snapshot_chunk__pack
+                     (const Keel__SnapshotChunk *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__snapshot_chunk__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__snapshot_chunk__pack_to_buffer
+                     (const Keel__SnapshotChunk *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__snapshot_chunk__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SnapshotChunk *
+       keel__snapshot_chunk__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SnapshotChunk *)
+     protobuf_c_message_unpack (&keel__snapshot_chunk__descriptor,
+                                allocator, len, data);
+}
+void   keel__snapshot_chunk__free_unpacked
+                     (Keel__SnapshotChunk *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__snapshot_chunk__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__peer_frame__init
+                     (Keel__PeerFrame         *message)
+{
+  static const Keel__PeerFrame init_value = KEEL__PEER_FRAME__INIT;
+  *message = init_value;
+}
+size_t keel__peer_frame__get_packed_size
+                     (const Keel__PeerFrame *message)
+{
+  assert(message->base.descriptor == &keel__peer_frame__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__peer_frame__pack
+                     (const Keel__PeerFrame *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__peer_frame__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__peer_frame__pack_to_buffer
+                     (const Keel__PeerFrame *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__peer_frame__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__PeerFrame *
+       keel__peer_frame__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__PeerFrame *)
+     protobuf_c_message_unpack (&keel__peer_frame__descriptor,
+                                allocator, len, data);
+}
+void   keel__peer_frame__free_unpacked
+                     (Keel__PeerFrame *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__peer_frame__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__snapshot_chunk_ack__init
+                     (Keel__SnapshotChunkAck         *message)
+{
+  static const Keel__SnapshotChunkAck init_value = KEEL__SNAPSHOT_CHUNK_ACK__INIT;
+  *message = init_value;
+}
+size_t keel__snapshot_chunk_ack__get_packed_size
+                     (const Keel__SnapshotChunkAck *message)
+{
+  assert(message->base.descriptor == &keel__snapshot_chunk_ack__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__snapshot_chunk_ack__pack
+                     (const Keel__SnapshotChunkAck *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__snapshot_chunk_ack__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__snapshot_chunk_ack__pack_to_buffer
+                     (const Keel__SnapshotChunkAck *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__snapshot_chunk_ack__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SnapshotChunkAck *
+       keel__snapshot_chunk_ack__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SnapshotChunkAck *)
+     protobuf_c_message_unpack (&keel__snapshot_chunk_ack__descriptor,
+                                allocator, len, data);
+}
+void   keel__snapshot_chunk_ack__free_unpacked
+                     (Keel__SnapshotChunkAck *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__snapshot_chunk_ack__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__peer_reply__init
+                     (Keel__PeerReply         *message)
+{
+  static const Keel__PeerReply init_value = KEEL__PEER_REPLY__INIT;
+  *message = init_value;
+}
+size_t keel__peer_reply__get_packed_size
+                     (const Keel__PeerReply *message)
+{
+  assert(message->base.descriptor == &keel__peer_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__peer_reply__pack
+                     (const Keel__PeerReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__peer_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__peer_reply__pack_to_buffer
+                     (const Keel__PeerReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__peer_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__PeerReply *
+       keel__peer_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__PeerReply *)
+     protobuf_c_message_unpack (&keel__peer_reply__descriptor,
+                                allocator, len, data);
+}
+void   keel__peer_reply__free_unpacked
+                     (Keel__PeerReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__peer_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor keel__hello__field_descriptors[5] =
 {
   {
     "cluster_id",
@@ -1125,16 +2160,42 @@ static const ProtobufCFieldDescriptor keel__hello__field_descriptors[3] =
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "peer_address",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Keel__Hello, peer_address),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "client_address",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Keel__Hello, client_address),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned keel__hello__field_indices_by_name[] = {
+  4,   /* field[4] = client_address */
   0,   /* field[0] = cluster_id */
   1,   /* field[1] = node_id */
+  3,   /* field[3] = peer_address */
   2,   /* field[2] = software_version */
 };
 static const ProtobufCIntRange keel__hello__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor keel__hello__descriptor =
 {
@@ -1144,7 +2205,7 @@ const ProtobufCMessageDescriptor keel__hello__descriptor =
   "Keel__Hello",
   "keel",
   sizeof(Keel__Hello),
-  3,
+  5,
   keel__hello__field_descriptors,
   keel__hello__field_indices_by_name,
   1,  keel__hello__number_ranges,
@@ -1381,7 +2442,7 @@ const ProtobufCMessageDescriptor keel__session__descriptor =
   (ProtobufCMessageInit) keel__session__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor keel__request__field_descriptors[10] =
+static const ProtobufCFieldDescriptor keel__request__field_descriptors[17] =
 {
   {
     "id",
@@ -1503,24 +2564,116 @@ static const ProtobufCFieldDescriptor keel__request__field_descriptors[10] =
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "status",
+    30,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, status),
+    &keel__status_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "members",
+    31,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, members),
+    &keel__members_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "add_learner",
+    32,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, add_learner),
+    &keel__add_learner_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "promote",
+    33,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, promote),
+    &keel__promote_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "remove_member",
+    34,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, remove_member),
+    &keel__remove_member_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "transfer_leadership",
+    35,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, transfer_leadership),
+    &keel__transfer_leadership_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "take_snapshot",
+    36,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, take_snapshot),
+    &keel__take_snapshot_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned keel__request__field_indices_by_name[] = {
+  12,   /* field[12] = add_learner */
   8,   /* field[8] = batch */
   6,   /* field[6] = compare_and_set */
   5,   /* field[5] = delete */
   3,   /* field[3] = get */
   0,   /* field[0] = id */
   7,   /* field[7] = increment */
+  11,   /* field[11] = members */
+  13,   /* field[13] = promote */
   4,   /* field[4] = put */
+  14,   /* field[14] = remove_member */
   9,   /* field[9] = scan */
   2,   /* field[2] = session */
+  10,   /* field[10] = status */
+  16,   /* field[16] = take_snapshot */
   1,   /* field[1] = timeout_ms */
+  15,   /* field[15] = transfer_leadership */
 };
-static const ProtobufCIntRange keel__request__number_ranges[2 + 1] =
+static const ProtobufCIntRange keel__request__number_ranges[3 + 1] =
 {
   { 1, 0 },
   { 10, 3 },
-  { 0, 10 }
+  { 30, 10 },
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor keel__request__descriptor =
 {
@@ -1530,10 +2683,10 @@ const ProtobufCMessageDescriptor keel__request__descriptor =
   "Keel__Request",
   "keel",
   sizeof(Keel__Request),
-  10,
+  17,
   keel__request__field_descriptors,
   keel__request__field_indices_by_name,
-  2,  keel__request__number_ranges,
+  3,  keel__request__number_ranges,
   (ProtobufCMessageInit) keel__request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -2028,7 +3181,7 @@ const ProtobufCMessageDescriptor keel__scan_request__descriptor =
   (ProtobufCMessageInit) keel__scan_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor keel__response__field_descriptors[9] =
+static const ProtobufCFieldDescriptor keel__response__field_descriptors[16] =
 {
   {
     "id",
@@ -2138,8 +3291,93 @@ static const ProtobufCFieldDescriptor keel__response__field_descriptors[9] =
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "status",
+    30,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, status),
+    &keel__status_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "members",
+    31,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, members),
+    &keel__members_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "add_learner",
+    32,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, add_learner),
+    &keel__membership_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "promote",
+    33,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, promote),
+    &keel__membership_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "remove_member",
+    34,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, remove_member),
+    &keel__membership_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "transfer_leadership",
+    35,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, transfer_leadership),
+    &keel__transfer_leadership_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "take_snapshot",
+    36,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, take_snapshot),
+    &keel__take_snapshot_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned keel__response__field_indices_by_name[] = {
+  11,   /* field[11] = add_learner */
   7,   /* field[7] = batch */
   5,   /* field[5] = compare_and_set */
   4,   /* field[4] = delete */
@@ -2147,14 +3385,21 @@ static const unsigned keel__response__field_indices_by_name[] = {
   2,   /* field[2] = get */
   0,   /* field[0] = id */
   6,   /* field[6] = increment */
+  10,   /* field[10] = members */
+  12,   /* field[12] = promote */
   3,   /* field[3] = put */
+  13,   /* field[13] = remove_member */
   8,   /* field[8] = scan */
+  9,   /* field[9] = status */
+  15,   /* field[15] = take_snapshot */
+  14,   /* field[14] = transfer_leadership */
 };
-static const ProtobufCIntRange keel__response__number_ranges[2 + 1] =
+static const ProtobufCIntRange keel__response__number_ranges[3 + 1] =
 {
   { 1, 0 },
   { 10, 2 },
-  { 0, 9 }
+  { 30, 9 },
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor keel__response__descriptor =
 {
@@ -2164,10 +3409,10 @@ const ProtobufCMessageDescriptor keel__response__descriptor =
   "Keel__Response",
   "keel",
   sizeof(Keel__Response),
-  9,
+  16,
   keel__response__field_descriptors,
   keel__response__field_indices_by_name,
-  2,  keel__response__number_ranges,
+  3,  keel__response__number_ranges,
   (ProtobufCMessageInit) keel__response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -2566,6 +3811,1522 @@ const ProtobufCMessageDescriptor keel__scan_result__descriptor =
   (ProtobufCMessageInit) keel__scan_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+#define keel__status_request__field_descriptors NULL
+#define keel__status_request__field_indices_by_name NULL
+#define keel__status_request__number_ranges NULL
+const ProtobufCMessageDescriptor keel__status_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.StatusRequest",
+  "StatusRequest",
+  "Keel__StatusRequest",
+  "keel",
+  sizeof(Keel__StatusRequest),
+  0,
+  keel__status_request__field_descriptors,
+  keel__status_request__field_indices_by_name,
+  0,  keel__status_request__number_ranges,
+  (ProtobufCMessageInit) keel__status_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__follower_progress__field_descriptors[3] =
+{
+  {
+    "node_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__FollowerProgress, node_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "match_index",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__FollowerProgress, match_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_index",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__FollowerProgress, next_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__follower_progress__field_indices_by_name[] = {
+  1,   /* field[1] = match_index */
+  2,   /* field[2] = next_index */
+  0,   /* field[0] = node_id */
+};
+static const ProtobufCIntRange keel__follower_progress__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor keel__follower_progress__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.FollowerProgress",
+  "FollowerProgress",
+  "Keel__FollowerProgress",
+  "keel",
+  sizeof(Keel__FollowerProgress),
+  3,
+  keel__follower_progress__field_descriptors,
+  keel__follower_progress__field_indices_by_name,
+  1,  keel__follower_progress__number_ranges,
+  (ProtobufCMessageInit) keel__follower_progress__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__status_result__field_descriptors[11] =
+{
+  {
+    "node_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__StatusResult, node_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "role",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__StatusResult, role),
+    &keel__node_role__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "term",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__StatusResult, term),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "leader_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__StatusResult, leader_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "leader_address",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Keel__StatusResult, leader_address),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "commit_index",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__StatusResult, commit_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applied_index",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__StatusResult, applied_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_log_index",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__StatusResult, last_log_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "snapshot_index",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__StatusResult, snapshot_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "followers",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__StatusResult, n_followers),
+    offsetof(Keel__StatusResult, followers),
+    &keel__follower_progress__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "voter",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Keel__StatusResult, voter),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__status_result__field_indices_by_name[] = {
+  6,   /* field[6] = applied_index */
+  5,   /* field[5] = commit_index */
+  9,   /* field[9] = followers */
+  7,   /* field[7] = last_log_index */
+  4,   /* field[4] = leader_address */
+  3,   /* field[3] = leader_id */
+  0,   /* field[0] = node_id */
+  1,   /* field[1] = role */
+  8,   /* field[8] = snapshot_index */
+  2,   /* field[2] = term */
+  10,   /* field[10] = voter */
+};
+static const ProtobufCIntRange keel__status_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor keel__status_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.StatusResult",
+  "StatusResult",
+  "Keel__StatusResult",
+  "keel",
+  sizeof(Keel__StatusResult),
+  11,
+  keel__status_result__field_descriptors,
+  keel__status_result__field_indices_by_name,
+  1,  keel__status_result__number_ranges,
+  (ProtobufCMessageInit) keel__status_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define keel__members_request__field_descriptors NULL
+#define keel__members_request__field_indices_by_name NULL
+#define keel__members_request__number_ranges NULL
+const ProtobufCMessageDescriptor keel__members_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.MembersRequest",
+  "MembersRequest",
+  "Keel__MembersRequest",
+  "keel",
+  sizeof(Keel__MembersRequest),
+  0,
+  keel__members_request__field_descriptors,
+  keel__members_request__field_indices_by_name,
+  0,  keel__members_request__number_ranges,
+  (ProtobufCMessageInit) keel__members_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__member__field_descriptors[4] =
+{
+  {
+    "node_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__Member, node_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "client_address",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Keel__Member, client_address),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "peer_address",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Keel__Member, peer_address),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "voter",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Keel__Member, voter),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__member__field_indices_by_name[] = {
+  1,   /* field[1] = client_address */
+  0,   /* field[0] = node_id */
+  2,   /* field[2] = peer_address */
+  3,   /* field[3] = voter */
+};
+static const ProtobufCIntRange keel__member__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor keel__member__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.Member",
+  "Member",
+  "Keel__Member",
+  "keel",
+  sizeof(Keel__Member),
+  4,
+  keel__member__field_descriptors,
+  keel__member__field_indices_by_name,
+  1,  keel__member__number_ranges,
+  (ProtobufCMessageInit) keel__member__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__members_result__field_descriptors[2] =
+{
+  {
+    "members",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__MembersResult, n_members),
+    offsetof(Keel__MembersResult, members),
+    &keel__member__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "leader_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__MembersResult, leader_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__members_result__field_indices_by_name[] = {
+  1,   /* field[1] = leader_id */
+  0,   /* field[0] = members */
+};
+static const ProtobufCIntRange keel__members_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__members_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.MembersResult",
+  "MembersResult",
+  "Keel__MembersResult",
+  "keel",
+  sizeof(Keel__MembersResult),
+  2,
+  keel__members_result__field_descriptors,
+  keel__members_result__field_indices_by_name,
+  1,  keel__members_result__number_ranges,
+  (ProtobufCMessageInit) keel__members_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__add_learner_request__field_descriptors[3] =
+{
+  {
+    "node_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__AddLearnerRequest, node_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "client_address",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Keel__AddLearnerRequest, client_address),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "peer_address",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Keel__AddLearnerRequest, peer_address),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__add_learner_request__field_indices_by_name[] = {
+  1,   /* field[1] = client_address */
+  0,   /* field[0] = node_id */
+  2,   /* field[2] = peer_address */
+};
+static const ProtobufCIntRange keel__add_learner_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor keel__add_learner_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.AddLearnerRequest",
+  "AddLearnerRequest",
+  "Keel__AddLearnerRequest",
+  "keel",
+  sizeof(Keel__AddLearnerRequest),
+  3,
+  keel__add_learner_request__field_descriptors,
+  keel__add_learner_request__field_indices_by_name,
+  1,  keel__add_learner_request__number_ranges,
+  (ProtobufCMessageInit) keel__add_learner_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__promote_request__field_descriptors[1] =
+{
+  {
+    "node_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__PromoteRequest, node_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__promote_request__field_indices_by_name[] = {
+  0,   /* field[0] = node_id */
+};
+static const ProtobufCIntRange keel__promote_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor keel__promote_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.PromoteRequest",
+  "PromoteRequest",
+  "Keel__PromoteRequest",
+  "keel",
+  sizeof(Keel__PromoteRequest),
+  1,
+  keel__promote_request__field_descriptors,
+  keel__promote_request__field_indices_by_name,
+  1,  keel__promote_request__number_ranges,
+  (ProtobufCMessageInit) keel__promote_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__remove_member_request__field_descriptors[1] =
+{
+  {
+    "node_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RemoveMemberRequest, node_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__remove_member_request__field_indices_by_name[] = {
+  0,   /* field[0] = node_id */
+};
+static const ProtobufCIntRange keel__remove_member_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor keel__remove_member_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.RemoveMemberRequest",
+  "RemoveMemberRequest",
+  "Keel__RemoveMemberRequest",
+  "keel",
+  sizeof(Keel__RemoveMemberRequest),
+  1,
+  keel__remove_member_request__field_descriptors,
+  keel__remove_member_request__field_indices_by_name,
+  1,  keel__remove_member_request__number_ranges,
+  (ProtobufCMessageInit) keel__remove_member_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__membership_result__field_descriptors[2] =
+{
+  {
+    "members",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__MembershipResult, n_members),
+    offsetof(Keel__MembershipResult, members),
+    &keel__member__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applied_index",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__MembershipResult, applied_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__membership_result__field_indices_by_name[] = {
+  1,   /* field[1] = applied_index */
+  0,   /* field[0] = members */
+};
+static const ProtobufCIntRange keel__membership_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__membership_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.MembershipResult",
+  "MembershipResult",
+  "Keel__MembershipResult",
+  "keel",
+  sizeof(Keel__MembershipResult),
+  2,
+  keel__membership_result__field_descriptors,
+  keel__membership_result__field_indices_by_name,
+  1,  keel__membership_result__number_ranges,
+  (ProtobufCMessageInit) keel__membership_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__transfer_leadership_request__field_descriptors[1] =
+{
+  {
+    "node_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__TransferLeadershipRequest, node_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__transfer_leadership_request__field_indices_by_name[] = {
+  0,   /* field[0] = node_id */
+};
+static const ProtobufCIntRange keel__transfer_leadership_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor keel__transfer_leadership_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.TransferLeadershipRequest",
+  "TransferLeadershipRequest",
+  "Keel__TransferLeadershipRequest",
+  "keel",
+  sizeof(Keel__TransferLeadershipRequest),
+  1,
+  keel__transfer_leadership_request__field_descriptors,
+  keel__transfer_leadership_request__field_indices_by_name,
+  1,  keel__transfer_leadership_request__number_ranges,
+  (ProtobufCMessageInit) keel__transfer_leadership_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__transfer_leadership_result__field_descriptors[2] =
+{
+  {
+    "leader_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__TransferLeadershipResult, leader_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "term",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__TransferLeadershipResult, term),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__transfer_leadership_result__field_indices_by_name[] = {
+  0,   /* field[0] = leader_id */
+  1,   /* field[1] = term */
+};
+static const ProtobufCIntRange keel__transfer_leadership_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__transfer_leadership_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.TransferLeadershipResult",
+  "TransferLeadershipResult",
+  "Keel__TransferLeadershipResult",
+  "keel",
+  sizeof(Keel__TransferLeadershipResult),
+  2,
+  keel__transfer_leadership_result__field_descriptors,
+  keel__transfer_leadership_result__field_indices_by_name,
+  1,  keel__transfer_leadership_result__number_ranges,
+  (ProtobufCMessageInit) keel__transfer_leadership_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define keel__take_snapshot_request__field_descriptors NULL
+#define keel__take_snapshot_request__field_indices_by_name NULL
+#define keel__take_snapshot_request__number_ranges NULL
+const ProtobufCMessageDescriptor keel__take_snapshot_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.TakeSnapshotRequest",
+  "TakeSnapshotRequest",
+  "Keel__TakeSnapshotRequest",
+  "keel",
+  sizeof(Keel__TakeSnapshotRequest),
+  0,
+  keel__take_snapshot_request__field_descriptors,
+  keel__take_snapshot_request__field_indices_by_name,
+  0,  keel__take_snapshot_request__number_ranges,
+  (ProtobufCMessageInit) keel__take_snapshot_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__take_snapshot_result__field_descriptors[2] =
+{
+  {
+    "snapshot_index",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__TakeSnapshotResult, snapshot_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "snapshot_term",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__TakeSnapshotResult, snapshot_term),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__take_snapshot_result__field_indices_by_name[] = {
+  0,   /* field[0] = snapshot_index */
+  1,   /* field[1] = snapshot_term */
+};
+static const ProtobufCIntRange keel__take_snapshot_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__take_snapshot_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.TakeSnapshotResult",
+  "TakeSnapshotResult",
+  "Keel__TakeSnapshotResult",
+  "keel",
+  sizeof(Keel__TakeSnapshotResult),
+  2,
+  keel__take_snapshot_result__field_descriptors,
+  keel__take_snapshot_result__field_indices_by_name,
+  1,  keel__take_snapshot_result__number_ranges,
+  (ProtobufCMessageInit) keel__take_snapshot_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__raft_entry__field_descriptors[4] =
+{
+  {
+    "term",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftEntry, term),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "index",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftEntry, index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftEntry, kind),
+    &keel__raft_entry_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "data",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftEntry, data),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__raft_entry__field_indices_by_name[] = {
+  3,   /* field[3] = data */
+  1,   /* field[1] = index */
+  2,   /* field[2] = kind */
+  0,   /* field[0] = term */
+};
+static const ProtobufCIntRange keel__raft_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor keel__raft_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.RaftEntry",
+  "RaftEntry",
+  "Keel__RaftEntry",
+  "keel",
+  sizeof(Keel__RaftEntry),
+  4,
+  keel__raft_entry__field_descriptors,
+  keel__raft_entry__field_indices_by_name,
+  1,  keel__raft_entry__number_ranges,
+  (ProtobufCMessageInit) keel__raft_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__raft_membership__field_descriptors[2] =
+{
+  {
+    "voters",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Keel__RaftMembership, n_voters),
+    offsetof(Keel__RaftMembership, voters),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "learners",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Keel__RaftMembership, n_learners),
+    offsetof(Keel__RaftMembership, learners),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__raft_membership__field_indices_by_name[] = {
+  1,   /* field[1] = learners */
+  0,   /* field[0] = voters */
+};
+static const ProtobufCIntRange keel__raft_membership__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__raft_membership__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.RaftMembership",
+  "RaftMembership",
+  "Keel__RaftMembership",
+  "keel",
+  sizeof(Keel__RaftMembership),
+  2,
+  keel__raft_membership__field_descriptors,
+  keel__raft_membership__field_indices_by_name,
+  1,  keel__raft_membership__number_ranges,
+  (ProtobufCMessageInit) keel__raft_membership__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__raft_snapshot_metadata__field_descriptors[3] =
+{
+  {
+    "index",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftSnapshotMetadata, index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "term",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftSnapshotMetadata, term),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "membership",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftSnapshotMetadata, membership),
+    &keel__raft_membership__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__raft_snapshot_metadata__field_indices_by_name[] = {
+  0,   /* field[0] = index */
+  2,   /* field[2] = membership */
+  1,   /* field[1] = term */
+};
+static const ProtobufCIntRange keel__raft_snapshot_metadata__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor keel__raft_snapshot_metadata__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.RaftSnapshotMetadata",
+  "RaftSnapshotMetadata",
+  "Keel__RaftSnapshotMetadata",
+  "keel",
+  sizeof(Keel__RaftSnapshotMetadata),
+  3,
+  keel__raft_snapshot_metadata__field_descriptors,
+  keel__raft_snapshot_metadata__field_indices_by_name,
+  1,  keel__raft_snapshot_metadata__number_ranges,
+  (ProtobufCMessageInit) keel__raft_snapshot_metadata__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__raft_message__field_descriptors[14] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, kind),
+    &keel__raft_message_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, from),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, to),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "term",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, term),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "log_term",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, log_term),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "index",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "entries",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__RaftMessage, n_entries),
+    offsetof(Keel__RaftMessage, entries),
+    &keel__raft_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "commit",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, commit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reject",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, reject),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "conflict_term",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, conflict_term),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "conflict_index",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, conflict_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "context",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, context),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "snapshot",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, snapshot),
+    &keel__raft_snapshot_metadata__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "leadership_transfer",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Keel__RaftMessage, leadership_transfer),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__raft_message__field_indices_by_name[] = {
+  7,   /* field[7] = commit */
+  10,   /* field[10] = conflict_index */
+  9,   /* field[9] = conflict_term */
+  11,   /* field[11] = context */
+  6,   /* field[6] = entries */
+  1,   /* field[1] = from */
+  5,   /* field[5] = index */
+  0,   /* field[0] = kind */
+  13,   /* field[13] = leadership_transfer */
+  4,   /* field[4] = log_term */
+  8,   /* field[8] = reject */
+  12,   /* field[12] = snapshot */
+  3,   /* field[3] = term */
+  2,   /* field[2] = to */
+};
+static const ProtobufCIntRange keel__raft_message__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 14 }
+};
+const ProtobufCMessageDescriptor keel__raft_message__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.RaftMessage",
+  "RaftMessage",
+  "Keel__RaftMessage",
+  "keel",
+  sizeof(Keel__RaftMessage),
+  14,
+  keel__raft_message__field_descriptors,
+  keel__raft_message__field_indices_by_name,
+  1,  keel__raft_message__number_ranges,
+  (ProtobufCMessageInit) keel__raft_message__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__peer_messages__field_descriptors[1] =
+{
+  {
+    "messages",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__PeerMessages, n_messages),
+    offsetof(Keel__PeerMessages, messages),
+    &keel__raft_message__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__peer_messages__field_indices_by_name[] = {
+  0,   /* field[0] = messages */
+};
+static const ProtobufCIntRange keel__peer_messages__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor keel__peer_messages__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.PeerMessages",
+  "PeerMessages",
+  "Keel__PeerMessages",
+  "keel",
+  sizeof(Keel__PeerMessages),
+  1,
+  keel__peer_messages__field_descriptors,
+  keel__peer_messages__field_indices_by_name,
+  1,  keel__peer_messages__number_ranges,
+  (ProtobufCMessageInit) keel__peer_messages__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__snapshot_chunk__field_descriptors[8] =
+{
+  {
+    "snapshot_index",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunk, snapshot_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "snapshot_term",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunk, snapshot_term),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "file",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunk, file),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offset",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunk, offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "data",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunk, data),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checksum",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunk, checksum),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunk, last),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunk, message),
+    &keel__raft_message__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__snapshot_chunk__field_indices_by_name[] = {
+  5,   /* field[5] = checksum */
+  4,   /* field[4] = data */
+  2,   /* field[2] = file */
+  6,   /* field[6] = last */
+  7,   /* field[7] = message */
+  3,   /* field[3] = offset */
+  0,   /* field[0] = snapshot_index */
+  1,   /* field[1] = snapshot_term */
+};
+static const ProtobufCIntRange keel__snapshot_chunk__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor keel__snapshot_chunk__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SnapshotChunk",
+  "SnapshotChunk",
+  "Keel__SnapshotChunk",
+  "keel",
+  sizeof(Keel__SnapshotChunk),
+  8,
+  keel__snapshot_chunk__field_descriptors,
+  keel__snapshot_chunk__field_indices_by_name,
+  1,  keel__snapshot_chunk__number_ranges,
+  (ProtobufCMessageInit) keel__snapshot_chunk__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__peer_frame__field_descriptors[2] =
+{
+  {
+    "messages",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__PeerFrame, body_case),
+    offsetof(Keel__PeerFrame, messages),
+    &keel__peer_messages__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "snapshot_chunk",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__PeerFrame, body_case),
+    offsetof(Keel__PeerFrame, snapshot_chunk),
+    &keel__snapshot_chunk__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__peer_frame__field_indices_by_name[] = {
+  0,   /* field[0] = messages */
+  1,   /* field[1] = snapshot_chunk */
+};
+static const ProtobufCIntRange keel__peer_frame__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__peer_frame__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.PeerFrame",
+  "PeerFrame",
+  "Keel__PeerFrame",
+  "keel",
+  sizeof(Keel__PeerFrame),
+  2,
+  keel__peer_frame__field_descriptors,
+  keel__peer_frame__field_indices_by_name,
+  1,  keel__peer_frame__number_ranges,
+  (ProtobufCMessageInit) keel__peer_frame__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__snapshot_chunk_ack__field_descriptors[7] =
+{
+  {
+    "snapshot_index",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunkAck, snapshot_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "snapshot_term",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunkAck, snapshot_term),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "file",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunkAck, file),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "received_bytes",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunkAck, received_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ok",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunkAck, ok),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunkAck, message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SnapshotChunkAck, last),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__snapshot_chunk_ack__field_indices_by_name[] = {
+  2,   /* field[2] = file */
+  6,   /* field[6] = last */
+  5,   /* field[5] = message */
+  4,   /* field[4] = ok */
+  3,   /* field[3] = received_bytes */
+  0,   /* field[0] = snapshot_index */
+  1,   /* field[1] = snapshot_term */
+};
+static const ProtobufCIntRange keel__snapshot_chunk_ack__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor keel__snapshot_chunk_ack__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SnapshotChunkAck",
+  "SnapshotChunkAck",
+  "Keel__SnapshotChunkAck",
+  "keel",
+  sizeof(Keel__SnapshotChunkAck),
+  7,
+  keel__snapshot_chunk_ack__field_descriptors,
+  keel__snapshot_chunk_ack__field_indices_by_name,
+  1,  keel__snapshot_chunk_ack__number_ranges,
+  (ProtobufCMessageInit) keel__snapshot_chunk_ack__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__peer_reply__field_descriptors[1] =
+{
+  {
+    "snapshot_ack",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__PeerReply, body_case),
+    offsetof(Keel__PeerReply, snapshot_ack),
+    &keel__snapshot_chunk_ack__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__peer_reply__field_indices_by_name[] = {
+  0,   /* field[0] = snapshot_ack */
+};
+static const ProtobufCIntRange keel__peer_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor keel__peer_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.PeerReply",
+  "PeerReply",
+  "Keel__PeerReply",
+  "keel",
+  sizeof(Keel__PeerReply),
+  1,
+  keel__peer_reply__field_descriptors,
+  keel__peer_reply__field_indices_by_name,
+  1,  keel__peer_reply__number_ranges,
+  (ProtobufCMessageInit) keel__peer_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue keel__error_code__enum_values_by_number[12] =
 {
   { "ERROR_CODE_UNSPECIFIED", "KEEL__ERROR_CODE__ERROR_CODE_UNSPECIFIED", 0 },
@@ -2642,5 +5403,115 @@ const ProtobufCEnumDescriptor keel__consistency__descriptor =
   keel__consistency__enum_values_by_name,
   1,
   keel__consistency__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue keel__node_role__enum_values_by_number[5] =
+{
+  { "NODE_ROLE_UNSPECIFIED", "KEEL__NODE_ROLE__NODE_ROLE_UNSPECIFIED", 0 },
+  { "NODE_ROLE_FOLLOWER", "KEEL__NODE_ROLE__NODE_ROLE_FOLLOWER", 1 },
+  { "NODE_ROLE_PRE_CANDIDATE", "KEEL__NODE_ROLE__NODE_ROLE_PRE_CANDIDATE", 2 },
+  { "NODE_ROLE_CANDIDATE", "KEEL__NODE_ROLE__NODE_ROLE_CANDIDATE", 3 },
+  { "NODE_ROLE_LEADER", "KEEL__NODE_ROLE__NODE_ROLE_LEADER", 4 },
+};
+static const ProtobufCIntRange keel__node_role__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex keel__node_role__enum_values_by_name[5] =
+{
+  { "NODE_ROLE_CANDIDATE", 3 },
+  { "NODE_ROLE_FOLLOWER", 1 },
+  { "NODE_ROLE_LEADER", 4 },
+  { "NODE_ROLE_PRE_CANDIDATE", 2 },
+  { "NODE_ROLE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor keel__node_role__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "keel.NodeRole",
+  "NodeRole",
+  "Keel__NodeRole",
+  "keel",
+  5,
+  keel__node_role__enum_values_by_number,
+  5,
+  keel__node_role__enum_values_by_name,
+  1,
+  keel__node_role__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue keel__raft_message_kind__enum_values_by_number[11] =
+{
+  { "RAFT_MESSAGE_KIND_UNSPECIFIED", "KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_UNSPECIFIED", 0 },
+  { "RAFT_MESSAGE_KIND_PRE_VOTE", "KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_PRE_VOTE", 1 },
+  { "RAFT_MESSAGE_KIND_PRE_VOTE_RESPONSE", "KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_PRE_VOTE_RESPONSE", 2 },
+  { "RAFT_MESSAGE_KIND_VOTE", "KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_VOTE", 3 },
+  { "RAFT_MESSAGE_KIND_VOTE_RESPONSE", "KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_VOTE_RESPONSE", 4 },
+  { "RAFT_MESSAGE_KIND_APPEND", "KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_APPEND", 5 },
+  { "RAFT_MESSAGE_KIND_APPEND_RESPONSE", "KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_APPEND_RESPONSE", 6 },
+  { "RAFT_MESSAGE_KIND_HEARTBEAT", "KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_HEARTBEAT", 7 },
+  { "RAFT_MESSAGE_KIND_HEARTBEAT_RESPONSE", "KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_HEARTBEAT_RESPONSE", 8 },
+  { "RAFT_MESSAGE_KIND_SNAPSHOT", "KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_SNAPSHOT", 9 },
+  { "RAFT_MESSAGE_KIND_TIMEOUT_NOW", "KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_TIMEOUT_NOW", 10 },
+};
+static const ProtobufCIntRange keel__raft_message_kind__value_ranges[] = {
+{0, 0},{0, 11}
+};
+static const ProtobufCEnumValueIndex keel__raft_message_kind__enum_values_by_name[11] =
+{
+  { "RAFT_MESSAGE_KIND_APPEND", 5 },
+  { "RAFT_MESSAGE_KIND_APPEND_RESPONSE", 6 },
+  { "RAFT_MESSAGE_KIND_HEARTBEAT", 7 },
+  { "RAFT_MESSAGE_KIND_HEARTBEAT_RESPONSE", 8 },
+  { "RAFT_MESSAGE_KIND_PRE_VOTE", 1 },
+  { "RAFT_MESSAGE_KIND_PRE_VOTE_RESPONSE", 2 },
+  { "RAFT_MESSAGE_KIND_SNAPSHOT", 9 },
+  { "RAFT_MESSAGE_KIND_TIMEOUT_NOW", 10 },
+  { "RAFT_MESSAGE_KIND_UNSPECIFIED", 0 },
+  { "RAFT_MESSAGE_KIND_VOTE", 3 },
+  { "RAFT_MESSAGE_KIND_VOTE_RESPONSE", 4 },
+};
+const ProtobufCEnumDescriptor keel__raft_message_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "keel.RaftMessageKind",
+  "RaftMessageKind",
+  "Keel__RaftMessageKind",
+  "keel",
+  11,
+  keel__raft_message_kind__enum_values_by_number,
+  11,
+  keel__raft_message_kind__enum_values_by_name,
+  1,
+  keel__raft_message_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue keel__raft_entry_kind__enum_values_by_number[3] =
+{
+  { "RAFT_ENTRY_KIND_NORMAL", "KEEL__RAFT_ENTRY_KIND__RAFT_ENTRY_KIND_NORMAL", 0 },
+  { "RAFT_ENTRY_KIND_CONFIGURATION_CHANGE", "KEEL__RAFT_ENTRY_KIND__RAFT_ENTRY_KIND_CONFIGURATION_CHANGE", 1 },
+  { "RAFT_ENTRY_KIND_NOOP", "KEEL__RAFT_ENTRY_KIND__RAFT_ENTRY_KIND_NOOP", 2 },
+};
+static const ProtobufCIntRange keel__raft_entry_kind__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex keel__raft_entry_kind__enum_values_by_name[3] =
+{
+  { "RAFT_ENTRY_KIND_CONFIGURATION_CHANGE", 1 },
+  { "RAFT_ENTRY_KIND_NOOP", 2 },
+  { "RAFT_ENTRY_KIND_NORMAL", 0 },
+};
+const ProtobufCEnumDescriptor keel__raft_entry_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "keel.RaftEntryKind",
+  "RaftEntryKind",
+  "Keel__RaftEntryKind",
+  "keel",
+  3,
+  keel__raft_entry_kind__enum_values_by_number,
+  3,
+  keel__raft_entry_kind__enum_values_by_name,
+  1,
+  keel__raft_entry_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

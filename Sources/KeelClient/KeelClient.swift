@@ -124,8 +124,19 @@ public final class KeelClient: Sendable {
     ///
     /// A write gets its sequence number here, once, and keeps it through every retry: that is
     /// what lets the cluster recognise a retry and answer it with the first result.
+    /// - Parameters:
+    ///   - operation: What to send.
+    ///   - route: Which node it must reach.
+    ///   - timeout: The call's budget; the configured default when `nil`.
+    ///   - retryAfterUnknownOutcome: `false` for operations without a session stamp that must
+    ///     not be repeated once an attempt may have taken effect (membership changes).
     /// - Throws: ``KeelError`` or `CancellationError`.
-    func execute(_ operation: ClientOperation, route: RequestRoute, timeout: Duration?) async throws -> ClientResult {
+    func execute(
+        _ operation: ClientOperation,
+        route: RequestRoute,
+        timeout: Duration?,
+        retryAfterUnknownOutcome: Bool = true
+    ) async throws -> ClientResult {
         let deadline = NIODeadline.now() + TimeAmount(timeout ?? self.configuration.requestTimeout)
         let session = operation.isWrite
             ? WriteSession(clientID: self.sessionID, sequence: self.lastSequence.add(1, ordering: .relaxed).newValue)
@@ -153,6 +164,9 @@ public final class KeelClient: Sendable {
                 }
             } catch let failure as ConnectionFailure {
                 try self.handle(failure, from: target, attempt: &attempt)
+            }
+            if attempt.outcomeMayBeApplied && !retryAfterUnknownOutcome {
+                throw KeelError.timedOut(lastFailure: attempt.lastFailure)
             }
             if attempt.retryImmediately {
                 attempt.retryImmediately = false
@@ -306,6 +320,11 @@ public final class KeelClient: Sendable {
             routing.connections[endpoint] = connection
             return connection
         }
+    }
+
+    /// Makes the next leader request start from the configured endpoints again.
+    func forgetBelievedLeader() {
+        self.routing.withLock { $0.leader = nil }
     }
 
     private func noteLeader(_ endpoint: KeelEndpoint) {

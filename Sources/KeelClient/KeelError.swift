@@ -14,7 +14,9 @@
 public enum KeelError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The deadline passed after the request had reached a node, and no node confirmed or
     /// refused it in time. **The outcome is unknown**: a write may have been applied (once).
-    /// `lastFailure` is the last thing that went wrong, for logs.
+    /// Also thrown, before the deadline, by a membership change or leadership transfer whose
+    /// attempt was lost in flight: those are not repeated blindly. `lastFailure` is the last
+    /// thing that went wrong, for logs.
     case timedOut(lastFailure: String)
     /// The deadline passed before any node accepted the request: every attempt failed in a
     /// way that proves nothing was applied (no connection, no leader, overloaded).

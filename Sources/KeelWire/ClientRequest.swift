@@ -122,6 +122,8 @@ extension ClientRequest: CMessageConvertible {
             scan.pointee.consistency = consistency.cValue
             message.pointee.op_case = KEEL__REQUEST__OP_SCAN
             message.pointee.scan = scan
+        case .admin(let admin):
+            admin.attach(to: message, in: arena)
         case .unknown:
             // Leaving the oneof unset is exactly how an unknown operation looks on the wire.
             break
@@ -179,7 +181,11 @@ extension ClientRequest: CMessageConvertible {
         default:
             // Unset, or a field number this build does not know: protobuf-c keeps the latter
             // among the unknown fields and reports the oneof as unset.
-            self.operation = .unknown
+            if let admin = try AdminOperation.decode(message, reader: reader) {
+                self.operation = .admin(admin)
+            } else {
+                self.operation = .unknown
+            }
         }
     }
 

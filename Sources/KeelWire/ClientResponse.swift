@@ -97,6 +97,8 @@ extension ClientResponse: CMessageConvertible {
             scan.pointee.applied_index = appliedIndex
             message.pointee.result_case = KEEL__RESPONSE__RESULT_SCAN
             message.pointee.scan = scan
+        case .admin(let admin):
+            admin.attach(to: message, in: arena)
         case .unknown:
             // An unset oneof is how an unknown result looks on the wire.
             break
@@ -139,7 +141,11 @@ extension ClientResponse: CMessageConvertible {
             self.result = .scan(entries: entries, more: scan.more != 0, appliedIndex: scan.applied_index)
         default:
             // Unset, or a result kind this build does not know.
-            self.result = .unknown
+            if let admin = try AdminResult.decode(message, reader: reader) {
+                self.result = .admin(admin)
+            } else {
+                self.result = .unknown
+            }
         }
     }
 }

@@ -12,16 +12,30 @@ public struct Hello: WireMessage {
     public var nodeID: UInt64
     /// The sender's software version, for logs and diagnostics.
     public var softwareVersion: String
+    /// Peers only: the sender's peer address (`host:port`), so the receiver can answer it.
+    public var peerAddress: String
+    /// Peers only: the sender's client address (`host:port`), for NOT_LEADER hints.
+    public var clientAddress: String
 
     /// Creates a hello.
     /// - Parameters:
     ///   - clusterID: The cluster the sender belongs to or addresses.
     ///   - nodeID: The sender's node id; 0 unless the sender is a node.
     ///   - softwareVersion: The sender's software version.
-    public init(clusterID: String, nodeID: UInt64 = 0, softwareVersion: String) {
+    ///   - peerAddress: A node's peer address; empty for clients.
+    ///   - clientAddress: A node's client address; empty for clients.
+    public init(
+        clusterID: String,
+        nodeID: UInt64 = 0,
+        softwareVersion: String,
+        peerAddress: String = "",
+        clientAddress: String = ""
+    ) {
         self.clusterID = clusterID
         self.nodeID = nodeID
         self.softwareVersion = softwareVersion
+        self.peerAddress = peerAddress
+        self.clientAddress = clientAddress
     }
 
     public func encode(into buffer: inout ByteBuffer) {
@@ -47,6 +61,8 @@ extension Hello: CMessageConvertible {
         message.pointee.cluster_id = arena.cString(self.clusterID)
         message.pointee.node_id = self.nodeID
         message.pointee.software_version = arena.cString(self.softwareVersion)
+        message.pointee.peer_address = arena.cString(self.peerAddress)
+        message.pointee.client_address = arena.cString(self.clientAddress)
         return message
     }
 
@@ -54,5 +70,7 @@ extension Hello: CMessageConvertible {
         self.clusterID = try reader.string(message.cluster_id, field: "cluster_id")
         self.nodeID = message.node_id
         self.softwareVersion = try reader.string(message.software_version, field: "software_version")
+        self.peerAddress = try reader.string(message.peer_address, field: "peer_address")
+        self.clientAddress = try reader.string(message.client_address, field: "client_address")
     }
 }

@@ -48,11 +48,13 @@ final class FakeKeelNode: Sendable {
         var values: [[UInt8]: [UInt8]] = [:]
         var appliedIndex: UInt64 = 0
         var sessions: [UInt64: (sequence: UInt64, result: ClientResult)] = [:]
+        var nodeID: UInt64
+        var members: [ClusterMember]
     }
 
     let clusterID: String
     let nodeID: UInt64
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let serverChannel: any Channel
 
     /// The address the node listens on.
@@ -86,6 +88,8 @@ final class FakeKeelNode: Sendable {
         self.nodeID = nodeID
         self.serverChannel = serverChannel
         self.endpoint = KeelEndpoint(host: "127.0.0.1", port: serverChannel.localAddress!.port!)
+        let me = ClusterMember(nodeID: nodeID, clientAddress: self.endpoint.description, peerAddress: "", isVoter: true)
+        self.state = Mutex(State(nodeID: nodeID, members: [me]))
     }
 
     /// Stops listening and closes every accepted connection.
@@ -220,6 +224,8 @@ final class FakeKeelNode: Sendable {
             result = Self.apply([write], state: &state, single: true)
         case .batch(let writes):
             result = Self.apply(writes, state: &state, single: false)
+        case .admin(let operation):
+            result = .admin(Self.administer(operation, state: &state))
         case .unknown:
             result = .error(ErrorReply(code: .unknownCommand))
         }
@@ -227,6 +233,40 @@ final class FakeKeelNode: Sendable {
             state.sessions[session.clientID] = (session.sequence, result)
         }
         return result
+    }
+
+    /// Answers admin operations as the leader of a one-node cluster would.
+    private static func administer(_ operation: AdminOperation, state: inout State) -> AdminResult {
+        switch operation {
+        case .status:
+            return .status(
+                NodeStatus(
+                    nodeID: state.nodeID, role: .leader, term: 1, leaderID: state.nodeID, leaderAddress: "",
+                    commitIndex: state.appliedIndex, appliedIndex: state.appliedIndex,
+                    lastLogIndex: state.appliedIndex, snapshotIndex: 0, followers: [], isVoter: true
+                )
+            )
+        case .members:
+            return .members(state.members, leaderID: state.nodeID)
+        case .addLearner(let nodeID, let clientAddress, let peerAddress):
+            state.members.append(ClusterMember(nodeID: nodeID, clientAddress: clientAddress, peerAddress: peerAddress, isVoter: false))
+            state.appliedIndex += 1
+            return .addLearner(members: state.members, appliedIndex: state.appliedIndex)
+        case .promote(let nodeID):
+            state.members = state.members.map {
+                $0.nodeID == nodeID ? ClusterMember(nodeID: nodeID, clientAddress: $0.clientAddress, peerAddress: $0.peerAddress, isVoter: true) : $0
+            }
+            state.appliedIndex += 1
+            return .promote(members: state.members, appliedIndex: state.appliedIndex)
+        case .remove(let nodeID):
+            state.members.removeAll { $0.nodeID == nodeID }
+            state.appliedIndex += 1
+            return .remove(members: state.members, appliedIndex: state.appliedIndex)
+        case .transferLeadership(let nodeID):
+            return .transferLeadership(leaderID: nodeID, term: 2)
+        case .takeSnapshot:
+            return .takeSnapshot(index: state.appliedIndex, term: 1)
+        }
     }
 
     private static func apply(_ writes: [WriteOperation], state: inout State, single: Bool) -> ClientResult {

@@ -35,6 +35,8 @@ final class HostileInputTests: XCTestCase {
         decoded += self.assertDecodesStably(ErrorReply.self, bytes, context()) ? 1 : 0
         decoded += self.assertDecodesStably(ClientRequest.self, bytes, context()) ? 1 : 0
         decoded += self.assertDecodesStably(ClientResponse.self, bytes, context()) ? 1 : 0
+        decoded += self.assertDecodesStably(PeerFrame.self, bytes, context()) ? 1 : 0
+        decoded += self.assertDecodesStably(PeerReply.self, bytes, context()) ? 1 : 0
         return decoded
     }
 
@@ -59,6 +61,8 @@ final class HostileInputTests: XCTestCase {
             + MessageSamples.helloReplies.map { $0.serialized() }
             + MessageSamples.requests.map { $0.serialized() }.filter { $0.count < 4096 }
             + MessageSamples.responses.map { $0.serialized() }.filter { $0.count < 4096 }
+            + MessageSamples.peerFrames.map { $0.serialized() }.filter { $0.count < 4096 }
+            + MessageSamples.peerReplies.map { $0.serialized() }
         var random = SplitMix64(seed: 0xDA_3A9E)
         for (index, sample) in samples.enumerated() {
             // Every truncation of a short message, and a few random ones of longer ones.

@@ -101,4 +101,35 @@ final class MessageRoundTripTests: XCTestCase {
         XCTAssertEqual(WriteOperation.compareAndSet(key: [4], expected: nil, newValue: nil).key, [4])
         XCTAssertEqual(WriteOperation.increment(key: [5], delta: 1).key, [5])
     }
+
+    func testPeerFramesRoundTrip() throws {
+        try self.assertRoundTrips(MessageSamples.peerFrames)
+    }
+
+    func testPeerRepliesRoundTrip() throws {
+        try self.assertRoundTrips(MessageSamples.peerReplies)
+    }
+
+    func testAdminOperationsNeedTheLeaderOnlyForChanges() {
+        XCTAssertFalse(AdminOperation.status.requiresLeader)
+        XCTAssertFalse(AdminOperation.takeSnapshot.requiresLeader)
+        XCTAssertTrue(AdminOperation.promote(nodeID: 2).requiresLeader)
+        XCTAssertFalse(ClientOperation.admin(.remove(nodeID: 1)).isWrite)
+    }
+
+    func testUnknownPeerMessageKindIsAnInvalidField() throws {
+        // A RaftMessage with kind 99: field 1, varint 99, inside PeerFrame.messages.messages.
+        let raftMessage: [UInt8] = [0x08, 99]
+        let peerMessages: [UInt8] = [0x0A, UInt8(raftMessage.count)] + raftMessage
+        let frame: [UInt8] = [0x0A, UInt8(peerMessages.count)] + peerMessages
+        XCTAssertThrowsError(try PeerFrame(serialized: frame)) { error in
+            guard case .invalidField(_, let field, _, _) = error as? WireDecodingError else {
+                return XCTFail("expected invalidField, got \(error)")
+            }
+            XCTAssertEqual(field, "kind")
+        }
+        XCTAssertThrowsError(try PeerFrame(serialized: [])) { error in
+            XCTAssertNotNil(error as? WireDecodingError)
+        }
+    }
 }

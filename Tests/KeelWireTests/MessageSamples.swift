@@ -10,6 +10,8 @@ enum MessageSamples {
         Hello(clusterID: "keel-prod", nodeID: 0, softwareVersion: "0.1.0"),
         Hello(clusterID: "", nodeID: 0, softwareVersion: ""),
         Hello(clusterID: unicode, nodeID: .max, softwareVersion: String(repeating: "v", count: 10_000)),
+        Hello(clusterID: "c", nodeID: 2, softwareVersion: "0.1.0", peerAddress: "127.0.0.1:7202",
+              clientAddress: "127.0.0.1:7102"),
     ]
 
     static let helloAcks: [HelloAck] = [
@@ -62,7 +64,73 @@ enum MessageSamples {
             .scan(prefix: [], startAfter: [], limit: 0, consistency: .stale),
             .scan(prefix: [7], startAfter: [7, 8], limit: .max, consistency: .lease),
             .unknown,
+        ] + adminOperations.map { .admin($0) }
+
+    static let adminOperations: [AdminOperation] = [
+        .status, .members,
+        .addLearner(nodeID: 4, clientAddress: "127.0.0.1:7104", peerAddress: "127.0.0.1:7204"),
+        .addLearner(nodeID: .max, clientAddress: "", peerAddress: unicode),
+        .promote(nodeID: 4), .remove(nodeID: 0), .transferLeadership(to: .max), .takeSnapshot,
+    ]
+
+    static let members: [ClusterMember] = [
+        ClusterMember(nodeID: 1, clientAddress: "127.0.0.1:7101", peerAddress: "127.0.0.1:7201", isVoter: true),
+        ClusterMember(nodeID: .max, clientAddress: "", peerAddress: "", isVoter: false),
+    ]
+
+    static let adminResults: [AdminResult] = [
+        .status(NodeStatus(nodeID: 1, role: .leader, term: 7, leaderID: 1, leaderAddress: "127.0.0.1:7101",
+                           commitIndex: 10, appliedIndex: 9, lastLogIndex: 11, snapshotIndex: 5,
+                           followers: [FollowerProgress(nodeID: 2, matchIndex: 10, nextIndex: 11),
+                                       FollowerProgress(nodeID: 3, matchIndex: 0, nextIndex: .max)],
+                           isVoter: true)),
+        .status(NodeStatus(nodeID: 2, role: .follower, term: 0, leaderID: 0, leaderAddress: "",
+                           commitIndex: 0, appliedIndex: 0, lastLogIndex: 0, snapshotIndex: 0,
+                           followers: [], isVoter: false)),
+        .members(members, leaderID: 1), .members([], leaderID: 0),
+        .addLearner(members: members, appliedIndex: 3), .promote(members: members, appliedIndex: 4),
+        .remove(members: [], appliedIndex: .max),
+        .transferLeadership(leaderID: 2, term: 9), .takeSnapshot(index: 100, term: 3),
+    ]
+
+    static let peerMessages: [PeerMessage] =
+        PeerMessage.Kind.allCases.map { PeerMessage(kind: $0, from: 1, to: 2, term: 3) }
+        + [
+            PeerMessage(
+                kind: .append, from: .max, to: 1, term: .max, logTerm: 4, index: 99,
+                entries: [
+                    PeerEntry(term: 4, index: 100, kind: 0, data: Array("payload".utf8)),
+                    PeerEntry(term: 4, index: 101, kind: 1, data: []),
+                    PeerEntry(term: 5, index: 102, kind: 2, data: largeValue),
+                ],
+                commit: 98, reject: true, conflictTerm: 2, conflictIndex: 50, context: .max,
+                snapshot: nil, isLeadershipTransfer: true
+            ),
+            PeerMessage(
+                kind: .snapshot, from: 1, to: 3, term: 8,
+                snapshot: PeerSnapshotMetadata(index: 500, term: 7, voters: [1, 2, 3], learners: [4])
+            ),
+            PeerMessage(
+                kind: .snapshot, from: 1, to: 3, term: 8,
+                snapshot: PeerSnapshotMetadata(index: 0, term: 0, voters: [], learners: [])
+            ),
         ]
+
+    static let peerFrames: [PeerFrame] = [
+        .messages([]),
+        .messages(peerMessages),
+        .snapshotChunk(SnapshotChunk(snapshotIndex: 500, snapshotTerm: 7, file: "data.sst", offset: 0,
+                                     data: largeValue, checksum: 0xDEAD_BEEF, isLast: false)),
+        .snapshotChunk(SnapshotChunk(snapshotIndex: 500, snapshotTerm: 7, file: "meta.sst", offset: 1 << 40,
+                                     data: [], checksum: 0, isLast: true, message: peerMessages.last)),
+    ]
+
+    static let peerReplies: [PeerReply] = [
+        .snapshotAck(SnapshotChunkAck(snapshotIndex: 500, snapshotTerm: 7, file: "data.sst", receivedBytes: 1 << 20,
+                                      isAccepted: true)),
+        .snapshotAck(SnapshotChunkAck(snapshotIndex: 0, snapshotTerm: 0, file: unicode, receivedBytes: 0,
+                                      isAccepted: false, message: "checksum mismatch", isLast: true)),
+    ]
 
     static let requests: [ClientRequest] = operations.enumerated().map { index, operation in
         ClientRequest(
@@ -102,7 +170,7 @@ enum MessageSamples {
                 appliedIndex: .max
             ),
             .unknown,
-        ]
+        ] + adminResults.map { .admin($0) }
 
     static let responses: [ClientResponse] = results.enumerated().map { index, result in
         ClientResponse(id: index.isMultiple(of: 2) ? UInt64(index) : .max - UInt64(index), result: result)

@@ -30,8 +30,8 @@ final class WireDecodingTests: XCTestCase {
     }
 
     func testUnknownResultDecodesAsUnknown() throws {
-        // id = 9, field 30 (not in the schema), length 0.
-        let response = try ClientResponse(serialized: [0x08, 0x09, 0xF2, 0x01, 0x00])
+        // id = 9, field 99 (not in the schema), length 0.
+        let response = try ClientResponse(serialized: [0x08, 0x09, 0x9A, 0x06, 0x00])
         XCTAssertEqual(response, ClientResponse(id: 9, result: .unknown))
     }
 

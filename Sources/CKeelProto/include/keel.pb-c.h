@@ -39,6 +39,29 @@ typedef struct Keel__IncrementResult Keel__IncrementResult;
 typedef struct Keel__BatchResult Keel__BatchResult;
 typedef struct Keel__KeyValue Keel__KeyValue;
 typedef struct Keel__ScanResult Keel__ScanResult;
+typedef struct Keel__StatusRequest Keel__StatusRequest;
+typedef struct Keel__FollowerProgress Keel__FollowerProgress;
+typedef struct Keel__StatusResult Keel__StatusResult;
+typedef struct Keel__MembersRequest Keel__MembersRequest;
+typedef struct Keel__Member Keel__Member;
+typedef struct Keel__MembersResult Keel__MembersResult;
+typedef struct Keel__AddLearnerRequest Keel__AddLearnerRequest;
+typedef struct Keel__PromoteRequest Keel__PromoteRequest;
+typedef struct Keel__RemoveMemberRequest Keel__RemoveMemberRequest;
+typedef struct Keel__MembershipResult Keel__MembershipResult;
+typedef struct Keel__TransferLeadershipRequest Keel__TransferLeadershipRequest;
+typedef struct Keel__TransferLeadershipResult Keel__TransferLeadershipResult;
+typedef struct Keel__TakeSnapshotRequest Keel__TakeSnapshotRequest;
+typedef struct Keel__TakeSnapshotResult Keel__TakeSnapshotResult;
+typedef struct Keel__RaftEntry Keel__RaftEntry;
+typedef struct Keel__RaftMembership Keel__RaftMembership;
+typedef struct Keel__RaftSnapshotMetadata Keel__RaftSnapshotMetadata;
+typedef struct Keel__RaftMessage Keel__RaftMessage;
+typedef struct Keel__PeerMessages Keel__PeerMessages;
+typedef struct Keel__SnapshotChunk Keel__SnapshotChunk;
+typedef struct Keel__PeerFrame Keel__PeerFrame;
+typedef struct Keel__SnapshotChunkAck Keel__SnapshotChunkAck;
+typedef struct Keel__PeerReply Keel__PeerReply;
 
 
 /* --- enums --- */
@@ -64,6 +87,34 @@ typedef enum _Keel__Consistency {
   KEEL__CONSISTENCY__CONSISTENCY_STALE = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__CONSISTENCY)
 } Keel__Consistency;
+typedef enum _Keel__NodeRole {
+  KEEL__NODE_ROLE__NODE_ROLE_UNSPECIFIED = 0,
+  KEEL__NODE_ROLE__NODE_ROLE_FOLLOWER = 1,
+  KEEL__NODE_ROLE__NODE_ROLE_PRE_CANDIDATE = 2,
+  KEEL__NODE_ROLE__NODE_ROLE_CANDIDATE = 3,
+  KEEL__NODE_ROLE__NODE_ROLE_LEADER = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__NODE_ROLE)
+} Keel__NodeRole;
+typedef enum _Keel__RaftMessageKind {
+  KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_UNSPECIFIED = 0,
+  KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_PRE_VOTE = 1,
+  KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_PRE_VOTE_RESPONSE = 2,
+  KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_VOTE = 3,
+  KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_VOTE_RESPONSE = 4,
+  KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_APPEND = 5,
+  KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_APPEND_RESPONSE = 6,
+  KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_HEARTBEAT = 7,
+  KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_HEARTBEAT_RESPONSE = 8,
+  KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_SNAPSHOT = 9,
+  KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_TIMEOUT_NOW = 10
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__RAFT_MESSAGE_KIND)
+} Keel__RaftMessageKind;
+typedef enum _Keel__RaftEntryKind {
+  KEEL__RAFT_ENTRY_KIND__RAFT_ENTRY_KIND_NORMAL = 0,
+  KEEL__RAFT_ENTRY_KIND__RAFT_ENTRY_KIND_CONFIGURATION_CHANGE = 1,
+  KEEL__RAFT_ENTRY_KIND__RAFT_ENTRY_KIND_NOOP = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__RAFT_ENTRY_KIND)
+} Keel__RaftEntryKind;
 
 /* --- messages --- */
 
@@ -76,10 +127,16 @@ struct  Keel__Hello
    */
   uint64_t node_id;
   char *software_version;
+  /*
+   * Peers only: where the sender listens for peers and for clients (`host:port`), so that the
+   * receiver can answer it and name it as leader in NOT_LEADER errors. Empty for clients.
+   */
+  char *peer_address;
+  char *client_address;
 };
 #define KEEL__HELLO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&keel__hello__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Keel__HelloAck
@@ -153,7 +210,14 @@ typedef enum {
   KEEL__REQUEST__OP_COMPARE_AND_SET = 13,
   KEEL__REQUEST__OP_INCREMENT = 14,
   KEEL__REQUEST__OP_BATCH = 15,
-  KEEL__REQUEST__OP_SCAN = 16
+  KEEL__REQUEST__OP_SCAN = 16,
+  KEEL__REQUEST__OP_STATUS = 30,
+  KEEL__REQUEST__OP_MEMBERS = 31,
+  KEEL__REQUEST__OP_ADD_LEARNER = 32,
+  KEEL__REQUEST__OP_PROMOTE = 33,
+  KEEL__REQUEST__OP_REMOVE_MEMBER = 34,
+  KEEL__REQUEST__OP_TRANSFER_LEADERSHIP = 35,
+  KEEL__REQUEST__OP_TAKE_SNAPSHOT = 36
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__REQUEST__OP__CASE)
 } Keel__Request__OpCase;
 
@@ -178,6 +242,16 @@ struct  Keel__Request
     Keel__IncrementRequest *increment;
     Keel__BatchRequest *batch;
     Keel__ScanRequest *scan;
+    /*
+     * Admin operations (served on the client port, to client and admin connections).
+     */
+    Keel__StatusRequest *status;
+    Keel__MembersRequest *members;
+    Keel__AddLearnerRequest *add_learner;
+    Keel__PromoteRequest *promote;
+    Keel__RemoveMemberRequest *remove_member;
+    Keel__TransferLeadershipRequest *transfer_leadership;
+    Keel__TakeSnapshotRequest *take_snapshot;
   };
 };
 #define KEEL__REQUEST__INIT \
@@ -344,7 +418,14 @@ typedef enum {
   KEEL__RESPONSE__RESULT_COMPARE_AND_SET = 13,
   KEEL__RESPONSE__RESULT_INCREMENT = 14,
   KEEL__RESPONSE__RESULT_BATCH = 15,
-  KEEL__RESPONSE__RESULT_SCAN = 16
+  KEEL__RESPONSE__RESULT_SCAN = 16,
+  KEEL__RESPONSE__RESULT_STATUS = 30,
+  KEEL__RESPONSE__RESULT_MEMBERS = 31,
+  KEEL__RESPONSE__RESULT_ADD_LEARNER = 32,
+  KEEL__RESPONSE__RESULT_PROMOTE = 33,
+  KEEL__RESPONSE__RESULT_REMOVE_MEMBER = 34,
+  KEEL__RESPONSE__RESULT_TRANSFER_LEADERSHIP = 35,
+  KEEL__RESPONSE__RESULT_TAKE_SNAPSHOT = 36
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__RESPONSE__RESULT__CASE)
 } Keel__Response__ResultCase;
 
@@ -362,6 +443,16 @@ struct  Keel__Response
     Keel__IncrementResult *increment;
     Keel__BatchResult *batch;
     Keel__ScanResult *scan;
+    Keel__StatusResult *status;
+    Keel__MembersResult *members;
+    /*
+     * add_learner, promote and remove_member all answer with the membership they produced.
+     */
+    Keel__MembershipResult *add_learner;
+    Keel__MembershipResult *promote;
+    Keel__MembershipResult *remove_member;
+    Keel__TransferLeadershipResult *transfer_leadership;
+    Keel__TakeSnapshotResult *take_snapshot;
   };
 };
 #define KEEL__RESPONSE__INIT \
@@ -462,6 +553,367 @@ struct  Keel__ScanResult
 #define KEEL__SCAN_RESULT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&keel__scan_result__descriptor) \
     , 0,NULL, 0, 0 }
+
+
+struct  Keel__StatusRequest
+{
+  ProtobufCMessage base;
+};
+#define KEEL__STATUS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__status_request__descriptor) \
+     }
+
+
+/*
+ * What the leader knows of one follower's log.
+ */
+struct  Keel__FollowerProgress
+{
+  ProtobufCMessage base;
+  uint64_t node_id;
+  uint64_t match_index;
+  uint64_t next_index;
+};
+#define KEEL__FOLLOWER_PROGRESS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__follower_progress__descriptor) \
+    , 0, 0, 0 }
+
+
+struct  Keel__StatusResult
+{
+  ProtobufCMessage base;
+  uint64_t node_id;
+  Keel__NodeRole role;
+  uint64_t term;
+  /*
+   * 0 and "" when no leader is known.
+   */
+  uint64_t leader_id;
+  char *leader_address;
+  uint64_t commit_index;
+  uint64_t applied_index;
+  uint64_t last_log_index;
+  uint64_t snapshot_index;
+  /*
+   * Filled only when the node is the leader.
+   */
+  size_t n_followers;
+  Keel__FollowerProgress **followers;
+  /*
+   * Whether this node is a voter (false: a learner, or not yet a member).
+   */
+  protobuf_c_boolean voter;
+};
+#define KEEL__STATUS_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__status_result__descriptor) \
+    , 0, KEEL__NODE_ROLE__NODE_ROLE_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0,NULL, 0 }
+
+
+struct  Keel__MembersRequest
+{
+  ProtobufCMessage base;
+};
+#define KEEL__MEMBERS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__members_request__descriptor) \
+     }
+
+
+struct  Keel__Member
+{
+  ProtobufCMessage base;
+  uint64_t node_id;
+  /*
+   * `host:port` of the member's client and peer ports; empty while unknown.
+   */
+  char *client_address;
+  char *peer_address;
+  /*
+   * True for a voter, false for a learner.
+   */
+  protobuf_c_boolean voter;
+};
+#define KEEL__MEMBER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__member__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Keel__MembersResult
+{
+  ProtobufCMessage base;
+  size_t n_members;
+  Keel__Member **members;
+  uint64_t leader_id;
+};
+#define KEEL__MEMBERS_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__members_result__descriptor) \
+    , 0,NULL, 0 }
+
+
+/*
+ * Leader only. Adds a node that receives the log without voting; promote it once it caught up.
+ */
+struct  Keel__AddLearnerRequest
+{
+  ProtobufCMessage base;
+  uint64_t node_id;
+  char *client_address;
+  char *peer_address;
+};
+#define KEEL__ADD_LEARNER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__add_learner_request__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Leader only. Turns a caught-up learner into a voter.
+ */
+struct  Keel__PromoteRequest
+{
+  ProtobufCMessage base;
+  uint64_t node_id;
+};
+#define KEEL__PROMOTE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__promote_request__descriptor) \
+    , 0 }
+
+
+/*
+ * Leader only. Removes a voter or a learner.
+ */
+struct  Keel__RemoveMemberRequest
+{
+  ProtobufCMessage base;
+  uint64_t node_id;
+};
+#define KEEL__REMOVE_MEMBER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__remove_member_request__descriptor) \
+    , 0 }
+
+
+/*
+ * The membership once the change is committed, and the log index of the change.
+ */
+struct  Keel__MembershipResult
+{
+  ProtobufCMessage base;
+  size_t n_members;
+  Keel__Member **members;
+  uint64_t applied_index;
+};
+#define KEEL__MEMBERSHIP_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__membership_result__descriptor) \
+    , 0,NULL, 0 }
+
+
+/*
+ * Leader only. Answered once `node_id` leads (or with TIMEOUT).
+ */
+struct  Keel__TransferLeadershipRequest
+{
+  ProtobufCMessage base;
+  uint64_t node_id;
+};
+#define KEEL__TRANSFER_LEADERSHIP_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__transfer_leadership_request__descriptor) \
+    , 0 }
+
+
+struct  Keel__TransferLeadershipResult
+{
+  ProtobufCMessage base;
+  uint64_t leader_id;
+  uint64_t term;
+};
+#define KEEL__TRANSFER_LEADERSHIP_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__transfer_leadership_result__descriptor) \
+    , 0, 0 }
+
+
+/*
+ * Any node: snapshot the state machine at its applied index and compact the log behind it.
+ */
+struct  Keel__TakeSnapshotRequest
+{
+  ProtobufCMessage base;
+};
+#define KEEL__TAKE_SNAPSHOT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__take_snapshot_request__descriptor) \
+     }
+
+
+struct  Keel__TakeSnapshotResult
+{
+  ProtobufCMessage base;
+  uint64_t snapshot_index;
+  uint64_t snapshot_term;
+};
+#define KEEL__TAKE_SNAPSHOT_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__take_snapshot_result__descriptor) \
+    , 0, 0 }
+
+
+struct  Keel__RaftEntry
+{
+  ProtobufCMessage base;
+  uint64_t term;
+  uint64_t index;
+  Keel__RaftEntryKind kind;
+  ProtobufCBinaryData data;
+};
+#define KEEL__RAFT_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__raft_entry__descriptor) \
+    , 0, 0, KEEL__RAFT_ENTRY_KIND__RAFT_ENTRY_KIND_NORMAL, {0,NULL} }
+
+
+struct  Keel__RaftMembership
+{
+  ProtobufCMessage base;
+  size_t n_voters;
+  uint64_t *voters;
+  size_t n_learners;
+  uint64_t *learners;
+};
+#define KEEL__RAFT_MEMBERSHIP__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__raft_membership__descriptor) \
+    , 0,NULL, 0,NULL }
+
+
+struct  Keel__RaftSnapshotMetadata
+{
+  ProtobufCMessage base;
+  uint64_t index;
+  uint64_t term;
+  Keel__RaftMembership *membership;
+};
+#define KEEL__RAFT_SNAPSHOT_METADATA__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__raft_snapshot_metadata__descriptor) \
+    , 0, 0, NULL }
+
+
+/*
+ * One Raft message; the fields mean what they mean in KeelRaft's Message.
+ */
+struct  Keel__RaftMessage
+{
+  ProtobufCMessage base;
+  Keel__RaftMessageKind kind;
+  uint64_t from;
+  uint64_t to;
+  uint64_t term;
+  uint64_t log_term;
+  uint64_t index;
+  size_t n_entries;
+  Keel__RaftEntry **entries;
+  uint64_t commit;
+  protobuf_c_boolean reject;
+  uint64_t conflict_term;
+  uint64_t conflict_index;
+  uint64_t context;
+  /*
+   * Present on snapshot messages only.
+   */
+  Keel__RaftSnapshotMetadata *snapshot;
+  protobuf_c_boolean leadership_transfer;
+};
+#define KEEL__RAFT_MESSAGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__raft_message__descriptor) \
+    , KEEL__RAFT_MESSAGE_KIND__RAFT_MESSAGE_KIND_UNSPECIFIED, 0, 0, 0, 0, 0, 0,NULL, 0, 0, 0, 0, 0, NULL, 0 }
+
+
+struct  Keel__PeerMessages
+{
+  ProtobufCMessage base;
+  size_t n_messages;
+  Keel__RaftMessage **messages;
+};
+#define KEEL__PEER_MESSAGES__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__peer_messages__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * One piece of one file of a snapshot being streamed to a follower. Chunks of a file come in
+ * offset order; files one after another. The chunk with `last` set ends the transfer and
+ * carries the Raft snapshot message the follower steps once every file is staged.
+ */
+struct  Keel__SnapshotChunk
+{
+  ProtobufCMessage base;
+  uint64_t snapshot_index;
+  uint64_t snapshot_term;
+  char *file;
+  uint64_t offset;
+  ProtobufCBinaryData data;
+  /*
+   * CRC-32C (Castagnoli) of `data`.
+   */
+  uint32_t checksum;
+  protobuf_c_boolean last;
+  Keel__RaftMessage *message;
+};
+#define KEEL__SNAPSHOT_CHUNK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__snapshot_chunk__descriptor) \
+    , 0, 0, (char *)protobuf_c_empty_string, 0, {0,NULL}, 0, 0, NULL }
+
+
+typedef enum {
+  KEEL__PEER_FRAME__BODY__NOT_SET = 0,
+  KEEL__PEER_FRAME__BODY_MESSAGES = 1,
+  KEEL__PEER_FRAME__BODY_SNAPSHOT_CHUNK = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__PEER_FRAME__BODY__CASE)
+} Keel__PeerFrame__BodyCase;
+
+struct  Keel__PeerFrame
+{
+  ProtobufCMessage base;
+  Keel__PeerFrame__BodyCase body_case;
+  union {
+    Keel__PeerMessages *messages;
+    Keel__SnapshotChunk *snapshot_chunk;
+  };
+};
+#define KEEL__PEER_FRAME__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__peer_frame__descriptor) \
+    , KEEL__PEER_FRAME__BODY__NOT_SET, {0} }
+
+
+/*
+ * The follower's answer to a snapshot chunk: `ok` with the bytes of `file` it now holds, or
+ * not `ok` (bad checksum, out-of-order offset, disk error) and the sender starts over.
+ */
+struct  Keel__SnapshotChunkAck
+{
+  ProtobufCMessage base;
+  uint64_t snapshot_index;
+  uint64_t snapshot_term;
+  char *file;
+  uint64_t received_bytes;
+  protobuf_c_boolean ok;
+  char *message;
+  protobuf_c_boolean last;
+};
+#define KEEL__SNAPSHOT_CHUNK_ACK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__snapshot_chunk_ack__descriptor) \
+    , 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0 }
+
+
+typedef enum {
+  KEEL__PEER_REPLY__BODY__NOT_SET = 0,
+  KEEL__PEER_REPLY__BODY_SNAPSHOT_ACK = 1
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__PEER_REPLY__BODY__CASE)
+} Keel__PeerReply__BodyCase;
+
+struct  Keel__PeerReply
+{
+  ProtobufCMessage base;
+  Keel__PeerReply__BodyCase body_case;
+  union {
+    Keel__SnapshotChunkAck *snapshot_ack;
+  };
+};
+#define KEEL__PEER_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__peer_reply__descriptor) \
+    , KEEL__PEER_REPLY__BODY__NOT_SET, {0} }
 
 
 /* Keel__Hello methods */
@@ -920,6 +1372,443 @@ Keel__ScanResult *
 void   keel__scan_result__free_unpacked
                      (Keel__ScanResult *message,
                       ProtobufCAllocator *allocator);
+/* Keel__StatusRequest methods */
+void   keel__status_request__init
+                     (Keel__StatusRequest         *message);
+size_t keel__status_request__get_packed_size
+                     (const Keel__StatusRequest   *message);
+size_t keel__status_request__pack
+                     (const Keel__StatusRequest   *message,
+                      uint8_t             *out);
+size_t keel__status_request__pack_to_buffer
+                     (const Keel__StatusRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__StatusRequest *
+       keel__status_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__status_request__free_unpacked
+                     (Keel__StatusRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__FollowerProgress methods */
+void   keel__follower_progress__init
+                     (Keel__FollowerProgress         *message);
+size_t keel__follower_progress__get_packed_size
+                     (const Keel__FollowerProgress   *message);
+size_t keel__follower_progress__pack
+                     (const Keel__FollowerProgress   *message,
+                      uint8_t             *out);
+size_t keel__follower_progress__pack_to_buffer
+                     (const Keel__FollowerProgress   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__FollowerProgress *
+       keel__follower_progress__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__follower_progress__free_unpacked
+                     (Keel__FollowerProgress *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__StatusResult methods */
+void   keel__status_result__init
+                     (Keel__StatusResult         *message);
+size_t keel__status_result__get_packed_size
+                     (const Keel__StatusResult   *message);
+size_t keel__status_result__pack
+                     (const Keel__StatusResult   *message,
+                      uint8_t             *out);
+size_t keel__status_result__pack_to_buffer
+                     (const Keel__StatusResult   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__StatusResult *
+       keel__status_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__status_result__free_unpacked
+                     (Keel__StatusResult *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__MembersRequest methods */
+void   keel__members_request__init
+                     (Keel__MembersRequest         *message);
+size_t keel__members_request__get_packed_size
+                     (const Keel__MembersRequest   *message);
+size_t keel__members_request__pack
+                     (const Keel__MembersRequest   *message,
+                      uint8_t             *out);
+size_t keel__members_request__pack_to_buffer
+                     (const Keel__MembersRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__MembersRequest *
+       keel__members_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__members_request__free_unpacked
+                     (Keel__MembersRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__Member methods */
+void   keel__member__init
+                     (Keel__Member         *message);
+size_t keel__member__get_packed_size
+                     (const Keel__Member   *message);
+size_t keel__member__pack
+                     (const Keel__Member   *message,
+                      uint8_t             *out);
+size_t keel__member__pack_to_buffer
+                     (const Keel__Member   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__Member *
+       keel__member__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__member__free_unpacked
+                     (Keel__Member *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__MembersResult methods */
+void   keel__members_result__init
+                     (Keel__MembersResult         *message);
+size_t keel__members_result__get_packed_size
+                     (const Keel__MembersResult   *message);
+size_t keel__members_result__pack
+                     (const Keel__MembersResult   *message,
+                      uint8_t             *out);
+size_t keel__members_result__pack_to_buffer
+                     (const Keel__MembersResult   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__MembersResult *
+       keel__members_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__members_result__free_unpacked
+                     (Keel__MembersResult *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__AddLearnerRequest methods */
+void   keel__add_learner_request__init
+                     (Keel__AddLearnerRequest         *message);
+size_t keel__add_learner_request__get_packed_size
+                     (const Keel__AddLearnerRequest   *message);
+size_t keel__add_learner_request__pack
+                     (const Keel__AddLearnerRequest   *message,
+                      uint8_t             *out);
+size_t keel__add_learner_request__pack_to_buffer
+                     (const Keel__AddLearnerRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__AddLearnerRequest *
+       keel__add_learner_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__add_learner_request__free_unpacked
+                     (Keel__AddLearnerRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__PromoteRequest methods */
+void   keel__promote_request__init
+                     (Keel__PromoteRequest         *message);
+size_t keel__promote_request__get_packed_size
+                     (const Keel__PromoteRequest   *message);
+size_t keel__promote_request__pack
+                     (const Keel__PromoteRequest   *message,
+                      uint8_t             *out);
+size_t keel__promote_request__pack_to_buffer
+                     (const Keel__PromoteRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__PromoteRequest *
+       keel__promote_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__promote_request__free_unpacked
+                     (Keel__PromoteRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__RemoveMemberRequest methods */
+void   keel__remove_member_request__init
+                     (Keel__RemoveMemberRequest         *message);
+size_t keel__remove_member_request__get_packed_size
+                     (const Keel__RemoveMemberRequest   *message);
+size_t keel__remove_member_request__pack
+                     (const Keel__RemoveMemberRequest   *message,
+                      uint8_t             *out);
+size_t keel__remove_member_request__pack_to_buffer
+                     (const Keel__RemoveMemberRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__RemoveMemberRequest *
+       keel__remove_member_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__remove_member_request__free_unpacked
+                     (Keel__RemoveMemberRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__MembershipResult methods */
+void   keel__membership_result__init
+                     (Keel__MembershipResult         *message);
+size_t keel__membership_result__get_packed_size
+                     (const Keel__MembershipResult   *message);
+size_t keel__membership_result__pack
+                     (const Keel__MembershipResult   *message,
+                      uint8_t             *out);
+size_t keel__membership_result__pack_to_buffer
+                     (const Keel__MembershipResult   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__MembershipResult *
+       keel__membership_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__membership_result__free_unpacked
+                     (Keel__MembershipResult *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__TransferLeadershipRequest methods */
+void   keel__transfer_leadership_request__init
+                     (Keel__TransferLeadershipRequest         *message);
+size_t keel__transfer_leadership_request__get_packed_size
+                     (const Keel__TransferLeadershipRequest   *message);
+size_t keel__transfer_leadership_request__pack
+                     (const Keel__TransferLeadershipRequest   *message,
+                      uint8_t             *out);
+size_t keel__transfer_leadership_request__pack_to_buffer
+                     (const Keel__TransferLeadershipRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__TransferLeadershipRequest *
+       keel__transfer_leadership_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__transfer_leadership_request__free_unpacked
+                     (Keel__TransferLeadershipRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__TransferLeadershipResult methods */
+void   keel__transfer_leadership_result__init
+                     (Keel__TransferLeadershipResult         *message);
+size_t keel__transfer_leadership_result__get_packed_size
+                     (const Keel__TransferLeadershipResult   *message);
+size_t keel__transfer_leadership_result__pack
+                     (const Keel__TransferLeadershipResult   *message,
+                      uint8_t             *out);
+size_t keel__transfer_leadership_result__pack_to_buffer
+                     (const Keel__TransferLeadershipResult   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__TransferLeadershipResult *
+       keel__transfer_leadership_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__transfer_leadership_result__free_unpacked
+                     (Keel__TransferLeadershipResult *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__TakeSnapshotRequest methods */
+void   keel__take_snapshot_request__init
+                     (Keel__TakeSnapshotRequest         *message);
+size_t keel__take_snapshot_request__get_packed_size
+                     (const Keel__TakeSnapshotRequest   *message);
+size_t keel__take_snapshot_request__pack
+                     (const Keel__TakeSnapshotRequest   *message,
+                      uint8_t             *out);
+size_t keel__take_snapshot_request__pack_to_buffer
+                     (const Keel__TakeSnapshotRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__TakeSnapshotRequest *
+       keel__take_snapshot_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__take_snapshot_request__free_unpacked
+                     (Keel__TakeSnapshotRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__TakeSnapshotResult methods */
+void   keel__take_snapshot_result__init
+                     (Keel__TakeSnapshotResult         *message);
+size_t keel__take_snapshot_result__get_packed_size
+                     (const Keel__TakeSnapshotResult   *message);
+size_t keel__take_snapshot_result__pack
+                     (const Keel__TakeSnapshotResult   *message,
+                      uint8_t             *out);
+size_t keel__take_snapshot_result__pack_to_buffer
+                     (const Keel__TakeSnapshotResult   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__TakeSnapshotResult *
+       keel__take_snapshot_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__take_snapshot_result__free_unpacked
+                     (Keel__TakeSnapshotResult *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__RaftEntry methods */
+void   keel__raft_entry__init
+                     (Keel__RaftEntry         *message);
+size_t keel__raft_entry__get_packed_size
+                     (const Keel__RaftEntry   *message);
+size_t keel__raft_entry__pack
+                     (const Keel__RaftEntry   *message,
+                      uint8_t             *out);
+size_t keel__raft_entry__pack_to_buffer
+                     (const Keel__RaftEntry   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__RaftEntry *
+       keel__raft_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__raft_entry__free_unpacked
+                     (Keel__RaftEntry *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__RaftMembership methods */
+void   keel__raft_membership__init
+                     (Keel__RaftMembership         *message);
+size_t keel__raft_membership__get_packed_size
+                     (const Keel__RaftMembership   *message);
+size_t keel__raft_membership__pack
+                     (const Keel__RaftMembership   *message,
+                      uint8_t             *out);
+size_t keel__raft_membership__pack_to_buffer
+                     (const Keel__RaftMembership   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__RaftMembership *
+       keel__raft_membership__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__raft_membership__free_unpacked
+                     (Keel__RaftMembership *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__RaftSnapshotMetadata methods */
+void   keel__raft_snapshot_metadata__init
+                     (Keel__RaftSnapshotMetadata         *message);
+size_t keel__raft_snapshot_metadata__get_packed_size
+                     (const Keel__RaftSnapshotMetadata   *message);
+size_t keel__raft_snapshot_metadata__pack
+                     (const Keel__RaftSnapshotMetadata   *message,
+                      uint8_t             *out);
+size_t keel__raft_snapshot_metadata__pack_to_buffer
+                     (const Keel__RaftSnapshotMetadata   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__RaftSnapshotMetadata *
+       keel__raft_snapshot_metadata__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__raft_snapshot_metadata__free_unpacked
+                     (Keel__RaftSnapshotMetadata *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__RaftMessage methods */
+void   keel__raft_message__init
+                     (Keel__RaftMessage         *message);
+size_t keel__raft_message__get_packed_size
+                     (const Keel__RaftMessage   *message);
+size_t keel__raft_message__pack
+                     (const Keel__RaftMessage   *message,
+                      uint8_t             *out);
+size_t keel__raft_message__pack_to_buffer
+                     (const Keel__RaftMessage   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__RaftMessage *
+       keel__raft_message__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__raft_message__free_unpacked
+                     (Keel__RaftMessage *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__PeerMessages methods */
+void   keel__peer_messages__init
+                     (Keel__PeerMessages         *message);
+size_t keel__peer_messages__get_packed_size
+                     (const Keel__PeerMessages   *message);
+size_t keel__peer_messages__pack
+                     (const Keel__PeerMessages   *message,
+                      uint8_t             *out);
+size_t keel__peer_messages__pack_to_buffer
+                     (const Keel__PeerMessages   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__PeerMessages *
+       keel__peer_messages__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__peer_messages__free_unpacked
+                     (Keel__PeerMessages *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SnapshotChunk methods */
+void   keel__snapshot_chunk__init
+                     (Keel__SnapshotChunk         *message);
+size_t keel__snapshot_chunk__get_packed_size
+                     (const Keel__SnapshotChunk   *message);
+size_t keel__snapshot_chunk__pack
+                     (const Keel__SnapshotChunk   *message,
+                      uint8_t             *out);
+size_t keel__snapshot_chunk__pack_to_buffer
+                     (const Keel__SnapshotChunk   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SnapshotChunk *
+       keel__snapshot_chunk__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__snapshot_chunk__free_unpacked
+                     (Keel__SnapshotChunk *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__PeerFrame methods */
+void   keel__peer_frame__init
+                     (Keel__PeerFrame         *message);
+size_t keel__peer_frame__get_packed_size
+                     (const Keel__PeerFrame   *message);
+size_t keel__peer_frame__pack
+                     (const Keel__PeerFrame   *message,
+                      uint8_t             *out);
+size_t keel__peer_frame__pack_to_buffer
+                     (const Keel__PeerFrame   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__PeerFrame *
+       keel__peer_frame__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__peer_frame__free_unpacked
+                     (Keel__PeerFrame *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SnapshotChunkAck methods */
+void   keel__snapshot_chunk_ack__init
+                     (Keel__SnapshotChunkAck         *message);
+size_t keel__snapshot_chunk_ack__get_packed_size
+                     (const Keel__SnapshotChunkAck   *message);
+size_t keel__snapshot_chunk_ack__pack
+                     (const Keel__SnapshotChunkAck   *message,
+                      uint8_t             *out);
+size_t keel__snapshot_chunk_ack__pack_to_buffer
+                     (const Keel__SnapshotChunkAck   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SnapshotChunkAck *
+       keel__snapshot_chunk_ack__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__snapshot_chunk_ack__free_unpacked
+                     (Keel__SnapshotChunkAck *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__PeerReply methods */
+void   keel__peer_reply__init
+                     (Keel__PeerReply         *message);
+size_t keel__peer_reply__get_packed_size
+                     (const Keel__PeerReply   *message);
+size_t keel__peer_reply__pack
+                     (const Keel__PeerReply   *message,
+                      uint8_t             *out);
+size_t keel__peer_reply__pack_to_buffer
+                     (const Keel__PeerReply   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__PeerReply *
+       keel__peer_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__peer_reply__free_unpacked
+                     (Keel__PeerReply *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Keel__Hello_Closure)
@@ -994,6 +1883,75 @@ typedef void (*Keel__KeyValue_Closure)
 typedef void (*Keel__ScanResult_Closure)
                  (const Keel__ScanResult *message,
                   void *closure_data);
+typedef void (*Keel__StatusRequest_Closure)
+                 (const Keel__StatusRequest *message,
+                  void *closure_data);
+typedef void (*Keel__FollowerProgress_Closure)
+                 (const Keel__FollowerProgress *message,
+                  void *closure_data);
+typedef void (*Keel__StatusResult_Closure)
+                 (const Keel__StatusResult *message,
+                  void *closure_data);
+typedef void (*Keel__MembersRequest_Closure)
+                 (const Keel__MembersRequest *message,
+                  void *closure_data);
+typedef void (*Keel__Member_Closure)
+                 (const Keel__Member *message,
+                  void *closure_data);
+typedef void (*Keel__MembersResult_Closure)
+                 (const Keel__MembersResult *message,
+                  void *closure_data);
+typedef void (*Keel__AddLearnerRequest_Closure)
+                 (const Keel__AddLearnerRequest *message,
+                  void *closure_data);
+typedef void (*Keel__PromoteRequest_Closure)
+                 (const Keel__PromoteRequest *message,
+                  void *closure_data);
+typedef void (*Keel__RemoveMemberRequest_Closure)
+                 (const Keel__RemoveMemberRequest *message,
+                  void *closure_data);
+typedef void (*Keel__MembershipResult_Closure)
+                 (const Keel__MembershipResult *message,
+                  void *closure_data);
+typedef void (*Keel__TransferLeadershipRequest_Closure)
+                 (const Keel__TransferLeadershipRequest *message,
+                  void *closure_data);
+typedef void (*Keel__TransferLeadershipResult_Closure)
+                 (const Keel__TransferLeadershipResult *message,
+                  void *closure_data);
+typedef void (*Keel__TakeSnapshotRequest_Closure)
+                 (const Keel__TakeSnapshotRequest *message,
+                  void *closure_data);
+typedef void (*Keel__TakeSnapshotResult_Closure)
+                 (const Keel__TakeSnapshotResult *message,
+                  void *closure_data);
+typedef void (*Keel__RaftEntry_Closure)
+                 (const Keel__RaftEntry *message,
+                  void *closure_data);
+typedef void (*Keel__RaftMembership_Closure)
+                 (const Keel__RaftMembership *message,
+                  void *closure_data);
+typedef void (*Keel__RaftSnapshotMetadata_Closure)
+                 (const Keel__RaftSnapshotMetadata *message,
+                  void *closure_data);
+typedef void (*Keel__RaftMessage_Closure)
+                 (const Keel__RaftMessage *message,
+                  void *closure_data);
+typedef void (*Keel__PeerMessages_Closure)
+                 (const Keel__PeerMessages *message,
+                  void *closure_data);
+typedef void (*Keel__SnapshotChunk_Closure)
+                 (const Keel__SnapshotChunk *message,
+                  void *closure_data);
+typedef void (*Keel__PeerFrame_Closure)
+                 (const Keel__PeerFrame *message,
+                  void *closure_data);
+typedef void (*Keel__SnapshotChunkAck_Closure)
+                 (const Keel__SnapshotChunkAck *message,
+                  void *closure_data);
+typedef void (*Keel__PeerReply_Closure)
+                 (const Keel__PeerReply *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1002,6 +1960,9 @@ typedef void (*Keel__ScanResult_Closure)
 
 extern const ProtobufCEnumDescriptor    keel__error_code__descriptor;
 extern const ProtobufCEnumDescriptor    keel__consistency__descriptor;
+extern const ProtobufCEnumDescriptor    keel__node_role__descriptor;
+extern const ProtobufCEnumDescriptor    keel__raft_message_kind__descriptor;
+extern const ProtobufCEnumDescriptor    keel__raft_entry_kind__descriptor;
 extern const ProtobufCMessageDescriptor keel__hello__descriptor;
 extern const ProtobufCMessageDescriptor keel__hello_ack__descriptor;
 extern const ProtobufCMessageDescriptor keel__hello_reply__descriptor;
@@ -1026,6 +1987,29 @@ extern const ProtobufCMessageDescriptor keel__increment_result__descriptor;
 extern const ProtobufCMessageDescriptor keel__batch_result__descriptor;
 extern const ProtobufCMessageDescriptor keel__key_value__descriptor;
 extern const ProtobufCMessageDescriptor keel__scan_result__descriptor;
+extern const ProtobufCMessageDescriptor keel__status_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__follower_progress__descriptor;
+extern const ProtobufCMessageDescriptor keel__status_result__descriptor;
+extern const ProtobufCMessageDescriptor keel__members_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__member__descriptor;
+extern const ProtobufCMessageDescriptor keel__members_result__descriptor;
+extern const ProtobufCMessageDescriptor keel__add_learner_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__promote_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__remove_member_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__membership_result__descriptor;
+extern const ProtobufCMessageDescriptor keel__transfer_leadership_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__transfer_leadership_result__descriptor;
+extern const ProtobufCMessageDescriptor keel__take_snapshot_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__take_snapshot_result__descriptor;
+extern const ProtobufCMessageDescriptor keel__raft_entry__descriptor;
+extern const ProtobufCMessageDescriptor keel__raft_membership__descriptor;
+extern const ProtobufCMessageDescriptor keel__raft_snapshot_metadata__descriptor;
+extern const ProtobufCMessageDescriptor keel__raft_message__descriptor;
+extern const ProtobufCMessageDescriptor keel__peer_messages__descriptor;
+extern const ProtobufCMessageDescriptor keel__snapshot_chunk__descriptor;
+extern const ProtobufCMessageDescriptor keel__peer_frame__descriptor;
+extern const ProtobufCMessageDescriptor keel__snapshot_chunk_ack__descriptor;
+extern const ProtobufCMessageDescriptor keel__peer_reply__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -1,0 +1,37 @@
+extension RaftNode {
+    /// Queues a read for the next heartbeat round, or answers it at once when no round is
+    /// needed. The leader must already have committed an entry of its term.
+    mutating func registerRead(context: UInt64) {
+        if membership.voters == [id] || (configuration.leaseReads && isLeaseValid) {
+            readStates.append(ReadState(index: log.committed, context: context))
+            return
+        }
+        readQueue.pending.append(.init(context: context, index: log.committed, round: readQueue.round + 1))
+        readQueue.roundRequested = true
+    }
+
+    mutating func releaseReads() {
+        guard !readQueue.pending.isEmpty else { return }
+        let confirmed = readQueue.quorumRound(voters: membership.voters, leader: id, quorum: membership.quorum)
+        readStates.append(contentsOf: readQueue.release(upTo: confirmed))
+    }
+
+    /// Whether a quorum acknowledged a heartbeat sent less than the lease ago (thesis 6.4.1).
+    /// The voters that answered it ignore vote requests for `electionTicks` after receiving
+    /// it, so no other leader can exist until then; the drift margin covers clocks that run
+    /// at different rates. Off during a leadership transfer, which bypasses that rule.
+    var isLeaseValid: Bool {
+        guard role == .leader, transferTarget == 0, log.term(at: log.committed) == term else { return false }
+        let confirmed = readQueue.quorumRound(voters: membership.voters, leader: id, quorum: membership.quorum)
+        let rounds = readQueue.roundTicks
+        var low = 0
+        var high = rounds.count
+        while low < high {
+            let middle = (low + high) / 2
+            if rounds[middle].round < confirmed { low = middle + 1 } else { high = middle }
+        }
+        guard low < rounds.count, rounds[low].round == confirmed else { return false }
+        let lease = UInt64(configuration.electionTicks - configuration.leaseClockDriftTicks)
+        return tickCount < rounds[low].tick + lease
+    }
+}

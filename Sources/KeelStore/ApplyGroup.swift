@@ -1,0 +1,368 @@
+import RocksDB
+
+/// Executes the commands of one apply call into one write batch.
+///
+/// Nothing reaches RocksDB before the batch is written, so reads made mid-group would not
+/// see the group's own writes. The group therefore keeps an overlay of what it wrote: pending
+/// key-value pairs, and per sorted set its count and touched members (``PendingSortedSet``).
+/// Every read goes through the overlay first; range reads merge it with an iterator created
+/// over the state at the start of the group. The store is the only writer of `data`, and it
+/// applies one group at a time, so RocksDB's state does not move under the group.
+final class ApplyGroup {
+    private let database: Database
+    private let data: ColumnFamily
+    let batch: WriteBatch
+    private var values: [[UInt8]: [UInt8]?] = [:]
+    private var sets: [[UInt8]: PendingSortedSet] = [:]
+    private var storedEntries: Iterator?
+    // Reused for every key built, so the hot path does not allocate per key.
+    private var keyBuffer: [UInt8] = []
+    private var scoreBuffer: [UInt8] = []
+
+    init(database: Database, data: ColumnFamily, batch: WriteBatch) {
+        self.database = database
+        self.data = data
+        self.batch = batch
+        keyBuffer.reserveCapacity(2 * StoreLimits.maxKeySize + 16)
+        scoreBuffer.reserveCapacity(8)
+    }
+
+    /// Runs a validated command.
+    /// - Throws: ``StoreError`` for a failure decided before any write (not a counter,
+    ///   overflow), `RocksDBError` if RocksDB fails.
+    func execute(_ command: Command) throws -> CommandResult {
+        switch command {
+        case .put(let key, let value):
+            try putValue(value, for: key)
+            return .done
+        case .delete(let key):
+            try deleteValue(for: key)
+            return .done
+        case .compareAndSet(let key, let expected, let newValue):
+            let current = try value(for: key)
+            let matches: Bool
+            switch expected {
+            case .absent: matches = current == nil
+            case .value(let value): matches = current == value
+            }
+            guard matches else { return .compareAndSet(swapped: false, current: current) }
+            if let newValue {
+                try putValue(newValue, for: key)
+            } else {
+                try deleteValue(for: key)
+            }
+            return .compareAndSet(swapped: true, current: nil)
+        case .increment(let key, let delta):
+            var counter: Int64 = 0
+            if let current = try value(for: key) {
+                guard current.count == 8 else { throw StoreError.notACounter }
+                counter = Int64(bitPattern: DataKey.uint64(current))
+            }
+            let (sum, overflow) = counter.addingReportingOverflow(delta)
+            guard !overflow else { throw StoreError.counterOverflow }
+            try putValue(DataKey.bigEndian(UInt64(bitPattern: sum)), for: key)
+            return .counter(sum)
+        case .batch(let operations):
+            for operation in operations {
+                switch operation {
+                case .put(let key, let value): try putValue(value, for: key)
+                case .delete(let key): try deleteValue(for: key)
+                }
+            }
+            return .done
+        case .add(let set, let members, let mode, let maxLength):
+            let pending = try sortedSet(set)
+            var totals = Totals()
+            for scored in members {
+                try add(scored.member, score: OrderedScore.encode(scored.score), mode: mode, to: pending, totals: &totals)
+            }
+            if let maxLength {
+                totals.removed += try trim(pending, to: maxLength)
+            }
+            return totals.result
+        case .addToMany(let sets, let member, let score, let mode, let maxLength):
+            let encoded = OrderedScore.encode(score)
+            var totals = Totals()
+            for set in sets {
+                let pending = try sortedSet(set)
+                try add(member, score: encoded, mode: mode, to: pending, totals: &totals)
+                if let maxLength {
+                    totals.removed += try trim(pending, to: maxLength)
+                }
+            }
+            return totals.result
+        case .remove(let set, let members):
+            let pending = try sortedSet(set)
+            var removed: UInt64 = 0
+            for member in members {
+                if try remove(member, from: pending) { removed += 1 }
+            }
+            return .sortedSet(added: 0, updated: 0, removed: removed)
+        case .removeFromMany(let sets, let member):
+            var removed: UInt64 = 0
+            for set in sets {
+                if try remove(member, from: try sortedSet(set)) { removed += 1 }
+            }
+            return .sortedSet(added: 0, updated: 0, removed: removed)
+        case .deleteSet(let set):
+            let pending = try sortedSet(set)
+            let removed = pending.count
+            try deleteStoredMembers(of: pending)
+            return .sortedSet(added: 0, updated: 0, removed: removed)
+        case .trim(let set, let maxLength):
+            let removed = try trim(try sortedSet(set), to: maxLength)
+            return .sortedSet(added: 0, updated: 0, removed: removed)
+        case .removeByScoreRange(let set, let minimum, let maximum):
+            let pending = try sortedSet(set)
+            let low = OrderedScore.encode(minimum)
+            let high = OrderedScore.encode(maximum)
+            guard low <= high else { return .sortedSet(added: 0, updated: 0, removed: 0) }
+            let victims = try entries(of: pending, scoredIn: low, high)
+            for victim in victims {
+                try removeEntry(victim, from: pending)
+            }
+            return .sortedSet(added: 0, updated: 0, removed: UInt64(victims.count))
+        }
+    }
+
+    /// Adds the sorted-set counts the group changed to the batch. Call once, after the last
+    /// command.
+    func finish() throws(RocksDBError) {
+        for pending in sets.values where pending.isDirty {
+            DataKey.count(pending.key, into: &keyBuffer)
+            if pending.count == 0 {
+                try batch.delete(keyBuffer, in: data)
+            } else {
+                try batch.put(keyBuffer, DataKey.bigEndian(pending.count), in: data)
+            }
+        }
+    }
+
+    // MARK: Key-value pairs
+
+    private func value(for key: [UInt8]) throws(RocksDBError) -> [UInt8]? {
+        if let pending = values[key] {
+            return pending
+        }
+        DataKey.value(key, into: &keyBuffer)
+        return try database.get(keyBuffer, in: data)
+    }
+
+    private func putValue(_ value: [UInt8], for key: [UInt8]) throws(RocksDBError) {
+        DataKey.value(key, into: &keyBuffer)
+        try batch.put(keyBuffer, value, in: data)
+        values[key] = .some(value)
+    }
+
+    private func deleteValue(for key: [UInt8]) throws(RocksDBError) {
+        DataKey.value(key, into: &keyBuffer)
+        try batch.delete(keyBuffer, in: data)
+        // Assigning nil through the subscript would drop the entry instead of recording a delete.
+        values.updateValue(nil, forKey: key)
+    }
+
+    // MARK: Sorted sets
+
+    private struct Totals {
+        var added: UInt64 = 0
+        var updated: UInt64 = 0
+        var removed: UInt64 = 0
+        var result: CommandResult { .sortedSet(added: added, updated: updated, removed: removed) }
+    }
+
+    private func sortedSet(_ set: [UInt8]) throws -> PendingSortedSet {
+        if let pending = sets[set] {
+            return pending
+        }
+        DataKey.count(set, into: &keyBuffer)
+        let stored = try database.withValue(of: keyBuffer, in: data) { value in
+            guard value.count == 8 else { throw Self.corruption("sorted-set count is \(value.count) bytes") }
+            return DataKey.uint64(value)
+        }
+        let pending = PendingSortedSet(key: set, storedCount: stored ?? 0)
+        sets[set] = pending
+        return pending
+    }
+
+    private func score(of member: [UInt8], in pending: PendingSortedSet) throws -> UInt64? {
+        if let known = pending.knownScore(of: member) {
+            return known
+        }
+        DataKey.member(pending.key, member, into: &keyBuffer)
+        return try database.withValue(of: keyBuffer, in: data) { value in
+            guard value.count == 8 else { throw Self.corruption("member index value is \(value.count) bytes") }
+            return DataKey.uint64(value)
+        }
+    }
+
+    private func add(_ member: [UInt8], score: UInt64, mode: Command.AddMode, to pending: PendingSortedSet, totals: inout Totals) throws {
+        guard let old = try self.score(of: member, in: pending) else {
+            try setScore(score, of: member, replacing: nil, in: pending)
+            totals.added += 1
+            return
+        }
+        let replace: Bool
+        switch mode {
+        case .upsert: replace = score != old
+        case .onlyIfAbsent: replace = false
+        case .onlyIfGreater: replace = score > old
+        }
+        if replace {
+            try setScore(score, of: member, replacing: old, in: pending)
+            totals.updated += 1
+        }
+    }
+
+    private func setScore(_ score: UInt64, of member: [UInt8], replacing old: UInt64?, in pending: PendingSortedSet) throws(RocksDBError) {
+        if let old {
+            DataKey.entry(pending.key, score: old, member: member, into: &keyBuffer)
+            try batch.delete(keyBuffer, in: data)
+        }
+        DataKey.entry(pending.key, score: score, member: member, into: &keyBuffer)
+        try batch.put(keyBuffer, EmptyCollection<UInt8>(), in: data)
+        DataKey.member(pending.key, member, into: &keyBuffer)
+        scoreBuffer.removeAll(keepingCapacity: true)
+        DataKey.appendUInt64(score, to: &scoreBuffer)
+        try batch.put(keyBuffer, scoreBuffer, in: data)
+        pending.setScore(score, of: member, wasPresent: old != nil)
+    }
+
+    private func remove(_ member: [UInt8], from pending: PendingSortedSet) throws -> Bool {
+        guard let score = try score(of: member, in: pending) else { return false }
+        try removeEntry(ScoredEntry(score: score, member: member), from: pending)
+        return true
+    }
+
+    private func removeEntry(_ entry: ScoredEntry, from pending: PendingSortedSet) throws(RocksDBError) {
+        DataKey.entry(pending.key, score: entry.score, member: entry.member, into: &keyBuffer)
+        try batch.delete(keyBuffer, in: data)
+        DataKey.member(pending.key, entry.member, into: &keyBuffer)
+        try batch.delete(keyBuffer, in: data)
+        pending.markRemoved(entry.member)
+    }
+
+    /// Deletes every stored entry of the set with two range deletes (no scan, whatever the
+    /// size); the batch applies them after the group's earlier writes to the set and before
+    /// its later ones.
+    private func deleteStoredMembers(of pending: PendingSortedSet) throws(RocksDBError) {
+        for tag in [DataKey.entryTag, DataKey.memberTag] {
+            let start = DataKey.setPrefix(tag, pending.key)
+            // A prefix starting with a tag byte below 0xFF always has an end.
+            try batch.deleteRange(from: start, to: DataKey.prefixEnd(start)!, in: data)
+        }
+        pending.clear()
+    }
+
+    /// Removes the lowest-scored members until at most `maxLength` remain.
+    private func trim(_ pending: PendingSortedSet, to maxLength: UInt64) throws -> UInt64 {
+        guard pending.count > maxLength else { return 0 }
+        let excess = pending.count - maxLength
+        let victims = try lowestEntries(of: pending, count: Int(excess))
+        for victim in victims {
+            try removeEntry(victim, from: pending)
+        }
+        return UInt64(victims.count)
+    }
+
+    /// The `count` lowest entries of the merged view, in order.
+    private func lowestEntries(of pending: PendingSortedSet, count: Int) throws -> [ScoredEntry] {
+        let touched = pending.presentMembersInOrder()
+        var touchedIndex = 0
+        var lowest: [ScoredEntry] = []
+        lowest.reserveCapacity(count)
+        var stored: StoredEntryCursor? = nil
+        if !pending.cleared {
+            stored = try StoredEntryCursor(iterator: iterator(), set: pending, from: nil, keyBuffer: &keyBuffer)
+        }
+        var nextStored = try stored?.next()
+        while lowest.count < count {
+            let takeStored: Bool
+            switch (nextStored, touchedIndex < touched.count ? touched[touchedIndex] : nil) {
+            case (nil, nil): return lowest
+            case (.some, nil): takeStored = true
+            case (nil, .some): takeStored = false
+            case (.some(let fromStore), .some(let fromGroup)): takeStored = fromStore < fromGroup
+            }
+            if takeStored {
+                lowest.append(nextStored!)
+                nextStored = try stored?.next()
+            } else {
+                lowest.append(touched[touchedIndex])
+                touchedIndex += 1
+            }
+        }
+        return lowest
+    }
+
+    /// Every entry of the merged view with a score in `low ... high`, in no particular order.
+    private func entries(of pending: PendingSortedSet, scoredIn low: UInt64, _ high: UInt64) throws -> [ScoredEntry] {
+        var found = pending.presentMembers(scoredIn: low, high)
+        if !pending.cleared {
+            var stored = try StoredEntryCursor(iterator: iterator(), set: pending, from: low, keyBuffer: &keyBuffer)
+            while let entry = try stored.next(), entry.score <= high {
+                found.append(entry)
+            }
+        }
+        return found
+    }
+
+    private func iterator() throws(RocksDBError) -> Iterator {
+        if let storedEntries { return storedEntries }
+        let created = try database.makeIterator(in: data)
+        storedEntries = created
+        return created
+    }
+
+    static func corruption(_ message: String) -> RocksDBError {
+        RocksDBError(kind: .corruption, message: "KeelStore: \(message)")
+    }
+}
+
+/// Walks one set's member entries as RocksDB held them at the start of the group, skipping
+/// those the group has since removed, moved or deleted.
+private struct StoredEntryCursor {
+    private let iterator: Iterator
+    private let set: PendingSortedSet
+    private let prefixLength: Int
+    private let prefix: [UInt8]
+
+    init(iterator: Iterator, set: PendingSortedSet, from score: UInt64?, keyBuffer: inout [UInt8]) {
+        self.iterator = iterator
+        self.set = set
+        DataKey.setPrefix(DataKey.entryTag, set.key, into: &keyBuffer)
+        prefix = keyBuffer
+        prefixLength = keyBuffer.count
+        if let score {
+            DataKey.appendUInt64(score, to: &keyBuffer)
+        }
+        iterator.seek(to: keyBuffer)
+    }
+
+    private enum Step {
+        case outsideSet
+        case hidden
+        case entry(ScoredEntry)
+    }
+
+    mutating func next() throws -> ScoredEntry? {
+        while iterator.isValid {
+            let step = iterator.withKey { key -> Step in
+                guard key.count >= prefixLength + 8, key.starts(with: prefix) else { return .outsideSet }
+                let member = UnsafeRawBufferPointer(rebasing: key[(prefixLength + 8)...])
+                if set.hidesStoredEntry(of: member) { return .hidden }
+                return .entry(ScoredEntry(score: DataKey.uint64(key, at: prefixLength), member: Array(member)))
+            } ?? .outsideSet
+            switch step {
+            case .outsideSet:
+                return nil
+            case .hidden:
+                iterator.next()
+            case .entry(let found):
+                iterator.next()
+                return found
+            }
+        }
+        try iterator.checkStatus()
+        return nil
+    }
+}

@@ -1,0 +1,89 @@
+extension Command {
+    /// Checks every argument against ``StoreLimits`` before anything is applied, so a failing
+    /// command changes nothing.
+    /// - Throws: the first ``StoreError`` found.
+    func validate() throws(StoreError) {
+        switch self {
+        case .put(let key, let value):
+            try Self.checkKey(key)
+            try Self.checkValue(value)
+        case .delete(let key):
+            try Self.checkKey(key)
+        case .compareAndSet(let key, let expected, let newValue):
+            try Self.checkKey(key)
+            if case .value(let value) = expected { try Self.checkValue(value) }
+            if let newValue { try Self.checkValue(newValue) }
+        case .increment(let key, _):
+            try Self.checkKey(key)
+        case .batch(let operations):
+            guard !operations.isEmpty else { throw .emptyCommand }
+            guard operations.count <= StoreLimits.maxBatchOperations else { throw .tooManyOperations(count: operations.count) }
+            for operation in operations {
+                switch operation {
+                case .put(let key, let value):
+                    try Self.checkKey(key)
+                    try Self.checkValue(value)
+                case .delete(let key):
+                    try Self.checkKey(key)
+                }
+            }
+        case .add(let set, let members, _, let maxLength):
+            try Self.checkKey(set)
+            guard !members.isEmpty else { throw .emptyCommand }
+            guard members.count <= StoreLimits.maxMembersPerCommand else { throw .tooManyMembers(count: members.count) }
+            for scored in members {
+                try Self.checkMember(scored.member)
+                guard !scored.score.isNaN else { throw .nanScore }
+            }
+            try Self.checkMaxLength(maxLength)
+        case .addToMany(let sets, let member, let score, _, let maxLength):
+            try Self.checkSets(sets)
+            try Self.checkMember(member)
+            guard !score.isNaN else { throw .nanScore }
+            try Self.checkMaxLength(maxLength)
+        case .remove(let set, let members):
+            try Self.checkKey(set)
+            guard !members.isEmpty else { throw .emptyCommand }
+            guard members.count <= StoreLimits.maxMembersPerCommand else { throw .tooManyMembers(count: members.count) }
+            for member in members {
+                try Self.checkMember(member)
+            }
+        case .removeFromMany(let sets, let member):
+            try Self.checkSets(sets)
+            try Self.checkMember(member)
+        case .deleteSet(let set):
+            try Self.checkKey(set)
+        case .trim(let set, let maxLength):
+            try Self.checkKey(set)
+            try Self.checkMaxLength(maxLength)
+        case .removeByScoreRange(let set, let minimum, let maximum):
+            try Self.checkKey(set)
+            guard !minimum.isNaN, !maximum.isNaN else { throw .nanScore }
+        }
+    }
+
+    static func checkKey(_ key: [UInt8]) throws(StoreError) {
+        guard !key.isEmpty else { throw .emptyKey }
+        guard key.count <= StoreLimits.maxKeySize else { throw .keyTooLarge(size: key.count) }
+    }
+
+    static func checkValue(_ value: [UInt8]) throws(StoreError) {
+        guard value.count <= StoreLimits.maxValueSize else { throw .valueTooLarge(size: value.count) }
+    }
+
+    static func checkMember(_ member: [UInt8]) throws(StoreError) {
+        guard member.count <= StoreLimits.maxMemberSize else { throw .memberTooLarge(size: member.count) }
+    }
+
+    static func checkMaxLength(_ maxLength: UInt64?) throws(StoreError) {
+        guard maxLength != 0 else { throw .invalidMaxLength }
+    }
+
+    static func checkSets(_ sets: [[UInt8]], limit: Int = StoreLimits.maxSetsPerCommand) throws(StoreError) {
+        guard !sets.isEmpty else { throw .emptyCommand }
+        guard sets.count <= limit else { throw .tooManySets(count: sets.count) }
+        for set in sets {
+            try checkKey(set)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// A write to the store: what a client asks for, replicated through the Raft log.
+public enum Command: Sendable, Hashable {
+    /// Stores `value` under `key`.
+    case put(key: [UInt8], value: [UInt8])
+    /// Removes `key` (absent is fine).
+    case delete(key: [UInt8])
+    /// Replaces the value of `key` only if the current value matches `expected`.
+    /// `newValue == nil` deletes the key. Result: ``CommandResult/compareAndSet(swapped:current:)``.
+    case compareAndSet(key: [UInt8], expected: CompareAndSetExpectation, newValue: [UInt8]?)
+    /// Adds `delta` to the 8-byte big-endian Int64 counter at `key` (absent counts as 0).
+    /// Result: ``CommandResult/counter(_:)``.
+    case increment(key: [UInt8], delta: Int64)
+    /// Puts and deletes applied all together, in order.
+    case batch([BatchOperation])
+
+    /// Adds or updates members of one sorted set, then trims it to `maxLength` (dropping the
+    /// lowest scores) if given. Result: ``CommandResult/sortedSet(added:updated:removed:)``.
+    case add(set: [UInt8], members: [ScoredMember], mode: AddMode, maxLength: UInt64?)
+    /// Adds one member with one score to each of `sets` (the fanout), each then trimmed to
+    /// `maxLength` if given. Result: totals over all sets.
+    case addToMany(sets: [[UInt8]], member: [UInt8], score: Double, mode: AddMode, maxLength: UInt64?)
+    /// Removes members from one set. Result: how many were present.
+    case remove(set: [UInt8], members: [[UInt8]])
+    /// Removes one member from each of `sets`. Result: how many removals happened.
+    case removeFromMany(sets: [[UInt8]], member: [UInt8])
+    /// Removes a whole set. Result: how many members it had.
+    case deleteSet(set: [UInt8])
+    /// Keeps only the `maxLength` highest-scored members.
+    case trim(set: [UInt8], maxLength: UInt64)
+    /// Removes the members whose score is in `minimum ... maximum` (inclusive).
+    case removeByScoreRange(set: [UInt8], minimum: Double, maximum: Double)
+
+    /// The condition of ``Command/compareAndSet(key:expected:newValue:)``.
+    public enum CompareAndSetExpectation: Sendable, Hashable {
+        /// The key must currently hold exactly these bytes.
+        case value([UInt8])
+        /// The key must be absent.
+        case absent
+    }
+
+    /// One write of ``Command/batch(_:)``.
+    public enum BatchOperation: Sendable, Hashable {
+        case put(key: [UInt8], value: [UInt8])
+        case delete(key: [UInt8])
+    }
+
+    /// How an add treats members that are already in the set. New members are always added.
+    public enum AddMode: UInt8, Sendable, Hashable, CaseIterable {
+        /// Replace the score of an existing member.
+        case upsert = 0
+        /// Leave existing members alone.
+        case onlyIfAbsent = 1
+        /// Replace an existing member's score only with a greater one.
+        case onlyIfGreater = 2
+    }
+}
+
+/// A sorted-set member and its score.
+public struct ScoredMember: Sendable, Hashable {
+    /// The member's bytes (for feeds, an activity id).
+    public var member: [UInt8]
+    /// The score (for feeds, a timestamp). Never NaN; -0.0 is stored as +0.0.
+    public var score: Double
+
+    /// Creates a scored member.
+    public init(member: [UInt8], score: Double) {
+        self.member = member
+        self.score = score
+    }
+}

@@ -1,0 +1,95 @@
+/// Builds the keys of column family `data` (layout in docs/storage.md).
+///
+/// Every key starts with a one-byte tag. Sorted-set keys embed the set key behind a 2-byte
+/// big-endian length, so one set's keys never share a prefix with another set's: `ab` and
+/// `abc` become `00 02 a b` and `00 03 a b c`. The builders append to a caller's buffer so the
+/// apply path can reuse one allocation for every key.
+enum DataKey {
+    static let valueTag: UInt8 = 0x4B     // "K": a key-value pair
+    static let entryTag: UInt8 = 0x5A     // "Z": member entry, ordered by score
+    static let memberTag: UInt8 = 0x4D    // "M": member index, member -> score
+    static let countTag: UInt8 = 0x43     // "C": the set's cardinality
+
+    /// `K | key`.
+    static func value(_ key: [UInt8], into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(valueTag)
+        buffer.append(contentsOf: key)
+    }
+
+    static func value(_ key: [UInt8]) -> [UInt8] {
+        var buffer: [UInt8] = []
+        value(key, into: &buffer)
+        return buffer
+    }
+
+    /// `tag | len16 | set`: the prefix shared by every key of that kind for that set.
+    static func setPrefix(_ tag: UInt8, _ set: [UInt8], into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(tag)
+        buffer.append(UInt8(truncatingIfNeeded: set.count >> 8))
+        buffer.append(UInt8(truncatingIfNeeded: set.count))
+        buffer.append(contentsOf: set)
+    }
+
+    static func setPrefix(_ tag: UInt8, _ set: [UInt8]) -> [UInt8] {
+        var buffer: [UInt8] = []
+        setPrefix(tag, set, into: &buffer)
+        return buffer
+    }
+
+    /// `Z | len16 | set | score8 | member` -> empty.
+    static func entry(_ set: [UInt8], score: UInt64, member: [UInt8], into buffer: inout [UInt8]) {
+        setPrefix(entryTag, set, into: &buffer)
+        appendUInt64(score, to: &buffer)
+        buffer.append(contentsOf: member)
+    }
+
+    /// `M | len16 | set | member` -> score8.
+    static func member(_ set: [UInt8], _ member: [UInt8], into buffer: inout [UInt8]) {
+        setPrefix(memberTag, set, into: &buffer)
+        buffer.append(contentsOf: member)
+    }
+
+    /// `C | len16 | set` -> count as 8 bytes big-endian.
+    static func count(_ set: [UInt8], into buffer: inout [UInt8]) {
+        setPrefix(countTag, set, into: &buffer)
+    }
+
+    static func appendUInt64(_ value: UInt64, to buffer: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
+    }
+
+    static func uint64(_ bytes: UnsafeRawBufferPointer, at offset: Int = 0) -> UInt64 {
+        var value: UInt64 = 0
+        for index in offset..<(offset + 8) {
+            value = value << 8 | UInt64(bytes[index])
+        }
+        return value
+    }
+
+    static func uint64(_ bytes: [UInt8], at offset: Int = 0) -> UInt64 {
+        bytes.withUnsafeBytes { uint64($0, at: offset) }
+    }
+
+    static func bigEndian(_ value: UInt64) -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(8)
+        appendUInt64(value, to: &buffer)
+        return buffer
+    }
+
+    /// The smallest key greater than every key that starts with `prefix`, or `nil` if there
+    /// is none (the prefix is all 0xFF).
+    static func prefixEnd(_ prefix: [UInt8]) -> [UInt8]? {
+        var end = prefix
+        while let last = end.last {
+            if last < 0xFF {
+                end[end.count - 1] = last + 1
+                return end
+            }
+            end.removeLast()
+        }
+        return nil
+    }
+}

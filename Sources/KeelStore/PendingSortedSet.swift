@@ -1,0 +1,83 @@
+/// What one apply group has done to one sorted set so far, on top of the set as RocksDB holds
+/// it at the start of the group.
+///
+/// A later command in the same group reads through this: the member's score from `members`
+/// when the group touched it, from RocksDB otherwise; the set's count from `count`. The merged
+/// view of the member entries is: RocksDB's entries whose member the group has not touched
+/// (none at all once the group deleted the set), plus the touched members that are present.
+final class PendingSortedSet {
+    let key: [UInt8]
+    /// The count as stored before the group.
+    let storedCount: UInt64
+    /// The count after everything the group did.
+    var count: UInt64
+    /// The group deleted the whole set: RocksDB's entries no longer count.
+    private(set) var cleared = false
+    /// Touched members: their encoded score, or `nil` once removed.
+    private(set) var members: [[UInt8]: UInt64?] = [:]
+    private var sortedPresentMembers: [ScoredEntry]?
+
+    init(key: [UInt8], storedCount: UInt64) {
+        self.key = key
+        self.storedCount = storedCount
+        self.count = storedCount
+    }
+
+    /// Whether the count must be written back.
+    var isDirty: Bool { cleared || count != storedCount }
+
+    /// The member's score if the group knows it without reading RocksDB: `.some(score)`
+    /// (present or, with `nil`, absent), or `nil` if RocksDB has to be asked.
+    func knownScore(of member: [UInt8]) -> UInt64?? {
+        if let touched = members[member] {
+            return .some(touched)
+        }
+        // With no members left, or after a delete, an untouched member cannot be in the set.
+        if cleared || count == 0 {
+            return .some(nil)
+        }
+        return nil
+    }
+
+    /// Whether a RocksDB entry of `member` is hidden by what the group did.
+    func hidesStoredEntry(of member: UnsafeRawBufferPointer) -> Bool {
+        if cleared { return true }
+        if members.isEmpty { return false }
+        return members.index(forKey: Array(member)) != nil
+    }
+
+    func setScore(_ score: UInt64, of member: [UInt8], wasPresent: Bool) {
+        members[member] = .some(score)
+        if !wasPresent { count += 1 }
+        sortedPresentMembers = nil
+    }
+
+    func markRemoved(_ member: [UInt8]) {
+        members.updateValue(nil, forKey: member)
+        count -= 1
+        sortedPresentMembers = nil
+    }
+
+    func clear() {
+        cleared = true
+        members.removeAll()
+        count = 0
+        sortedPresentMembers = nil
+    }
+
+    /// The touched members that are present, in (score, member) order.
+    func presentMembersInOrder() -> [ScoredEntry] {
+        if let sortedPresentMembers { return sortedPresentMembers }
+        let sorted = members.compactMap { member, score in score.map { ScoredEntry(score: $0, member: member) } }.sorted()
+        sortedPresentMembers = sorted
+        return sorted
+    }
+
+    /// The touched members that are present with a score in `minimum ... maximum`.
+    func presentMembers(scoredIn minimum: UInt64, _ maximum: UInt64) -> [ScoredEntry] {
+        members.compactMap { member, score in
+            guard let score, score >= minimum, score <= maximum else { return nil }
+            return ScoredEntry(score: score, member: member)
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// A member with its encoded score, ordered as the member entries are in RocksDB: by score,
+/// then by member bytes.
+struct ScoredEntry: Comparable, Hashable {
+    var score: UInt64
+    var member: [UInt8]
+
+    static func < (lhs: Self, rhs: Self) -> Bool {
+        if lhs.score != rhs.score { return lhs.score < rhs.score }
+        return lhs.member.lexicographicallyPrecedes(rhs.member)
+    }
+
+    var scoredMember: ScoredMember {
+        ScoredMember(member: member, score: OrderedScore.decode(score))
+    }
+}

@@ -1,0 +1,41 @@
+/// A deterministic failure of a command or of a query's arguments.
+///
+/// Command failures are results, not faults: the entry still counts as applied, nothing else
+/// changes, and the client's session remembers the failure so a retry gets the same answer.
+public enum StoreError: Error, Sendable, Hashable {
+    /// A key-value key or sorted-set key is empty.
+    case emptyKey
+    /// A key is longer than ``StoreLimits/maxKeySize``.
+    case keyTooLarge(size: Int)
+    /// A value is longer than ``StoreLimits/maxValueSize``.
+    case valueTooLarge(size: Int)
+    /// A member is longer than ``StoreLimits/maxMemberSize``.
+    case memberTooLarge(size: Int)
+    /// A command carries no member, set or operation where it needs at least one.
+    case emptyCommand
+    /// More sets than ``StoreLimits/maxSetsPerCommand`` (or ``StoreLimits/maxMergedSets``).
+    case tooManySets(count: Int)
+    /// More members than ``StoreLimits/maxMembersPerCommand``.
+    case tooManyMembers(count: Int)
+    /// More operations than ``StoreLimits/maxBatchOperations``.
+    case tooManyOperations(count: Int)
+    /// A score is NaN.
+    case nanScore
+    /// A maximum length of zero (use delete-set to empty a set).
+    case invalidMaxLength
+    /// A page limit of zero or above ``StoreLimits/maxPageLimit``.
+    case invalidLimit(Int)
+    /// An offset above ``StoreLimits/maxRangeOffset``.
+    case invalidOffset(Int)
+    /// Increment of a value that is not an 8-byte counter.
+    case notACounter
+    /// Increment past the range of Int64.
+    case counterOverflow
+    /// A retried command older than the last one this client's session remembers.
+    case staleSequence(lastApplied: UInt64)
+    /// A client the table does not know (expired or evicted) sent a sequence other than 1:
+    /// its earlier commands can no longer be deduplicated, so it must start a new session.
+    case sessionExpired
+    /// The entry's bytes are not a command this build can decode.
+    case malformedCommand(CommandDecodingError)
+}

@@ -1,0 +1,149 @@
+@testable import KeelStore
+import XCTest
+
+final class EncodingTests: XCTestCase {
+    private func assertOrderPreserved(_ a: Double, _ b: Double, file: StaticString = #filePath, line: UInt = #line) {
+        let ea = OrderedScore.encode(a), eb = OrderedScore.encode(b)
+        XCTAssertEqual(a < b, ea < eb, "\(a) vs \(b)", file: file, line: line)
+        XCTAssertEqual(a == b, ea == eb, "\(a) vs \(b)", file: file, line: line)
+        // Bytewise order of the big-endian bytes is the order RocksDB sees.
+        XCTAssertEqual(a < b, DataKey.bigEndian(ea).lexicographicallyPrecedes(DataKey.bigEndian(eb)), file: file, line: line)
+    }
+
+    func testScoreEncodingOrdersEdgeValues() {
+        let edges: [Double] = [
+            -.infinity, -.greatestFiniteMagnitude, -1e300, -2, -1, -.leastNormalMagnitude,
+            -.leastNonzeroMagnitude, -0.0, 0.0, .leastNonzeroMagnitude, .leastNormalMagnitude * 0.5,
+            .leastNormalMagnitude, 1e-300, 1, 2, 1e300, .greatestFiniteMagnitude, .infinity,
+        ]
+        for a in edges {
+            for b in edges {
+                assertOrderPreserved(a, b)
+            }
+            XCTAssertEqual(OrderedScore.decode(OrderedScore.encode(a)), OrderedScore.canonical(a))
+        }
+        XCTAssertEqual(OrderedScore.encode(-0.0), OrderedScore.encode(0.0))
+        XCTAssertEqual(OrderedScore.decode(OrderedScore.encode(-0.0)).sign, .plus)
+        // Sorted edge list stays sorted (strictly, except -0.0 and 0.0 which are one position).
+        let encoded = edges.map(OrderedScore.encode)
+        for index in 1..<encoded.count {
+            XCTAssertLessThanOrEqual(encoded[index - 1], encoded[index])
+        }
+    }
+
+    func testScoreEncodingOrdersRandomDoubles() {
+        var generator = SeededGenerator(seed: 42)
+        func randomDouble() -> Double {
+            switch Int.random(in: 0..<4, using: &generator) {
+            case 0: return Double.random(in: -1e6...1e6, using: &generator)
+            case 1: return Double(Int.random(in: -5...5, using: &generator))
+            default:
+                // Any bit pattern, including subnormals and infinities, except NaN.
+                let value = Double(bitPattern: generator.next())
+                return value.isNaN ? 0 : value
+            }
+        }
+        for _ in 0..<20_000 {
+            let a = randomDouble(), b = randomDouble()
+            assertOrderPreserved(a, b)
+            XCTAssertEqual(OrderedScore.decode(OrderedScore.encode(a)), OrderedScore.canonical(a))
+        }
+    }
+
+    func testSetKeysAreNeverPrefixesOfOtherSets() {
+        let sets: [[UInt8]] = [bytes("a"), bytes("ab"), bytes("abc"), [0x00], [0x00, 0x00], [0xFF], Array(repeating: 0x61, count: 300)]
+        for tag in [DataKey.entryTag, DataKey.memberTag, DataKey.countTag] {
+            for a in sets {
+                for b in sets where a != b {
+                    let prefixA = DataKey.setPrefix(tag, a)
+                    // Any key of set b (its prefix plus anything) never starts with a's prefix.
+                    var keyOfB = DataKey.setPrefix(tag, b)
+                    keyOfB += [0, 1, 2, 3, 4, 5, 6, 7] + bytes("member")
+                    XCTAssertFalse(keyOfB.starts(with: prefixA), "\(a) is a prefix of \(b)'s keys")
+                }
+            }
+        }
+        var buffer: [UInt8] = []
+        DataKey.entry(bytes("ab"), score: 0x0102_0304_0506_0708, member: bytes("m"), into: &buffer)
+        XCTAssertEqual(buffer, [DataKey.entryTag, 0, 2] + bytes("ab") + [1, 2, 3, 4, 5, 6, 7, 8] + bytes("m"))
+        DataKey.member(bytes("ab"), bytes("m"), into: &buffer)
+        XCTAssertEqual(buffer, [DataKey.memberTag, 0, 2] + bytes("ab") + bytes("m"))
+        XCTAssertEqual(DataKey.value(bytes("k")), [DataKey.valueTag] + bytes("k"))
+    }
+
+    static let sampleCommands: [Command] = [
+        .put(key: bytes("k"), value: bytes("v")),
+        .put(key: bytes("k"), value: []),
+        .delete(key: bytes("k")),
+        .compareAndSet(key: bytes("k"), expected: .absent, newValue: bytes("new")),
+        .compareAndSet(key: bytes("k"), expected: .value([]), newValue: nil),
+        .increment(key: bytes("c"), delta: -5),
+        .increment(key: bytes("c"), delta: .min),
+        .batch([.put(key: bytes("a"), value: bytes("1")), .delete(key: bytes("b"))]),
+        .add(set: bytes("s"), members: [scored("m", 1.5), scored("n", -.infinity)], mode: .onlyIfGreater, maxLength: 10),
+        .add(set: bytes("s"), members: [scored("m", .nan)], mode: .upsert, maxLength: nil),
+        .add(set: bytes("s"), members: [], mode: .onlyIfAbsent, maxLength: .max),
+        .addToMany(sets: [bytes("a"), bytes("b")], member: bytes("m"), score: 3, mode: .upsert, maxLength: 0),
+        .remove(set: bytes("s"), members: [bytes("m"), []]),
+        .removeFromMany(sets: [bytes("a")], member: bytes("m")),
+        .deleteSet(set: bytes("s")),
+        .trim(set: bytes("s"), maxLength: 3),
+        .removeByScoreRange(set: bytes("s"), minimum: -1, maximum: .infinity),
+    ]
+
+    func testCommandsRoundTrip() throws {
+        for (index, command) in Self.sampleCommands.enumerated() {
+            let envelope = CommandEnvelope(clientID: UInt64(index) * 0x1_0000_0001, sequence: .max, timestampMilliseconds: 1_700_000_000_000, command: command)
+            let encoded = envelope.encoded()
+            XCTAssertEqual(encoded.first, CommandEnvelope.encodingVersion)
+            let decoded = try CommandEnvelope(decoding: encoded)
+            // NaN is never equal to itself, so compare the re-encoding instead.
+            XCTAssertEqual(decoded.encoded(), encoded, "\(command)")
+            if case .add(_, let members, _, _) = command, members.contains(where: { $0.score.isNaN }) { continue }
+            XCTAssertEqual(decoded, envelope)
+        }
+    }
+
+    func testDecodingRejectsGarbageWithTypedErrors() {
+        let valid = CommandEnvelope(clientID: 7, sequence: 3, timestampMilliseconds: 99, command: .put(key: bytes("key"), value: bytes("value"))).encoded()
+        XCTAssertThrowsError(try CommandEnvelope(decoding: [])) { XCTAssertEqual($0 as? CommandDecodingError, .empty) }
+        XCTAssertThrowsError(try CommandEnvelope(decoding: [9] + valid.dropFirst())) {
+            XCTAssertEqual($0 as? CommandDecodingError, .unsupportedVersion(9))
+        }
+        XCTAssertThrowsError(try CommandEnvelope(decoding: valid + [0])) { XCTAssertEqual($0 as? CommandDecodingError, .trailingBytes(1)) }
+        XCTAssertThrowsError(try CommandEnvelope(decoding: [1, 0, 0, 0, 200])) { XCTAssertEqual($0 as? CommandDecodingError, .unknownTag(200)) }
+        // A hostile count cannot make the decoder allocate: it is checked against the input.
+        XCTAssertThrowsError(try CommandEnvelope(decoding: [1, 0, 0, 0, 5, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F])) {
+            XCTAssertEqual($0 as? CommandDecodingError, .truncated)
+        }
+        for length in 0..<valid.count {
+            XCTAssertThrowsError(try CommandEnvelope(decoding: Array(valid.prefix(length))), "prefix of \(length) bytes decoded")
+        }
+        var generator = SeededGenerator(seed: 7)
+        for _ in 0..<20_000 {
+            var garbage = (0..<Int.random(in: 0..<40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            if Bool.random(using: &generator) && !garbage.isEmpty { garbage[0] = 1 }
+            // Must either decode to something that re-encodes, or throw; never trap.
+            if let decoded = try? CommandEnvelope(decoding: garbage) {
+                XCTAssertNoThrow(try CommandEnvelope(decoding: decoded.encoded()))
+            }
+        }
+    }
+
+    func testResultsAndSessionRecordsRoundTrip() throws {
+        let results: [CommandResult] = [
+            .done, .compareAndSet(swapped: true, current: nil), .compareAndSet(swapped: false, current: bytes("x")),
+            .counter(.min), .counter(.max), .sortedSet(added: 1, updated: 2, removed: .max),
+            .failed(.emptyKey), .failed(.keyTooLarge(size: 5000)), .failed(.invalidLimit(-3)), .failed(.staleSequence(lastApplied: 9)),
+            .failed(.sessionExpired), .failed(.malformedCommand(.malformed("bad"))), .failed(.malformedCommand(.unsupportedVersion(4))),
+            .failed(.counterOverflow), .failed(.notACounter), .failed(.nanScore), .failed(.invalidOffset(1 << 40)),
+        ]
+        for result in results {
+            let record = SessionRecord(lastSequence: 12, lastSeen: 34, result: result)
+            let decoded = try SessionRecord(decoding: record.encoded())
+            XCTAssertEqual(decoded.result, result)
+            XCTAssertEqual(decoded.lastSequence, 12)
+            XCTAssertEqual(decoded.lastSeen, 34)
+        }
+    }
+}
