@@ -98,7 +98,7 @@ final class NodeConnection: Sendable {
         }
         channel.writeAndFlush(payload).whenFailure { error in
             // Bytes refused by a closed channel never left this process.
-            let sent = !(error is ChannelError && error as? ChannelError == .ioOnClosedChannel)
+            let sent = (error as? ChannelError) != .ioOnClosedChannel
             completion.complete(.failure(.lost("write failed: \(error)", requestSent: sent)))
         }
         do {
