@@ -9,8 +9,8 @@ import Synchronization
 ///
 /// One client is meant to be shared by a whole process: it keeps one connection per node,
 /// opened on first use, and carries many requests on each at once. Every write is stamped
-/// with the client's session id and a sequence number of its own, so the client can retry it
-/// after a lost answer or a leader change and the cluster still applies it exactly once.
+/// with a session id and a sequence number of its own, so the client can retry it after a
+/// lost answer or a leader change and the cluster still applies it exactly once.
 ///
 /// ```swift
 /// let client = try KeelClient(
@@ -29,12 +29,10 @@ public final class KeelClient: Sendable {
     public let endpoints: [KeelEndpoint]
     /// The configuration the client was created with.
     public let configuration: KeelClientConfiguration
-    /// The random id that stamps this client's writes; fixed for the client's life.
-    public let sessionID: UInt64
 
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
-    private let lastSequence = Atomic<UInt64>(0)
+    private let writeSessions: WriteSessionPool
     private let routing: Mutex<Routing>
 
     /// Where requests go: the connections and what the client believes about the leader.
@@ -65,13 +63,10 @@ public final class KeelClient: Sendable {
         self.endpoints = endpoints.filter { seen.insert($0).inserted }
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
-        var sessionID: UInt64 = 0
-        while sessionID == 0 {
-            sessionID = UInt64.random(in: .min ... .max)
-        }
-        self.sessionID = sessionID
-        var logger = logger
-        logger[metadataKey: "keel.session"] = "\(String(sessionID, radix: 16))"
+        self.writeSessions = WriteSessionPool(
+            maximumSessions: configuration.maximumConcurrentWrites,
+            idleLimit: configuration.writeSessionIdleLimit
+        )
         self.logger = logger
         self.routing = Mutex(Routing())
     }
@@ -122,8 +117,9 @@ public final class KeelClient: Sendable {
 
     /// Runs `operation` until it gets an answer, retrying what is safe to retry.
     ///
-    /// A write gets its sequence number here, once, and keeps it through every retry: that is
-    /// what lets the cluster recognise a retry and answer it with the first result.
+    /// A write gets its session and sequence number here, once, and keeps them through every
+    /// retry: that is what lets the cluster recognise a retry and answer it with the first
+    /// result.
     /// - Parameters:
     ///   - operation: What to send.
     ///   - route: Which node it must reach.
@@ -138,9 +134,52 @@ public final class KeelClient: Sendable {
         retryAfterUnknownOutcome: Bool = true
     ) async throws -> ClientResult {
         let deadline = NIODeadline.now() + TimeAmount(timeout ?? self.configuration.requestTimeout)
-        let session = operation.isWrite
-            ? WriteSession(clientID: self.sessionID, sequence: self.lastSequence.add(1, ordering: .relaxed).newValue)
-            : nil
+        guard operation.isWrite else {
+            return try await self.attempt(
+                operation,
+                session: nil,
+                route: route,
+                deadline: deadline,
+                retryAfterUnknownOutcome: retryAfterUnknownOutcome
+            )
+        }
+        let lease: WriteSessionPool.Lease
+        do {
+            lease = try await self.writeSessions.lease(deadline: deadline, timerLoop: self.eventLoopGroup.any())
+        } catch .cancelled {
+            throw CancellationError()
+        } catch {
+            throw KeelError.unavailable(
+                lastFailure: "all \(self.configuration.maximumConcurrentWrites) write sessions stayed busy until the deadline"
+            )
+        }
+        do {
+            let result = try await self.attempt(
+                operation,
+                session: WriteSession(clientID: lease.clientID, sequence: lease.sequence),
+                route: route,
+                deadline: deadline,
+                retryAfterUnknownOutcome: retryAfterUnknownOutcome
+            )
+            self.writeSessions.giveBack(lease, outcome: .applied)
+            return result
+        } catch let error as KeelError where !error.outcomeIsUnknown {
+            self.writeSessions.giveBack(lease, outcome: .notApplied)
+            throw error
+        } catch {
+            self.writeSessions.giveBack(lease, outcome: .unknown)
+            throw error
+        }
+    }
+
+    /// The attempts of one call, until an answer, a non-retryable error or the deadline.
+    private func attempt(
+        _ operation: ClientOperation,
+        session: WriteSession?,
+        route: RequestRoute,
+        deadline: NIODeadline,
+        retryAfterUnknownOutcome: Bool
+    ) async throws -> ClientResult {
         var attempt = RequestAttempts(route: route)
         var generator = SystemRandomNumberGenerator()
 

@@ -14,6 +14,15 @@ public struct KeelClientConfiguration: Sendable {
     /// free slot (still bounded by its deadline), so a slow cluster slows callers down instead
     /// of filling memory. Defaults to 256.
     public var maximumInFlightRequestsPerConnection: Int
+    /// The most writes in flight at once from this client. Each concurrent write uses an
+    /// exactly-once session of its own (the cluster remembers one result per session); a
+    /// writer beyond the limit waits for a session to come free, within its deadline.
+    /// Defaults to 256.
+    public var maximumConcurrentWrites: Int
+    /// A write session unused for this long is replaced by a new one before the next write,
+    /// so that the cluster (which forgets idle sessions after an hour by default) never sees
+    /// a sequence number of a session it has forgotten. Defaults to 10 minutes.
+    public var writeSessionIdleLimit: Duration
     /// How long to wait between attempts.
     public var retryBackoff: RetryBackoff
     /// The largest frame payload sent or accepted; must match the nodes'. Defaults to 16 MiB.
@@ -28,6 +37,8 @@ public struct KeelClientConfiguration: Sendable {
         self.requestTimeout = .seconds(10)
         self.connectTimeout = .seconds(1)
         self.maximumInFlightRequestsPerConnection = 256
+        self.maximumConcurrentWrites = 256
+        self.writeSessionIdleLimit = .seconds(600)
         self.retryBackoff = RetryBackoff()
         self.maximumFrameLength = FrameDecoder.defaultMaximumFrameLength
         self.softwareVersion = "keel-client/0.1.0"

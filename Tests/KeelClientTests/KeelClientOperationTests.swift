@@ -58,11 +58,13 @@ final class KeelClientOperationTests: KeelClientTestCase {
 
         let requests = node.received
         XCTAssertEqual(requests.count, 4)
-        XCTAssertNotEqual(client.sessionID, 0)
-        XCTAssertEqual(requests[0].session, WriteSession(clientID: client.sessionID, sequence: 1))
+        let sessionID = try XCTUnwrap(requests[0].session?.clientID)
+        XCTAssertNotEqual(sessionID, 0)
+        XCTAssertEqual(requests[0].session, WriteSession(clientID: sessionID, sequence: 1))
         XCTAssertNil(requests[1].session, "reads carry no session")
-        XCTAssertEqual(requests[2].session, WriteSession(clientID: client.sessionID, sequence: 2))
-        XCTAssertEqual(requests[3].session, WriteSession(clientID: client.sessionID, sequence: 3))
+        // One write at a time: the same session, numbered on.
+        XCTAssertEqual(requests[2].session, WriteSession(clientID: sessionID, sequence: 2))
+        XCTAssertEqual(requests[3].session, WriteSession(clientID: sessionID, sequence: 3))
         XCTAssertEqual(requests[1].operation, .get(key: [1], consistency: .linearizable))
         for request in requests {
             XCTAssertGreaterThan(request.timeoutMilliseconds, 0, "the deadline travels with the request")
