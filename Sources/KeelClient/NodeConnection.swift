@@ -234,20 +234,26 @@ final class NodeConnection: Sendable {
     // MARK: - Connecting
 
     private func readyChannel(deadline: NIODeadline) async throws(ConnectionFailure) -> any Channel {
-        let future = try self.state.withLock { state throws(ConnectionFailure) -> EventLoopFuture<any Channel> in
+        let (future, startConnecting) = try self.state.withLock {
+            state throws(ConnectionFailure) -> (EventLoopFuture<any Channel>, EventLoopPromise<any Channel>?) in
             guard !state.isShutDown else {
                 throw .shutDown(requestSent: false)
             }
             switch state.channel {
             case .ready(let channel):
-                return channel.eventLoop.makeSucceededFuture(channel)
+                return (channel.eventLoop.makeSucceededFuture(channel), nil)
             case .connecting(let future):
-                return future
+                return (future, nil)
             case .idle:
-                let future = self.connect()
-                state.channel = .connecting(future)
-                return future
+                // Claim the connection attempt here; start it outside the lock, because its
+                // callbacks take the lock.
+                let promise = self.eventLoopGroup.next().makePromise(of: (any Channel).self)
+                state.channel = .connecting(promise.futureResult)
+                return (promise.futureResult, promise)
             }
+        }
+        if let startConnecting {
+            self.connect(on: startConnecting.futureResult.eventLoop).cascade(to: startConnecting)
         }
         let completion = OneShotCompletion<any Channel>()
         future.whenComplete { result in
@@ -257,8 +263,7 @@ final class NodeConnection: Sendable {
     }
 
     /// Opens a channel and runs the handshake; the future succeeds once the node accepted.
-    private func connect() -> EventLoopFuture<any Channel> {
-        let eventLoop = self.eventLoopGroup.next()
+    private func connect(on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
         let handshake = eventLoop.makePromise(of: HelloAck.self)
         let hello = Hello(clusterID: self.configuration.clusterID, softwareVersion: self.configuration.softwareVersion)
         let maximumFrameLength = self.configuration.maximumFrameLength
