@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "KeelRaft", targets: ["KeelRaft"]),
         .executable(name: "keel-sim", targets: ["keel-sim"]),
         .executable(name: "keel-bench", targets: ["keel-bench"]),
+        .executable(name: "keel-server", targets: ["keel-server"]),
         .library(name: "KeelClient", targets: ["KeelClient"]),
     ],
     dependencies: [
@@ -16,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The Raft consensus core: pure, deterministic, standard library only.
@@ -84,6 +87,47 @@ let package = Package(
             name: "KeelStoreTests",
             dependencies: ["KeelStore", "RocksDB"]
         ),
+        // One database node: Raft log on RocksDB, the driver loop, peer transport, snapshots,
+        // the client and admin service.
+        .target(
+            name: "KeelServer",
+            dependencies: [
+                "KeelRaft",
+                "KeelStore",
+                "KeelWire",
+                "RocksDB",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "keel-server",
+            dependencies: [
+                "KeelServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Test support: real keel-server processes on loopback and a minimal wire client.
+        .target(
+            name: "KeelTestKit",
+            dependencies: ["KeelWire"]
+        ),
+        .testTarget(
+            name: "KeelServerTests",
+            dependencies: [
+                "KeelServer",
+                "KeelTestKit",
+                "KeelRaft",
+                "KeelStore",
+                "KeelWire",
+                "RocksDB",
+            ]
+        ),
         // The async/await client library: leader tracking, safe retries, pipelining.
         .target(
             name: "KeelClient",
@@ -102,6 +146,15 @@ let package = Package(
                 "KeelWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // KeelClient against real keel-server processes (needs `swift build` of keel-server).
+        .testTarget(
+            name: "KeelClientIntegrationTests",
+            dependencies: [
+                "KeelClient",
+                "KeelTestKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -227,6 +227,14 @@ public struct Simulation {
                 return
             }
             for message in ready.persistedMessages { send(message, from: position, faulty: faulty) }
+            // Crash right after granting a vote or acknowledging entries now and then: the
+            // moments when forgetting what was promised does damage.
+            let votedNow = ready.persistedMessages.contains { $0.kind == .voteResponse && !$0.reject }
+            let acknowledgedNow = ready.persistedMessages.contains { $0.kind == .appendResponse && !$0.reject }
+            if faulty && ((votedNow && random.chance(1, in: 8)) || (acknowledgedNow && random.chance(1, in: 50))) {
+                crash(position)
+                return
+            }
             if ready.snapshot != nil { nodes[position].stateMachine = nodes[position].snapshotImage }
             for entry in ready.committedEntries { try apply(entry, node: position) }
             for read in ready.readStates { try checkRead(read, node: position) }
@@ -508,7 +516,10 @@ public struct Simulation {
         statistics.crashes += 1
         record("node \(nodes[position].id) crashes")
         trace.combine(0xDEAD << 8 | nodes[position].id)
-        nodes[position].crash(restartAt: now + 5 + Int(random.next(below: 150)))
+        // A third of the crashes are quick bounces, which catch a node forgetting something
+        // while the term it promised it in is still running.
+        let downtime = random.chance(1, in: 3) ? 1 + Int(random.next(below: 10)) : 5 + Int(random.next(below: 150))
+        nodes[position].crash(restartAt: now + downtime)
     }
 
     mutating func restartDue() throws(InvariantViolation) {

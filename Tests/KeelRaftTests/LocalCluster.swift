@@ -34,8 +34,9 @@ struct LocalCluster {
     }
 
     /// Restarts `id` from its storage, losing everything not persisted.
-    mutating func restart(_ id: UInt64) {
+    mutating func restart(_ id: UInt64, configure: (inout RaftConfiguration) -> Void = { _ in }) {
         var nodeConfiguration = configuration
+        configure(&nodeConfiguration)
         nodeConfiguration.randomSeed = id &* 7919 &+ 1
         nodes[id] = try! RaftNode(id: id, configuration: nodeConfiguration, storage: storages[id]!)
     }

@@ -1,0 +1,224 @@
+import Foundation
+import KeelWire
+import Logging
+import NIOCore
+
+/// One client (or admin) connection: preface and handshake, then many requests in flight,
+/// answered in whatever order they finish, each within its deadline.
+///
+/// Backpressure: once `maxInFlight` requests are waiting, the handler stops asking the
+/// socket for more bytes and resumes when answers go out.
+final class ClientConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = PrefacedFrameDecoder.Inbound
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case awaitingPreface
+        case awaitingHello
+        case open
+        case closing
+    }
+
+    struct Settings: Sendable {
+        var nodeID: UInt64
+        var clusterID: String
+        var maxInFlight: Int
+        var maxResponseBytes: UInt32
+        var defaultTimeoutMilliseconds: UInt64
+    }
+
+    private var state = State.awaitingPreface
+    private let settings: Settings
+    private let executor: RequestExecutor
+    private let counter: RequestCounter
+    private let logger: Logger
+    private let metrics: ServerMetrics
+    private var inFlight: [UInt64: Scheduled<Void>] = [:]
+    private var readHeld = false
+    private var flushScheduled = false
+    private var context: ChannelHandlerContext?
+
+    init(settings: Settings, executor: RequestExecutor, counter: RequestCounter, logger: Logger, metrics: ServerMetrics) {
+        self.settings = settings
+        self.executor = executor
+        self.counter = counter
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        for (_, deadline) in inFlight {
+            deadline.cancel()
+            counter.end()
+        }
+        inFlight.removeAll()
+        state = .closing
+        context.fireChannelInactive()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if inFlight.count >= settings.maxInFlight {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (state, unwrapInboundIn(data)) {
+        case (.awaitingPreface, .preface(let preface)):
+            guard preface.kind == .client || preface.kind == .admin else {
+                close(context, "connection kind \(preface.kind) on the client port")
+                return
+            }
+            state = .awaitingHello
+        case (.awaitingHello, .frame(let payload)):
+            guard let hello = try? Hello(decoding: payload) else {
+                close(context, "unreadable hello")
+                return
+            }
+            guard hello.clusterID == settings.clusterID else {
+                logger.info("refused a client of another cluster", metadata: ["client.cluster": "\(hello.clusterID)"])
+                reject(context, ErrorReply(code: .wrongCluster, message: "this node belongs to cluster \(settings.clusterID)"))
+                return
+            }
+            state = .open
+            send(HelloReply.accepted(HelloAck(clusterID: settings.clusterID, nodeID: settings.nodeID)), context: context)
+        case (.open, .frame(let payload)):
+            let request: ClientRequest
+            do {
+                request = try ClientRequest(decoding: payload)
+            } catch .invalidField(_, let field, let reason, let requestID?) {
+                metrics.requestErrors.increment()
+                send(ClientResponse(id: requestID, result: .error(ErrorReply(code: .invalidArgument, message: "\(field): \(reason)"))), context: context)
+                return
+            } catch {
+                sendThenClose(
+                    ClientResponse(id: 0, result: .error(ErrorReply(code: .invalidArgument, message: "unreadable request"))),
+                    context: context, reason: "unreadable request"
+                )
+                return
+            }
+            start(request, context: context)
+        case (.closing, _):
+            break
+        default:
+            close(context, "unexpected frame")
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if case .closing = state { return }
+        switch error {
+        case PrefaceError.unsupportedVersion(let version):
+            reject(context, ErrorReply(code: .unsupportedVersion, message: "protocol version \(version) is not supported; this node speaks \(Preface.supportedVersions)"))
+        case FrameError.frameTooLarge(let length, let limit):
+            sendThenClose(
+                ClientResponse(id: 0, result: .error(ErrorReply(code: .tooLarge, message: "frame of \(length) bytes is over the limit of \(limit)"))),
+                context: context, reason: "frame too large"
+            )
+        default:
+            close(context, "\(error)")
+        }
+    }
+
+    // MARK: Requests
+
+    private func start(_ request: ClientRequest, context: ChannelHandlerContext) {
+        let id = request.id
+        guard inFlight[id] == nil else {
+            send(ClientResponse(id: id, result: .error(ErrorReply(code: .invalidArgument, message: "request id \(id) is already in flight"))), context: context)
+            return
+        }
+        let timeout = request.timeoutMilliseconds == 0 ? settings.defaultTimeoutMilliseconds : request.timeoutMilliseconds
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        counter.begin()
+        inFlight[id] = loop.scheduleTask(in: .milliseconds(Int64(clamping: timeout))) {
+            bound.value.metrics.requestTimeouts.increment()
+            bound.value.finish(id, .error(ErrorReply(code: .timeout, message: "no answer within \(timeout) ms")))
+        }
+        executor.execute(request) { result in
+            if loop.inEventLoop {
+                bound.value.finish(id, result)
+            } else {
+                loop.execute { bound.value.finish(id, result) }
+            }
+        }
+    }
+
+    private func finish(_ id: UInt64, _ result: ClientResult) {
+        guard let deadline = inFlight.removeValue(forKey: id) else { return }
+        deadline.cancel()
+        counter.end()
+        guard let context, case .open = state else { return }
+        if case .error = result { metrics.requestErrors.increment() }
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        ClientResponse(id: id, result: result).encode(into: &buffer)
+        if buffer.readableBytes > Int(settings.maxResponseBytes) {
+            buffer.clear()
+            ClientResponse(id: id, result: .error(ErrorReply(code: .tooLarge, message: "the answer is over the frame limit"))).encode(into: &buffer)
+        }
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        scheduleFlush(context)
+        if readHeld && inFlight.count < settings.maxInFlight {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    /// Coalesces the flushes of answers that complete in the same event-loop tick.
+    private func scheduleFlush(_ context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let handler = bound.value
+            handler.flushScheduled = false
+            handler.context?.flush()
+        }
+    }
+
+    // MARK: Writing and closing
+
+    private func send(_ message: some WireMessage, context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        message.encode(into: &buffer)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    private func reject(_ context: ChannelHandlerContext, _ error: ErrorReply) {
+        metrics.connectionsRefused.increment()
+        state = .closing
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        HelloReply.rejected(error).encode(into: &buffer)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    private func close(_ context: ChannelHandlerContext, _ reason: String) {
+        metrics.connectionsRefused.increment()
+        logger.debug("client connection closed", metadata: ["client.reason": "\(reason)"])
+        state = .closing
+        context.close(promise: nil)
+    }
+
+    private func sendThenClose(_ response: ClientResponse, context: ChannelHandlerContext, reason: String) {
+        metrics.connectionsRefused.increment()
+        logger.debug("client connection closed", metadata: ["client.reason": "\(reason)"])
+        state = .closing
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        response.encode(into: &buffer)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+    }
+}

@@ -1,0 +1,575 @@
+import Foundation
+import KeelRaft
+import KeelStore
+import KeelWire
+import Logging
+import RocksDB
+
+/// The single thread that owns the node's `RaftNode`: it feeds the core what arrives in its
+/// inbox and performs each `Ready` (send, persist, send what needed the disk, apply, serve
+/// reads, advance).
+///
+/// It is a dedicated thread, not an event loop or a task on the cooperative pool, because it
+/// blocks on fsync. Everything that queues while one fsync runs is proposed together and
+/// persisted with the next one (group commit).
+final class RaftDriver: @unchecked Sendable {
+    // Unchecked Sendable: after `start()` every stored property except the inbox (which locks)
+    // and `thread` (read only by `join`) is used by the driver thread alone.
+
+    let inbox: DriverInbox
+    private let configuration: ServerConfiguration
+    private let database: Database
+    private let storage: RocksDBLogStorage
+    private let store: KeelStore
+    private let transport: PeerTransport
+    private let snapshots: SnapshotSender
+    private let installer: SnapshotInstaller
+    private let logger: Logger
+    private let metrics: ServerMetrics
+    private var node: RaftNode<RocksDBLogStorage>
+
+    private var addresses: [UInt64: MemberAddress]
+    private var role: RaftRole = .follower
+    private var leader: UInt64 = 0
+
+    private struct Waiter {
+        var term: UInt64
+        var kind: Kind
+        enum Kind {
+            case write(@Sendable (WriteOutcome) -> Void)
+            case membership(ConfigurationChange.Kind, @Sendable (ClientResult) -> Void)
+        }
+    }
+    private var waiters: [UInt64: Waiter] = [:]
+    private var nextReadContext: UInt64 = 1
+    private var readsAwaitingConfirmation: [UInt64: [@Sendable (ReadPermission) -> Void]] = [:]
+    private var readsAwaitingApply: [(index: UInt64, reads: [@Sendable (ReadPermission) -> Void])] = []
+    private var transfers: [(target: UInt64, completion: @Sendable (ClientResult) -> Void)] = []
+    private var staged: (index: UInt64, term: UInt64, directory: String)?
+    /// Set once a write to the log or the state machine failed: from then on the node sends
+    /// and acknowledges nothing, because it can no longer vouch for its disk.
+    private var failed = false
+    private let completionLock = NSLock()
+    private var stoppedCompletion: CheckedContinuation<Void, Never>?
+    private var finished = false
+
+    init(
+        configuration: ServerConfiguration,
+        database: Database,
+        storage: RocksDBLogStorage,
+        store: KeelStore,
+        transport: PeerTransport,
+        snapshots: SnapshotSender,
+        installer: SnapshotInstaller,
+        inbox: DriverInbox,
+        addresses: [UInt64: MemberAddress],
+        logger: Logger,
+        metrics: ServerMetrics
+    ) throws {
+        self.configuration = configuration
+        self.database = database
+        self.storage = storage
+        self.store = store
+        self.transport = transport
+        self.snapshots = snapshots
+        self.installer = installer
+        self.inbox = inbox
+        self.addresses = addresses
+        self.logger = logger
+        self.metrics = metrics
+        var raftConfiguration = RaftConfiguration()
+        raftConfiguration.electionTicks = configuration.electionTicks
+        raftConfiguration.heartbeatTicks = configuration.heartbeatTicks
+        raftConfiguration.leaseReads = configuration.leaseReads
+        raftConfiguration.randomSeed = configuration.nodeID &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(UInt32(truncatingIfNeeded: Date().timeIntervalSince1970.bitPattern))
+        node = try RaftNode(id: configuration.nodeID, configuration: raftConfiguration, storage: storage)
+        for (member, address) in addresses where member != configuration.nodeID {
+            transport.updateAddress(of: member, to: address.peer)
+        }
+    }
+
+    /// Starts the driver thread.
+    func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "keel-raft-driver"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Stops taking events, finishes what is queued, fails every waiting request, and returns
+    /// once the thread has ended.
+    func stop() async {
+        inbox.close()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            completionLock.lock()
+            if finished {
+                completionLock.unlock()
+                continuation.resume()
+            } else {
+                stoppedCompletion = continuation
+                completionLock.unlock()
+            }
+        }
+    }
+
+    // MARK: The loop
+
+    private func run() {
+        let tick = TimeInterval(configuration.tickMilliseconds) / 1000
+        var nextTick = Date().addingTimeInterval(tick)
+        while let events = inbox.drain(waitingUntil: nextTick) {
+            if failed {
+                refuseAll(events)
+                continue
+            }
+            let now = Date()
+            if now >= nextTick {
+                node.tick()
+                nextTick = now.addingTimeInterval(tick)
+            }
+            handle(events)
+            processReadies()
+            maybeCompact()
+        }
+        failEverything(ErrorReply(code: .unavailable, message: "the node is shutting down"))
+        completionLock.lock()
+        finished = true
+        let continuation = stoppedCompletion
+        stoppedCompletion = nil
+        completionLock.unlock()
+        continuation?.resume()
+    }
+
+    private func handle(_ events: [DriverEvent]) {
+        var proposals: [WriteProposal] = []
+        var reads: [@Sendable (ReadPermission) -> Void] = []
+        for event in events {
+            switch event {
+            case .messages(let messages):
+                for message in messages {
+                    do {
+                        try node.step(message)
+                    } catch {
+                        logger.debug("raft message refused", metadata: ["raft.error": "\(error)", "peer.id": "\(message.from)"])
+                    }
+                }
+            case .propose(let proposal):
+                proposals.append(proposal)
+            case .read(let completion):
+                reads.append(completion)
+            case .admin(let operation, let completion):
+                handleAdmin(operation, completion)
+            case .peerIntroduced(let member, let address):
+                learnAddress(address, of: member)
+            case .snapshotStaged(let message, let directory):
+                if let previous = staged, previous.directory != directory { installer.discard(previous.directory) }
+                if let metadata = message.snapshot {
+                    staged = (metadata.index, metadata.term, directory)
+                }
+                do {
+                    try node.step(message)
+                } catch {
+                    logger.debug("raft snapshot message refused", metadata: ["raft.error": "\(error)"])
+                }
+            case .snapshotReport(let peer, let success):
+                node.reportSnapshot(peer: peer, success: success)
+            case .unreachable(let peer):
+                node.reportUnreachable(peer: peer)
+            }
+        }
+        if !proposals.isEmpty { propose(proposals) }
+        if !reads.isEmpty { requestRead(reads) }
+    }
+
+    private func propose(_ proposals: [WriteProposal]) {
+        // Only the leader stamps its clock into entries; replicas read time from the log, so
+        // session expiry is the same everywhere (thesis 6.3).
+        let now = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
+        let payloads = proposals.map {
+            CommandEnvelope(clientID: $0.clientID, sequence: $0.sequence, timestampMilliseconds: now, command: $0.command).encoded()
+        }
+        do {
+            try node.propose(contentsOf: payloads)
+        } catch {
+            let reply = errorReply(for: error)
+            for proposal in proposals { proposal.completion(.failed(reply)) }
+            return
+        }
+        let first = node.lastIndex - UInt64(proposals.count) + 1
+        for (offset, proposal) in proposals.enumerated() {
+            waiters[first + UInt64(offset)] = Waiter(term: node.term, kind: .write(proposal.completion))
+        }
+    }
+
+    private func requestRead(_ reads: [@Sendable (ReadPermission) -> Void]) {
+        guard node.role == .leader else {
+            let reply = notLeader()
+            for read in reads { read(.refused(reply)) }
+            return
+        }
+        // One ReadIndex round for every read that arrived together (thesis 6.4: batched).
+        let context = nextReadContext
+        nextReadContext += 1
+        do {
+            try node.readIndex(context: context)
+            readsAwaitingConfirmation[context] = reads
+        } catch {
+            let reply = errorReply(for: error)
+            for read in reads { read(.refused(reply)) }
+        }
+    }
+
+    private func processReadies() {
+        while node.hasReady && !failed {
+            let ready = node.ready()
+            if let soft = ready.softState { observe(soft) }
+            for message in ready.messages { send(message) }
+            transport.flush()
+            do {
+                try persist(ready)
+            } catch {
+                diskFailed(error)
+                return
+            }
+            for message in ready.persistedMessages { send(message) }
+            transport.flush()
+            do {
+                try apply(ready.committedEntries)
+            } catch {
+                diskFailed(error)
+                return
+            }
+            for readState in ready.readStates {
+                if let reads = readsAwaitingConfirmation.removeValue(forKey: readState.context) {
+                    readsAwaitingApply.append((readState.index, reads))
+                }
+            }
+            serveReads()
+            node.advance(ready)
+        }
+    }
+
+    private func send(_ message: Message) {
+        if message.kind == .snapshot {
+            snapshots.start(message)
+        } else {
+            transport.enqueue(message)
+        }
+    }
+
+    private func persist(_ ready: Ready) throws {
+        if let snapshot = ready.snapshot {
+            guard let staged, staged.index == snapshot.index, staged.term == snapshot.term else {
+                throw StorageCorruption("the core installs snapshot \(snapshot.index) but no such snapshot is staged")
+            }
+            try installer.install(snapshot, from: staged.directory, storage: storage, store: store)
+            self.staged = nil
+            metrics.snapshotsInstalled.increment()
+            logger.info("snapshot installed", metadata: ["raft.snapshot.index": "\(snapshot.index)", "raft.snapshot.term": "\(snapshot.term)"])
+        }
+        guard ready.hardState != nil || !ready.entries.isEmpty else { return }
+        if ready.mustSync {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try storage.persist(hardState: ready.hardState, entries: ready.entries, sync: true)
+            metrics.fsyncLatency.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
+        } else {
+            try storage.persist(hardState: ready.hardState, entries: ready.entries, sync: false)
+        }
+        if !ready.entries.isEmpty { metrics.entriesPersisted.increment(by: ready.entries.count) }
+    }
+
+    private func apply(_ entries: [Entry]) throws {
+        guard !entries.isEmpty else { return }
+        let committed = entries.map { CommittedEntry(index: $0.index, data: $0.kind == .normal ? $0.data : []) }
+        let results = try store.apply(committed)
+        metrics.entriesApplied.increment(by: entries.count)
+        for (entry, result) in zip(entries, results) {
+            var change: ConfigurationChangeEntry?
+            if entry.kind == .configurationChange, let decoded = try? ConfigurationChangeEntry(decoding: entry.data) {
+                change = decoded
+                applyMembershipChange(decoded)
+            }
+            guard let waiter = waiters.removeValue(forKey: entry.index) else { continue }
+            guard waiter.term == entry.term else {
+                fail(waiter, ErrorReply(code: .unavailable, message: "leadership changed before the entry committed; retry"))
+                continue
+            }
+            switch waiter.kind {
+            case .write(let completion):
+                if let result {
+                    completion(.applied(index: entry.index, result: result))
+                } else {
+                    // Applied before a restart or inside an installed snapshot: the result is
+                    // gone, the session remembers it.
+                    completion(.failed(ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session")))
+                }
+            case .membership(let kind, let completion):
+                let members = memberList(change?.membership ?? node.membership)
+                switch kind {
+                case .addLearner: completion(.admin(.addLearner(members: members, appliedIndex: entry.index)))
+                case .promoteLearner: completion(.admin(.promote(members: members, appliedIndex: entry.index)))
+                case .remove: completion(.admin(.remove(members: members, appliedIndex: entry.index)))
+                }
+            }
+        }
+    }
+
+    private func applyMembershipChange(_ change: ConfigurationChangeEntry) {
+        let member = change.change.node
+        switch change.change.kind {
+        case .addLearner:
+            if let address = try? MemberAddress(decoding: change.change.context) {
+                learnAddress(address, of: member)
+            }
+        case .promoteLearner:
+            break
+        case .remove:
+            if member != configuration.nodeID {
+                transport.remove(member)
+                addresses[member] = nil
+                try? storage.removeAddress(of: member)
+            } else {
+                logger.info("this node was removed from the cluster", metadata: ["raft.node": "\(member)"])
+            }
+        }
+    }
+
+    private func serveReads() {
+        guard !readsAwaitingApply.isEmpty else { return }
+        let applied = max(node.appliedIndex, store.appliedIndex)
+        var remaining: [(index: UInt64, reads: [@Sendable (ReadPermission) -> Void])] = []
+        for batch in readsAwaitingApply {
+            if batch.index <= applied {
+                for read in batch.reads { read(.granted) }
+            } else {
+                remaining.append(batch)
+            }
+        }
+        readsAwaitingApply = remaining
+    }
+
+    private func observe(_ soft: SoftState) {
+        let wasLeader = role == .leader
+        role = soft.role
+        leader = soft.leader
+        if soft.role == .leader && !wasLeader {
+            logger.info("became leader", metadata: ["raft.term": "\(node.term)"])
+        }
+        if wasLeader && soft.role != .leader {
+            logger.info("lost leadership", metadata: ["raft.term": "\(node.term)", "raft.leader": "\(soft.leader)"])
+            // Reads not yet confirmed can no longer be (the core dropped them).
+            let reply = notLeader()
+            for (_, reads) in readsAwaitingConfirmation { for read in reads { read(.refused(reply)) } }
+            readsAwaitingConfirmation.removeAll()
+        }
+        if soft.leader != 0 {
+            var pending: [(target: UInt64, completion: @Sendable (ClientResult) -> Void)] = []
+            for transfer in transfers {
+                if soft.leader == transfer.target {
+                    transfer.completion(.admin(.transferLeadership(leaderID: soft.leader, term: node.term)))
+                } else if soft.leader != configuration.nodeID {
+                    transfer.completion(.error(ErrorReply(code: .unavailable, message: "node \(soft.leader) became leader instead")))
+                } else {
+                    pending.append(transfer)
+                }
+            }
+            transfers = pending
+        }
+    }
+
+    private func maybeCompact() {
+        let applied = node.appliedIndex
+        let snapshotIndex = storage.snapshotMetadata().index
+        guard applied > snapshotIndex, applied - snapshotIndex >= configuration.snapshotEntries else { return }
+        compact()
+    }
+
+    @discardableResult
+    private func compact() -> SnapshotMetadata {
+        let applied = node.appliedIndex
+        guard applied > storage.snapshotMetadata().index else { return storage.snapshotMetadata() }
+        do {
+            let metadata = try node.compact(upTo: applied)
+            try storage.compact(to: metadata)
+            logger.info("log compacted", metadata: ["raft.snapshot.index": "\(metadata.index)"])
+            return metadata
+        } catch {
+            logger.warning("log compaction failed", metadata: ["raft.error": "\(error)"])
+            return storage.snapshotMetadata()
+        }
+    }
+
+    // MARK: Admin
+
+    private func handleAdmin(_ operation: AdminOperation, _ completion: @escaping @Sendable (ClientResult) -> Void) {
+        if operation.requiresLeader && node.role != .leader {
+            completion(.error(notLeader()))
+            return
+        }
+        switch operation {
+        case .status:
+            completion(.admin(.status(status())))
+        case .members:
+            completion(.admin(.members(memberList(node.membership), leaderID: node.leader)))
+        case .addLearner(let member, let clientAddress, let peerAddress):
+            guard HostAndPort(peerAddress) != nil else {
+                completion(.error(ErrorReply(code: .invalidArgument, message: "peer address \"\(peerAddress)\" is not host:port")))
+                return
+            }
+            let address = MemberAddress(peer: peerAddress, client: clientAddress)
+            // The leader starts replicating as soon as the entry is appended, so it needs the
+            // address before the change commits.
+            learnAddress(address, of: member)
+            proposeChange(ConfigurationChange(.addLearner, node: member, context: address.encoded()), completion)
+        case .promote(let member):
+            proposeChange(ConfigurationChange(.promoteLearner, node: member), completion)
+        case .remove(let member):
+            proposeChange(ConfigurationChange(.remove, node: member), completion)
+        case .transferLeadership(let target):
+            do {
+                try node.transferLeadership(to: target)
+                transfers.append((target, completion))
+            } catch {
+                completion(.error(errorReply(for: error)))
+            }
+        case .takeSnapshot:
+            let metadata = compact()
+            completion(.admin(.takeSnapshot(index: metadata.index, term: metadata.term)))
+        }
+    }
+
+    private func proposeChange(_ change: ConfigurationChange, _ completion: @escaping @Sendable (ClientResult) -> Void) {
+        do {
+            try node.proposeConfigurationChange(change)
+            waiters[node.lastIndex] = Waiter(term: node.term, kind: .membership(change.kind, completion))
+        } catch {
+            completion(.error(errorReply(for: error)))
+        }
+    }
+
+    private func status() -> NodeStatus {
+        var followers: [FollowerProgress] = []
+        if node.role == .leader {
+            for member in node.membership.allMembers where member != configuration.nodeID {
+                if let position = node.replicationPosition(of: member) {
+                    followers.append(FollowerProgress(nodeID: member, matchIndex: position.match, nextIndex: position.next))
+                }
+            }
+        }
+        return NodeStatus(
+            nodeID: configuration.nodeID, role: NodeRole(node.role), term: node.term, leaderID: node.leader,
+            leaderAddress: node.leader == 0 ? "" : (addresses[node.leader]?.client ?? ""),
+            commitIndex: node.commitIndex, appliedIndex: max(node.appliedIndex, store.appliedIndex),
+            lastLogIndex: node.lastIndex, snapshotIndex: storage.snapshotMetadata().index,
+            followers: followers, isVoter: node.membership.isVoter(configuration.nodeID)
+        )
+    }
+
+    private func memberList(_ membership: Membership) -> [ClusterMember] {
+        membership.allMembers.map { member in
+            ClusterMember(
+                nodeID: member, clientAddress: addresses[member]?.client ?? "",
+                peerAddress: addresses[member]?.peer ?? "", isVoter: membership.isVoter(member)
+            )
+        }
+    }
+
+    private func learnAddress(_ address: MemberAddress, of member: UInt64) {
+        var merged = address
+        if merged.client.isEmpty, let known = addresses[member]?.client { merged.client = known }
+        guard addresses[member] != merged else { return }
+        addresses[member] = merged
+        do {
+            try storage.storeAddress(merged, of: member)
+        } catch {
+            logger.warning("cannot store a member address", metadata: ["peer.id": "\(member)", "raft.error": "\(error)"])
+        }
+        if member != configuration.nodeID {
+            transport.updateAddress(of: member, to: merged.peer)
+        }
+    }
+
+    // MARK: Errors
+
+    private func notLeader() -> ErrorReply {
+        let leader = node.leader
+        if leader == 0 || leader == configuration.nodeID {
+            return ErrorReply(code: .notLeader, message: "this node is not the leader and knows no leader")
+        }
+        return ErrorReply(
+            code: .notLeader, message: "node \(leader) is the leader",
+            leaderID: leader, leaderAddress: addresses[leader]?.client ?? ""
+        )
+    }
+
+    private func errorReply(for error: RaftError) -> ErrorReply {
+        switch error {
+        case .notLeader:
+            return notLeader()
+        case .leadershipTransferInProgress, .uncommittedBacklogFull, .noCommitInCurrentTerm,
+             .configurationChangeInProgress, .learnerNotCaughtUp:
+            return ErrorReply(code: .unavailable, message: "\(error); retry shortly")
+        case .alreadyMember, .notAMember, .notALearner, .cannotRemoveLastVoter, .invalidNodeID, .invalidTransferTarget:
+            return ErrorReply(code: .invalidArgument, message: "\(error)")
+        default:
+            return ErrorReply(code: .internal, message: "\(error)")
+        }
+    }
+
+    private func errorReply(for error: any Error) -> ErrorReply {
+        if let raftError = error as? RaftError { return errorReply(for: raftError) }
+        return ErrorReply(code: .internal, message: "\(error)")
+    }
+
+    private func fail(_ waiter: Waiter, _ reply: ErrorReply) {
+        switch waiter.kind {
+        case .write(let completion): completion(.failed(reply))
+        case .membership(_, let completion): completion(.error(reply))
+        }
+    }
+
+    private func failEverything(_ reply: ErrorReply) {
+        for (_, waiter) in waiters { fail(waiter, reply) }
+        waiters.removeAll()
+        for (_, reads) in readsAwaitingConfirmation { for read in reads { read(.refused(reply)) } }
+        readsAwaitingConfirmation.removeAll()
+        for batch in readsAwaitingApply { for read in batch.reads { read(.refused(reply)) } }
+        readsAwaitingApply.removeAll()
+        for transfer in transfers { transfer.completion(.error(reply)) }
+        transfers.removeAll()
+    }
+
+    private func refuseAll(_ events: [DriverEvent]) {
+        let reply = ErrorReply(code: .unavailable, message: "the node stopped serving after a disk error")
+        for event in events {
+            switch event {
+            case .propose(let proposal): proposal.completion(.failed(reply))
+            case .read(let completion): completion(.refused(reply))
+            case .admin(let operation, let completion):
+                if case .status = operation { completion(.admin(.status(status()))) } else { completion(.error(reply)) }
+            case .messages, .peerIntroduced, .snapshotStaged, .snapshotReport, .unreachable: break
+            }
+        }
+    }
+
+    private func diskFailed(_ error: any Error) {
+        failed = true
+        logger.critical(
+            "disk write failed: this node stops replicating and acknowledging writes; restart it once the disk is fixed",
+            metadata: ["raft.error": "\(error)"]
+        )
+        failEverything(ErrorReply(code: .unavailable, message: "the node stopped serving after a disk error"))
+        transport.shutdown()
+    }
+}
+
+extension NodeRole {
+    init(_ role: RaftRole) {
+        switch role {
+        case .follower: self = .follower
+        case .preCandidate: self = .preCandidate
+        case .candidate: self = .candidate
+        case .leader: self = .leader
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import KeelStore
+import KeelWire
+import RocksDB
+
+/// Turns client requests into driver events and store queries, and store results into wire
+/// results. Shared by every client connection; it holds no per-connection state.
+final class RequestExecutor: Sendable {
+    let inbox: DriverInbox
+    let store: KeelStore
+    let metrics: ServerMetrics
+
+    init(inbox: DriverInbox, store: KeelStore, metrics: ServerMetrics) {
+        self.inbox = inbox
+        self.store = store
+        self.metrics = metrics
+    }
+
+    private static let shuttingDown = ErrorReply(code: .unavailable, message: "the node is shutting down")
+
+    /// Executes `request`; `completion` runs once, on any thread.
+    func execute(_ request: ClientRequest, completion: @escaping @Sendable (ClientResult) -> Void) {
+        switch request.operation {
+        case .get, .scan:
+            metrics.requestsRead.increment()
+            let consistency: Consistency
+            switch request.operation {
+            case .get(_, let value), .scan(_, _, _, let value): consistency = value
+            default: consistency = .linearizable
+            }
+            if consistency == .stale {
+                completion(read(request.operation))
+                return
+            }
+            let posted = inbox.post(.read { [self] permission in
+                switch permission {
+                case .granted: completion(self.read(request.operation))
+                case .refused(let error): completion(.error(error))
+                }
+            })
+            if !posted { completion(.error(Self.shuttingDown)) }
+        case .write(let write):
+            metrics.requestsWrite.increment()
+            propose(Self.command(for: write), request: request, operation: write, completion: completion)
+        case .batch(let writes):
+            metrics.requestsWrite.increment()
+            var operations: [Command.BatchOperation] = []
+            for write in writes {
+                switch write {
+                case .put(let key, let value): operations.append(.put(key: key, value: value))
+                case .delete(let key): operations.append(.delete(key: key))
+                case .compareAndSet, .increment:
+                    completion(.error(ErrorReply(
+                        code: .invalidArgument,
+                        message: "this node's batches hold puts and deletes only; send compare-and-set and increment on their own"
+                    )))
+                    return
+                }
+            }
+            propose(.batch(operations), request: request, operation: nil, completion: completion)
+        case .admin(let operation):
+            metrics.requestsAdmin.increment()
+            if !inbox.post(.admin(operation, completion)) { completion(.error(Self.shuttingDown)) }
+        case .unknown:
+            completion(.error(ErrorReply(code: .unknownCommand, message: "the request names no operation this node knows")))
+        }
+    }
+
+    private func propose(
+        _ command: Command, request: ClientRequest, operation: WriteOperation?,
+        completion: @escaping @Sendable (ClientResult) -> Void
+    ) {
+        let proposal = WriteProposal(
+            clientID: request.session?.clientID ?? 0, sequence: request.session?.sequence ?? 0, command: command
+        ) { outcome in
+            switch outcome {
+            case .failed(let error):
+                completion(.error(error))
+            case .applied(let index, let result):
+                completion(Self.clientResult(result, index: index, operation: operation))
+            }
+        }
+        if !inbox.post(.propose(proposal)) { completion(.error(Self.shuttingDown)) }
+    }
+
+    static func command(for write: WriteOperation) -> Command {
+        switch write {
+        case .put(let key, let value): .put(key: key, value: value)
+        case .delete(let key): .delete(key: key)
+        case .compareAndSet(let key, let expected, let newValue):
+            .compareAndSet(key: key, expected: expected.map { .value($0) } ?? .absent, newValue: newValue)
+        case .increment(let key, let delta): .increment(key: key, delta: delta)
+        }
+    }
+
+    /// The wire result of an applied command; `operation` is nil for a batch.
+    static func clientResult(_ result: CommandResult, index: UInt64, operation: WriteOperation?) -> ClientResult {
+        switch result {
+        case .failed(let error):
+            return .error(errorReply(for: error))
+        case .compareAndSet(let swapped, _):
+            return swapped ? .compareAndSet(appliedIndex: index)
+                : .error(ErrorReply(code: .conditionFailed, message: "the key does not hold the expected value"))
+        case .counter(let value):
+            return .increment(value: value, appliedIndex: index)
+        case .done, .sortedSet:
+            switch operation {
+            case .put: return .put(appliedIndex: index)
+            case .delete: return .delete(appliedIndex: index)
+            case .compareAndSet: return .compareAndSet(appliedIndex: index)
+            case .increment: return .error(ErrorReply(code: .internal, message: "increment produced no counter"))
+            case nil: return .batch(incrementValues: [], appliedIndex: index)
+            }
+        }
+    }
+
+    static func errorReply(for error: StoreError) -> ErrorReply {
+        switch error {
+        case .keyTooLarge, .valueTooLarge, .memberTooLarge, .tooManySets, .tooManyMembers, .tooManyOperations:
+            return ErrorReply(code: .tooLarge, message: "\(error)")
+        case .notACounter:
+            return ErrorReply(code: .invalidArgument, message: "the key holds a value that is not an 8-byte counter")
+        case .counterOverflow:
+            return ErrorReply(code: .invalidArgument, message: "the increment overflows 64 bits")
+        case .staleSequence(let last):
+            return ErrorReply(code: .invalidArgument, message: "session sequence is older than the last applied (\(last))")
+        case .sessionExpired:
+            return ErrorReply(code: .invalidArgument, message: "the client session expired; start a new session at sequence 1")
+        case .malformedCommand:
+            return ErrorReply(code: .internal, message: "\(error)")
+        default:
+            return ErrorReply(code: .invalidArgument, message: "\(error)")
+        }
+    }
+
+    /// Serves a read from the store's current applied state.
+    func read(_ operation: ClientOperation) -> ClientResult {
+        do {
+            let snapshot = try store.snapshot()
+            switch operation {
+            case .get(let key, _):
+                return .get(value: try snapshot.get(key), appliedIndex: snapshot.appliedIndex)
+            case .scan(let prefix, let startAfter, let limit, _):
+                let cap = StoreLimits.maxPageLimit
+                let effective = limit == 0 ? cap : min(Int(limit), cap)
+                let page = try snapshot.scan(prefix: prefix, startAfter: startAfter, limit: effective)
+                return .scan(
+                    entries: page.entries.map { KeelWire.KeyValue(key: $0.key, value: $0.value) },
+                    more: page.nextStartAfter != nil, appliedIndex: snapshot.appliedIndex
+                )
+            default:
+                return .error(ErrorReply(code: .internal, message: "not a read"))
+            }
+        } catch let error as StoreError {
+            return .error(Self.errorReply(for: error))
+        } catch {
+            return .error(ErrorReply(code: .internal, message: "read failed: \(error)"))
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import KeelTestKit
+import KeelWire
+import XCTest
+
+final class ClientServiceTests: ClusterTestCase {
+    func testRetriedWriteWithTheSameSessionIsAppliedOnce() throws {
+        let cluster = try startCluster()
+        let key = Array("counter".utf8)
+        let first = try callLeader(.write(.increment(key: key, delta: 5)), session: WriteSession(clientID: 77, sequence: 1))
+        let retry = try callLeader(.write(.increment(key: key, delta: 5)), session: WriteSession(clientID: 77, sequence: 1))
+        guard case .increment(let value, let index) = first, case .increment(let retriedValue, _) = retry else {
+            return XCTFail("increments failed: \(first), \(retry)")
+        }
+        XCTAssertEqual(value, 5)
+        XCTAssertEqual(retriedValue, 5, "the retry returns the first result")
+        XCTAssertGreaterThan(index, 0)
+        let next = try callLeader(.write(.increment(key: key, delta: 5)), session: WriteSession(clientID: 77, sequence: 2))
+        guard case .increment(let nextValue, _) = next else { return XCTFail("increment failed: \(next)") }
+        XCTAssertEqual(nextValue, 10)
+        XCTAssertEqual(try get("counter"), [0, 0, 0, 0, 0, 0, 0, 10])
+        _ = cluster
+    }
+
+    func testCompareAndSetAndErrorsAreAnsweredPerRequest() throws {
+        let cluster = try startCluster()
+        let key = Array("cas".utf8)
+        XCTAssertEqual(try callLeader(.write(.compareAndSet(key: key, expected: nil, newValue: [1]))).isSuccess, true)
+        let failed = try callLeader(.write(.compareAndSet(key: key, expected: nil, newValue: [2])))
+        guard case .error(let error) = failed else { return XCTFail("second CAS: \(failed)") }
+        XCTAssertEqual(error.code, .conditionFailed)
+        XCTAssertEqual(try get("cas"), [1])
+        let notCounter = try callLeader(.write(.increment(key: key, delta: 1)))
+        guard case .error(let counterError) = notCounter else { return XCTFail("increment: \(notCounter)") }
+        XCTAssertEqual(counterError.code, .invalidArgument)
+        let unknown = try cluster.client(try cluster.waitForLeader()).call(.unknown)
+        guard case .error(let unknownError) = unknown else { return XCTFail("unknown op: \(unknown)") }
+        XCTAssertEqual(unknownError.code, .unknownCommand)
+    }
+
+    func testManyRequestsInFlightOnOneConnectionAreAllAnswered() throws {
+        let cluster = try startCluster()
+        let leader = try cluster.waitForLeader()
+        let client = try cluster.client(leader)
+        var sent: Set<UInt64> = []
+        for index in 0..<2000 {
+            sent.insert(try client.send(.write(.put(key: Array("p\(index)".utf8), value: [UInt8(index & 0xFF)]))))
+        }
+        var answered: Set<UInt64> = []
+        while answered.count < sent.count {
+            let response = try client.receive()
+            guard case .put = response.result else { return XCTFail("pipelined write: \(response.result)") }
+            answered.insert(response.id)
+        }
+        XCTAssertEqual(answered, sent)
+    }
+
+    func testWrongClusterGarbageAndOversizedFramesAreRefusedWhileTheNodeKeepsServing() throws {
+        let cluster = try startCluster()
+        let leader = try cluster.waitForLeader()
+        let node = try XCTUnwrap(cluster.nodes[leader])
+        let healthy = try cluster.client(leader)
+
+        XCTAssertThrowsError(try WireClient(port: node.clientPort, clusterID: "another-cluster")) { error in
+            guard case WireClient.Failure.refused(let reply) = error else { return XCTFail("expected a refusal, got \(error)") }
+            XCTAssertEqual(reply.code, .wrongCluster)
+        }
+
+        // Garbage instead of a preface, on the client port and on the peer port.
+        for port in [node.clientPort, node.peerPort] {
+            let raw = try RawConnection(port: port)
+            try raw.write(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            XCTAssertTrue(raw.waitForClose(timeout: 5), "port \(port) must close on garbage")
+        }
+
+        // A peer of another cluster is refused.
+        let peer = try RawConnection(port: node.peerPort)
+        try peer.write(Preface(kind: .peer).serialized() + WireClient.frame(Hello(clusterID: "other", nodeID: 9, softwareVersion: "x").serialized()))
+        let reply = try HelloReply(serialized: try peer.readFrame())
+        guard case .rejected(let peerError) = reply else { return XCTFail("peer of another cluster accepted") }
+        XCTAssertEqual(peerError.code, .wrongCluster)
+
+        // An oversized frame after a good handshake: TOO_LARGE on id 0, then the close.
+        let big = try cluster.client(leader)
+        try big.writeRaw([0x7F, 0xFF, 0xFF, 0xFF])
+        let response = try big.receive()
+        XCTAssertEqual(response.id, 0)
+        guard case .error(let tooLarge) = response.result else { return XCTFail("oversize answered \(response.result)") }
+        XCTAssertEqual(tooLarge.code, .tooLarge)
+        XCTAssertTrue(big.waitForClose(timeout: 5))
+
+        // A frame protobuf cannot parse closes that connection only.
+        let broken = try cluster.client(leader)
+        try broken.writeRaw(WireClient.frame([0x0A, 0xFF, 0xFF]))
+        XCTAssertTrue(broken.waitForClose(timeout: 5))
+
+        // Nothing was written, and the healthy connection still works.
+        guard case .put = try healthy.call(.write(.put(key: Array("still".utf8), value: Array("serving".utf8)))) else {
+            return XCTFail("the healthy connection stopped working")
+        }
+        XCTAssertEqual(try get("still"), Array("serving".utf8))
+    }
+}
+
+extension ClientResult {
+    var isSuccess: Bool {
+        if case .error = self { return false }
+        return true
+    }
+}
