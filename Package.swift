@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "keel-sim", targets: ["keel-sim"]),
         .executable(name: "keel-bench", targets: ["keel-bench"]),
         .executable(name: "keel-server", targets: ["keel-server"]),
+        .library(name: "KeelClient", targets: ["KeelClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -143,6 +144,36 @@ let package = Package(
                 "KeelStore",
                 "KeelWire",
                 "RocksDB",
+            ]
+        ),
+        // The async/await client library: leader tracking, safe retries, pipelining.
+        .target(
+            name: "KeelClient",
+            dependencies: [
+                "KeelWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KeelClientTests",
+            dependencies: [
+                "KeelClient",
+                "KeelWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // KeelClient against real keel-server processes (needs `swift build` of keel-server).
+        .testTarget(
+            name: "KeelClientIntegrationTests",
+            dependencies: [
+                "KeelClient",
+                "KeelTestKit",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

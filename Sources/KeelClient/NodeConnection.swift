@@ -1,0 +1,342 @@
+import DequeModule
+import KeelWire
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The client's connection to one node: opened on first use (and again after it closes),
+/// shared by every request to that node, with many requests in flight matched by id.
+///
+/// At most ``KeelClientConfiguration/maximumInFlightRequestsPerConnection`` requests are
+/// outstanding; further callers wait in line for a slot, each until its own deadline. A slot
+/// is held until the answer arrives (or the caller gives up), so a node that answers slowly
+/// makes callers wait instead of letting requests pile up in memory.
+final class NodeConnection: Sendable {
+    /// Where the node listens for clients.
+    let endpoint: KeelEndpoint
+    private let configuration: KeelClientConfiguration
+    private let eventLoopGroup: any EventLoopGroup
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private enum ChannelState {
+        case idle
+        case connecting(EventLoopFuture<any Channel>)
+        case ready(any Channel)
+    }
+
+    private struct PendingRequest {
+        let completion: OneShotCompletion<ClientResponse>
+        let channel: ObjectIdentifier
+    }
+
+    private struct PermitWaiter {
+        let id: UInt64
+        let completion: OneShotCompletion<Void>
+    }
+
+    private struct State {
+        var channel = ChannelState.idle
+        var isShutDown = false
+        var nextRequestID: UInt64 = 1
+        var pending: [UInt64: PendingRequest] = [:]
+        var inFlight = 0
+        var nextWaiterID: UInt64 = 0
+        var permitWaiters: Deque<PermitWaiter> = []
+    }
+
+    init(endpoint: KeelEndpoint, configuration: KeelClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+        self.endpoint = endpoint
+        self.configuration = configuration
+        self.eventLoopGroup = eventLoopGroup
+        var logger = logger
+        logger[metadataKey: "keel.node"] = "\(endpoint)"
+        self.logger = logger
+    }
+
+    /// Sends one request and waits for its answer.
+    /// - Parameters:
+    ///   - operation: What to ask.
+    ///   - session: The write's exactly-once stamp, `nil` for reads.
+    ///   - deadline: When to give up; also sent to the node as the request's timeout.
+    /// - Returns: The node's answer (which may be an error reply).
+    /// - Throws: ``ConnectionFailure``; its `requestSent` tells whether the node may have
+    ///   received the request.
+    func send(
+        _ operation: ClientOperation,
+        session: WriteSession?,
+        deadline: NIODeadline
+    ) async throws(ConnectionFailure) -> ClientResponse {
+        try await self.acquirePermit(deadline: deadline)
+        defer { self.releasePermit() }
+        let channel = try await self.readyChannel(deadline: deadline)
+
+        let completion = OneShotCompletion<ClientResponse>()
+        let channelID = ObjectIdentifier(channel)
+        let id = try self.state.withLock { state throws(ConnectionFailure) -> UInt64 in
+            guard !state.isShutDown else {
+                throw .shutDown(requestSent: false)
+            }
+            let id = state.nextRequestID
+            state.nextRequestID += 1
+            state.pending[id] = PendingRequest(completion: completion, channel: channelID)
+            return id
+        }
+        let remaining = deadline - NIODeadline.now()
+        let request = ClientRequest(
+            id: id,
+            timeoutMilliseconds: UInt64(max(1, remaining.nanoseconds / 1_000_000)),
+            session: session,
+            operation: operation
+        )
+        var payload = channel.allocator.buffer(capacity: 64)
+        request.encode(into: &payload)
+        guard payload.readableBytes <= Int(self.configuration.maximumFrameLength) else {
+            self.forget(requestID: id)
+            throw .requestTooLarge(bytes: payload.readableBytes, limit: self.configuration.maximumFrameLength)
+        }
+        channel.writeAndFlush(payload).whenFailure { error in
+            // Bytes refused by a closed channel never left this process.
+            let sent = (error as? ChannelError) != .ioOnClosedChannel
+            completion.complete(.failure(.lost("write failed: \(error)", requestSent: sent)))
+        }
+        do {
+            return try await completion.value(before: deadline, timerLoop: channel.eventLoop)
+        } catch {
+            self.forget(requestID: id)
+            if case .lost(_, requestSent: false) = error {
+                throw error
+            }
+            throw error.afterSending
+        }
+    }
+
+    /// Called by the channel handler with each answer.
+    func deliver(_ response: ClientResponse, channel: any Channel) {
+        let pending = self.state.withLock { state in
+            Self.takePending(&state, requestID: response.id, channel: channel)
+        }
+        pending?.completion.complete(.success(response))
+    }
+
+    /// Called by the channel handler when the answer to `requestID` cannot be read.
+    func fail(requestID: UInt64, channel: any Channel, with failure: ConnectionFailure) {
+        let pending = self.state.withLock { state in
+            Self.takePending(&state, requestID: requestID, channel: channel)
+        }
+        pending?.completion.complete(.failure(failure))
+    }
+
+    /// Called by the channel handler when its channel closed: every request still waiting on
+    /// that channel has an unknown outcome.
+    func channelClosed(_ channel: any Channel) {
+        let channelID = ObjectIdentifier(channel)
+        let orphaned = self.state.withLock { state -> [PendingRequest] in
+            if case .ready(let current) = state.channel, ObjectIdentifier(current) == channelID {
+                state.channel = .idle
+            }
+            let orphaned = state.pending.filter { $0.value.channel == channelID }
+            for id in orphaned.keys {
+                state.pending[id] = nil
+            }
+            return Array(orphaned.values)
+        }
+        if !orphaned.isEmpty {
+            self.logger.debug("Keel connection closed with requests in flight", metadata: ["keel.requests": "\(orphaned.count)"])
+        }
+        for request in orphaned {
+            request.completion.complete(.failure(.lost("the connection closed", requestSent: true)))
+        }
+    }
+
+    /// Fails everything waiting and closes the connection; later sends fail at once.
+    func shutdown() async {
+        let (openChannel, connecting, pending, waiters) = self.state.withLock { state in
+            state.isShutDown = true
+            var channel: (any Channel)?
+            var connecting: EventLoopFuture<any Channel>?
+            switch state.channel {
+            case .idle:
+                break
+            case .connecting(let future):
+                connecting = future
+            case .ready(let current):
+                channel = current
+            }
+            state.channel = .idle
+            let pending = Array(state.pending.values)
+            state.pending = [:]
+            let waiters = Array(state.permitWaiters)
+            state.permitWaiters = []
+            return (channel, connecting, pending, waiters)
+        }
+        for waiter in waiters {
+            waiter.completion.complete(.failure(.shutDown(requestSent: false)))
+        }
+        for request in pending {
+            request.completion.complete(.failure(.shutDown(requestSent: true)))
+        }
+        var channel = openChannel
+        if let connecting {
+            channel = try? await connecting.get()
+        }
+        if let channel {
+            try? await channel.close()
+            // Wait for the close to finish so that no callback outlives the client.
+            try? await channel.closeFuture.get()
+        }
+    }
+
+    // MARK: - In-flight slots
+
+    private func acquirePermit(deadline: NIODeadline) async throws(ConnectionFailure) {
+        let waiter = try self.state.withLock { state throws(ConnectionFailure) -> PermitWaiter? in
+            guard !state.isShutDown else {
+                throw .shutDown(requestSent: false)
+            }
+            if state.inFlight < self.configuration.maximumInFlightRequestsPerConnection {
+                state.inFlight += 1
+                return nil
+            }
+            let waiter = PermitWaiter(id: state.nextWaiterID, completion: OneShotCompletion())
+            state.nextWaiterID += 1
+            state.permitWaiters.append(waiter)
+            return waiter
+        }
+        guard let waiter else {
+            return
+        }
+        do {
+            try await waiter.completion.value(before: deadline, timerLoop: self.eventLoopGroup.any())
+        } catch {
+            // The failure won, so no slot was handed to this waiter; only its place in line goes.
+            self.state.withLock { state in
+                state.permitWaiters.removeAll { $0.id == waiter.id }
+            }
+            throw error
+        }
+    }
+
+    private func releasePermit() {
+        self.state.withLock { state in
+            // Hand the slot straight to the first waiter still waiting (one that gave up
+            // already refuses it), so the count never drops below what is really in flight.
+            while let waiter = state.permitWaiters.popFirst() {
+                if waiter.completion.complete(.success(())) {
+                    return
+                }
+            }
+            state.inFlight -= 1
+        }
+    }
+
+    // MARK: - Connecting
+
+    private func readyChannel(deadline: NIODeadline) async throws(ConnectionFailure) -> any Channel {
+        let (future, startConnecting) = try self.state.withLock {
+            state throws(ConnectionFailure) -> (EventLoopFuture<any Channel>, EventLoopPromise<any Channel>?) in
+            guard !state.isShutDown else {
+                throw .shutDown(requestSent: false)
+            }
+            switch state.channel {
+            case .ready(let channel):
+                return (channel.eventLoop.makeSucceededFuture(channel), nil)
+            case .connecting(let future):
+                return (future, nil)
+            case .idle:
+                // Claim the connection attempt here; start it outside the lock, because its
+                // callbacks take the lock.
+                let promise = self.eventLoopGroup.next().makePromise(of: (any Channel).self)
+                state.channel = .connecting(promise.futureResult)
+                return (promise.futureResult, promise)
+            }
+        }
+        if let startConnecting {
+            self.connect(on: startConnecting.futureResult.eventLoop).cascade(to: startConnecting)
+        }
+        let completion = OneShotCompletion<any Channel>()
+        future.whenComplete { result in
+            completion.complete(result.mapError(Self.connectFailure))
+        }
+        return try await completion.value(before: deadline, timerLoop: future.eventLoop)
+    }
+
+    /// Opens a channel and runs the handshake; the future succeeds once the node accepted.
+    private func connect(on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+        let handshake = eventLoop.makePromise(of: HelloAck.self)
+        let hello = Hello(clusterID: self.configuration.clusterID, softwareVersion: self.configuration.softwareVersion)
+        let maximumFrameLength = self.configuration.maximumFrameLength
+        let logger = self.logger
+        let connectTimeout = TimeAmount(self.configuration.connectTimeout)
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(
+                            FrameDecoder(maximumFrameLength: maximumFrameLength),
+                            maximumBufferSize: FrameDecoder.bufferLimit(forFrameLimit: maximumFrameLength)
+                        ),
+                        MessageToByteHandler(FrameEncoder(maximumFrameLength: maximumFrameLength, preface: Preface(kind: .client))),
+                        ClientChannelHandler(hello: hello, handshake: handshake, connection: self, logger: logger)
+                    )
+                }
+            }
+        let connected = bootstrap.connect(host: self.endpoint.host, port: self.endpoint.port)
+        connected.whenFailure { error in
+            handshake.fail(error)
+        }
+        // The connect timeout covers the handshake too: a node that accepts and never
+        // answers the hello must not hold the connection in `connecting` forever.
+        let handshakeTimer = eventLoop.scheduleTask(in: connectTimeout) {
+            handshake.fail(ConnectionFailure.connectFailed("no handshake reply within \(connectTimeout)"))
+        }
+        let opened = connected.flatMap { channel in
+            handshake.futureResult.map { ack -> any Channel in
+                logger.debug("Keel connection open", metadata: ["keel.node_id": "\(ack.nodeID)"])
+                return channel
+            }.flatMapErrorThrowing { error in
+                channel.close(promise: nil)
+                throw error
+            }
+        }
+        opened.whenComplete { result in
+            handshakeTimer.cancel()
+            self.state.withLock { state in
+                guard case .connecting = state.channel else {
+                    return
+                }
+                switch result {
+                case .success(let channel) where channel.isActive:
+                    state.channel = .ready(channel)
+                case .success, .failure:
+                    state.channel = .idle
+                }
+            }
+        }
+        return opened
+    }
+
+    private static func connectFailure(_ error: any Error) -> ConnectionFailure {
+        if let failure = error as? ConnectionFailure {
+            return failure
+        }
+        return .connectFailed("\(error)")
+    }
+
+    private func forget(requestID: UInt64) {
+        self.state.withLock { state in
+            _ = state.pending.removeValue(forKey: requestID)
+        }
+    }
+
+    private static func takePending(_ state: inout State, requestID: UInt64, channel: any Channel) -> PendingRequest? {
+        guard let pending = state.pending[requestID], pending.channel == ObjectIdentifier(channel) else {
+            return nil
+        }
+        state.pending[requestID] = nil
+        return pending
+    }
+}

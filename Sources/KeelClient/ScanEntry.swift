@@ -1,0 +1,13 @@
+/// One key and its value, as a scan returns them.
+public struct ScanEntry: Sendable, Hashable {
+    /// The key.
+    public var key: [UInt8]
+    /// The value stored under ``key``.
+    public var value: [UInt8]
+
+    /// Creates an entry.
+    public init(key: [UInt8], value: [UInt8]) {
+        self.key = key
+        self.value = value
+    }
+}
