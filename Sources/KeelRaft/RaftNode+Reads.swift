@@ -19,9 +19,12 @@ extension RaftNode {
     /// Whether a quorum acknowledged a heartbeat sent less than the lease ago (thesis 6.4.1).
     /// The voters that answered it ignore vote requests for `electionTicks` after receiving
     /// it, so no other leader can exist until then; the drift margin covers clocks that run
-    /// at different rates. Off during a leadership transfer, which bypasses that rule.
+    /// at different rates. Off once a leadership transfer sent TimeoutNow in this term: the
+    /// election it starts bypasses that rule.
     var isLeaseValid: Bool {
-        guard role == .leader, transferTarget == 0, log.term(at: log.committed) == term else { return false }
+        guard role == .leader, transferTarget == 0, !sentTimeoutNowInTerm, log.term(at: log.committed) == term else {
+            return false
+        }
         let confirmed = readQueue.quorumRound(voters: membership.voters, leader: id, quorum: membership.quorum)
         let rounds = readQueue.roundTicks
         var low = 0

@@ -103,7 +103,7 @@ extension RaftNode {
         maybeCommit()
         guard role == .leader else { return }  // a committed removal may have ended our term
         if message.from == transferTarget, peerProgress.match == log.lastIndex {
-            send(Message(kind: .timeoutNow, from: id, to: message.from, term: term))
+            sendTimeoutNow(to: message.from)
         }
         while sendAppend(to: message.from, allowEmpty: false) {}
     }

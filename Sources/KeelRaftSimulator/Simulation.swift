@@ -150,6 +150,11 @@ public struct Simulation {
             record("\(delivered ? "deliver" : "lose") \(describe(message))")
             guard delivered else {
                 statistics.messagesDropped += 1
+                // A connection failure the transport notices; plain losses go unnoticed.
+                let sender = Int(message.from - 1)
+                if message.kind == .append, nodes[sender].isUp, !nodes[target].isUp || network.isCut(from: message.from, to: message.to) {
+                    nodes[sender].raft!.reportUnreachable(peer: message.to)
+                }
                 continue
             }
             statistics.messagesDelivered += 1

@@ -129,6 +129,7 @@ final class RaftDriver: @unchecked Sendable {
             }
             handle(events)
             processReadies()
+            housekeeping()
             maybeCompact()
         }
         failEverything(ErrorReply(code: .unavailable, message: "the node is shutting down"))
@@ -225,7 +226,18 @@ final class RaftDriver: @unchecked Sendable {
             if let soft = ready.softState { observe(soft) }
             for message in ready.messages { send(message) }
             transport.flush()
+            // Committed entries already in the local log can be applied (and their clients
+            // answered) before this Ready's new entries are fsynced: otherwise every answer
+            // would wait for the fsync of the next batch. The rest waits for the disk.
+            var committed = ready.committedEntries[...]
             do {
+                if ready.snapshot == nil {
+                    // Durable: stored, and not about to be replaced by this Ready's entries.
+                    let durable = min(storage.lastIndex(), (ready.entries.first?.index ?? .max) - 1)
+                    let split = committed.firstIndex { $0.index > durable } ?? committed.endIndex
+                    try apply(Array(committed[..<split]))
+                    committed = committed[split...]
+                }
                 try persist(ready)
             } catch {
                 diskFailed(error)
@@ -234,7 +246,7 @@ final class RaftDriver: @unchecked Sendable {
             for message in ready.persistedMessages { send(message) }
             transport.flush()
             do {
-                try apply(ready.committedEntries)
+                try apply(Array(committed))
             } catch {
                 diskFailed(error)
                 return
@@ -374,6 +386,23 @@ final class RaftDriver: @unchecked Sendable {
                 }
             }
             transfers = pending
+        }
+    }
+
+    /// Cleans up what the step that just ran left behind.
+    private func housekeeping() {
+        // A staged snapshot the core did not take (it was not newer than the commit index)
+        // would have been installed by the `Ready` that just ran.
+        if let staged {
+            installer.discard(staged.directory)
+            self.staged = nil
+        }
+        // The core gives up a leadership transfer after an election timeout.
+        if !transfers.isEmpty && node.role == .leader && node.leadershipTransferTarget == 0 {
+            for transfer in transfers {
+                transfer.completion(.error(ErrorReply(code: .timeout, message: "node \(transfer.target) did not take over in time")))
+            }
+            transfers.removeAll()
         }
     }
 
