@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // RocksDB's C API through pkg-config; only the RocksDB target imports it.
@@ -58,6 +59,15 @@ let package = Package(
         .testTarget(
             name: "KeelStoreTests",
             dependencies: ["KeelStore", "RocksDB"]
+        ),
+        // In-process micro-benchmark of KeelStore's apply path (no Raft, no network).
+        .executableTarget(
+            name: "keel-store-bench",
+            dependencies: [
+                "KeelStore",
+                "RocksDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ]
 )
