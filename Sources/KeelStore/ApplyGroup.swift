@@ -19,10 +19,13 @@ final class ApplyGroup {
     private var keyBuffer: [UInt8] = []
     private var scoreBuffer: [UInt8] = []
 
-    init(database: Database, data: ColumnFamily, batch: WriteBatch) {
+    private let summaries: SetSummaryCache
+
+    init(database: Database, data: ColumnFamily, batch: WriteBatch, summaries: SetSummaryCache) {
         self.database = database
         self.data = data
         self.batch = batch
+        self.summaries = summaries
         keyBuffer.reserveCapacity(2 * StoreLimits.maxKeySize + 16)
         scoreBuffer.reserveCapacity(16)
     }
@@ -141,6 +144,14 @@ final class ApplyGroup {
         }
     }
 
+    /// Hands the count records of every set the group used to the cache. Call only after the
+    /// group's batch is written: the cache must never run ahead of RocksDB.
+    func publishSummaries() {
+        for pending in sets.values {
+            summaries.store(pending.summary, for: pending.key)
+        }
+    }
+
     // MARK: Key-value pairs
 
     private func value(for key: [UInt8]) throws(RocksDBError) -> [UInt8]? {
@@ -177,14 +188,19 @@ final class ApplyGroup {
         if let pending = sets[set] {
             return pending
         }
+        let stored = try summaries.summary(of: set) ?? storedSummary(of: set)
+        let pending = PendingSortedSet(key: set, storedCount: stored.count, storedLowestScore: stored.lowestScore)
+        sets[set] = pending
+        return pending
+    }
+
+    private func storedSummary(of set: [UInt8]) throws -> SetSummary {
         DataKey.count(set, into: &keyBuffer)
         let stored = try database.withValue(of: keyBuffer, in: data) { value in
             guard value.count == DataKey.countValueSize else { throw Self.corruption("sorted-set count is \(value.count) bytes") }
-            return (count: DataKey.uint64(value), lowestScore: DataKey.uint64(value, at: 8))
+            return SetSummary(count: DataKey.uint64(value), lowestScore: DataKey.uint64(value, at: 8))
         }
-        let pending = PendingSortedSet(key: set, storedCount: stored?.count ?? 0, storedLowestScore: stored?.lowestScore ?? 0)
-        sets[set] = pending
-        return pending
+        return stored ?? .empty
     }
 
     private func score(of member: [UInt8], in pending: PendingSortedSet) throws -> UInt64? {

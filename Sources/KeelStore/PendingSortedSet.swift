@@ -33,6 +33,11 @@ final class PendingSortedSet {
     /// Whether the set's count record must be written back.
     var isDirty: Bool { cleared || count != storedCount || lowestScore != storedLowestScore }
 
+    /// The count record as the group leaves it (what ``ApplyGroup/finish()`` writes).
+    var summary: SetSummary {
+        count == 0 ? .empty : SetSummary(count: count, lowestScore: lowestScore)
+    }
+
     /// The member's score if the group knows it without reading RocksDB: `.some(score)`
     /// (present or, with `nil`, absent), or `nil` if RocksDB has to be asked.
     func knownScore(of member: [UInt8]) -> UInt64?? {
