@@ -22,20 +22,45 @@ final class PendingSortedSet {
     private(set) var members: [[UInt8]: UInt64?] = [:]
     private var sortedPresentMembers: [ScoredEntry]?
 
-    init(key: [UInt8], storedCount: UInt64, storedLowestScore: UInt64) {
+    /// The lowest stored entries, as RocksDB held them before the group, in order and without
+    /// gaps (see ``SetSummary/head``): from the cache, extended by reads during the group.
+    var storedHead: [ScoredEntry]
+
+    init(key: [UInt8], stored: SetSummary) {
         self.key = key
-        self.storedCount = storedCount
-        self.count = storedCount
-        self.storedLowestScore = storedLowestScore
-        self.lowestScore = storedLowestScore
+        storedCount = stored.count
+        count = stored.count
+        storedLowestScore = stored.lowestScore
+        lowestScore = stored.lowestScore
+        storedHead = stored.head
     }
 
     /// Whether the set's count record must be written back.
     var isDirty: Bool { cleared || count != storedCount || lowestScore != storedLowestScore }
 
-    /// The count record as the group leaves it (what ``ApplyGroup/finish()`` writes).
-    var summary: SetSummary {
-        count == 0 ? .empty : SetSummary(count: count, lowestScore: lowestScore)
+    /// The set as the group leaves it: the count record ``ApplyGroup/finish()`` writes and up
+    /// to `headLength` of its lowest entries, as far as the group knows them exactly.
+    func summary(headLength: Int) -> SetSummary {
+        guard count > 0 else { return .empty }
+        var head: [ScoredEntry] = []
+        if cleared {
+            head = Array(presentMembersInOrder().prefix(headLength))
+        } else if storedHead.count == storedCount || !storedHead.isEmpty {
+            // The stored head is exact up to its last entry (or is the whole stored set), so
+            // the new set is known exactly up to there: the surviving stored entries plus the
+            // group's members that sort before that point.
+            let boundary = storedHead.count == storedCount ? nil : storedHead.last
+            head = storedHead.filter { !hidesStoredEntry(of: $0.member) }
+            for entry in presentMembersInOrder() {
+                if let boundary, boundary < entry { break }
+                head.append(entry)
+            }
+            head.sort()
+            if head.count > headLength {
+                head.removeLast(head.count - headLength)
+            }
+        }
+        return SetSummary(count: count, lowestScore: lowestScore, head: head)
     }
 
     /// The member's score if the group knows it without reading RocksDB: `.some(score)`
@@ -56,6 +81,12 @@ final class PendingSortedSet {
         if cleared { return true }
         if members.isEmpty { return false }
         return members.index(forKey: Array(member)) != nil
+    }
+
+    /// Whether a RocksDB entry of `member` is hidden by what the group did.
+    func hidesStoredEntry(of member: [UInt8]) -> Bool {
+        if cleared { return true }
+        return !members.isEmpty && members.index(forKey: member) != nil
     }
 
     func setScore(_ score: UInt64, of member: [UInt8], wasPresent: Bool) {

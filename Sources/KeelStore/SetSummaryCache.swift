@@ -1,14 +1,19 @@
-/// A sorted set's count record as the last applied group left it: the count and the lower
-/// bound of the members' encoded scores (both 0 for an empty set, which has no record).
+/// What the store knows of a sorted set as the last applied group left it: its count record
+/// (the count and the lower bound of the members' encoded scores, both 0 for an empty set,
+/// which has no record) and possibly its lowest entries.
 struct SetSummary: Equatable {
     var count: UInt64
     var lowestScore: UInt64
+    /// The set's lowest entries in order, exactly: every entry of the set up to the last one
+    /// here is here. Empty when not known (or the set is empty); trims take their victims from
+    /// here instead of seeking in RocksDB.
+    var head: [ScoredEntry]
 
-    static let empty = SetSummary(count: 0, lowestScore: 0)
+    static let empty = SetSummary(count: 0, lowestScore: 0, head: [])
 }
 
-/// The count records of recently applied sets, kept in memory so that applying a command does
-/// not read them back from RocksDB.
+/// The count records and lowest entries of recently applied sets, kept in memory so that
+/// applying a command does not read them back from RocksDB.
 ///
 /// It holds exactly what `data` holds: an apply group publishes its sets' summaries only after
 /// its write succeeded, and the store empties the cache whenever it reloads (snapshot install,
