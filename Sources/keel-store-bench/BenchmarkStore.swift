@@ -20,6 +20,7 @@ final class BenchmarkStore {
         do {
             database = try Database(
                 path: directory.appendingPathComponent("db").path,
+                options: options.databaseOptions,
                 columnFamilies: ["raft", KeelStore.dataColumnFamilyName, KeelStore.metaColumnFamilyName]
             )
             store = try KeelStore(database: database)
@@ -58,6 +59,15 @@ final class BenchmarkStore {
             )
             return CommittedEntry(index: nextIndex, data: envelope.encoded())
         }
+    }
+
+    /// Entries (puts and deletes) in the data column family's memtables, for `--verbose`.
+    func memtableEntries() -> String {
+        let data = database.columnFamily(named: KeelStore.dataColumnFamilyName)
+        let active = (try? database.integerProperty("rocksdb.num-entries-active-mem-table", in: data)) ?? 0
+        let deletes = (try? database.integerProperty("rocksdb.num-deletes-active-mem-table", in: data)) ?? 0
+        let immutable = (try? database.integerProperty("rocksdb.num-entries-imm-mem-tables", in: data)) ?? 0
+        return "active \(active) (deletes \(deletes)), immutable \(immutable)"
     }
 
     /// Applies one group and returns the time `apply` took, checking that no command failed.

@@ -76,7 +76,11 @@ struct FanoutBenchmark: ParsableCommand {
             groups.append(bench.entries(commands))
             done += size
         }
+        let entriesBefore = bench.memtableEntries()
         let steadyTime = try bench.measuredApply(groups)
+        if options.verbose {
+            print("memtable entries of data before steady: \(entriesBefore), after: \(bench.memtableEntries())")
+        }
 
         let reports = [
             PhaseReport(name: "fill", operations: fillCommands * fanout, commands: fillCommands, elapsed: fillTime),
