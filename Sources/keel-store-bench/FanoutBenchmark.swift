@@ -48,7 +48,7 @@ struct FanoutBenchmark: ParsableCommand {
 
         // Fill round-robin so that every set reaches the maximum length.
         let fillCommands = (maxLength * sets + sets + fanout - 1) / fanout
-        var fillTime = Duration.zero
+        var fillTime = ApplyTime()
         var done = 0
         while done < fillCommands {
             let size = min(options.group, fillCommands - done)

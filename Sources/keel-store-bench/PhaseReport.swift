@@ -6,26 +6,33 @@ struct PhaseReport {
     /// Operations counted for the rate (set inserts, puts).
     var operations: Int
     var commands: Int
-    var elapsed: Duration
+    var elapsed: ApplyTime
 
-    var seconds: Double {
-        let parts = elapsed.components
+    private static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
+    var seconds: Double { Self.seconds(elapsed.wall) }
+    var cpuSeconds: Double { Self.seconds(elapsed.cpu) }
     var operationsPerSecond: Double { seconds > 0 ? Double(operations) / seconds : 0 }
+    var operationsPerCPUSecond: Double { cpuSeconds > 0 ? Double(operations) / cpuSeconds : 0 }
 
     var line: String {
-        let rate = Int(operationsPerSecond.rounded())
-        return "\(name.padding(toLength: 12, withPad: " ", startingAt: 0))"
-            + " \(String(operations).leftPadded(10)) ops"
-            + " \(String(commands).leftPadded(8)) commands"
-            + " \(String(format: "%9.3f", seconds)) s"
-            + " \(String(rate).leftPadded(10)) ops/s"
+        "\(name.padding(toLength: 8, withPad: " ", startingAt: 0))"
+            + " \(String(operations).leftPadded(9)) ops"
+            + " \(String(commands).leftPadded(7)) commands"
+            + " \(String(format: "%8.3f", seconds)) s"
+            + " \(String(Int(operationsPerSecond.rounded())).leftPadded(8)) ops/s"
+            + "   apply thread CPU \(String(format: "%8.3f", cpuSeconds)) s"
+            + " \(String(Int(operationsPerCPUSecond.rounded())).leftPadded(8)) ops/CPU-s"
     }
 
     var jsonObject: [String: Any] {
-        ["phase": name, "operations": operations, "commands": commands, "seconds": seconds, "operationsPerSecond": operationsPerSecond]
+        [
+            "phase": name, "operations": operations, "commands": commands, "seconds": seconds,
+            "operationsPerSecond": operationsPerSecond, "cpuSeconds": cpuSeconds, "operationsPerCPUSecond": operationsPerCPUSecond,
+        ]
     }
 
     static func print(_ reports: [PhaseReport], settings: [String: Any], json: Bool) {
