@@ -21,8 +21,8 @@ final class ApplyGroup {
     let batch: WriteBatch
     /// Point writes to `data`, added to `batch` in key order (see ``OrderedWrites``).
     private var writes = OrderedWrites()
-    private var values: [[UInt8]: [UInt8]?] = [:]
-    private var sets: [[UInt8]: PendingSortedSet] = [:]
+    private var values: [ByteString: [UInt8]?] = [:]
+    private var sets: [ByteString: PendingSortedSet] = [:]
     private var storedEntries: Iterator?
     // Reused for every key built, so the hot path does not allocate per key.
     private var keyBuffer: [UInt8] = []
@@ -168,7 +168,7 @@ final class ApplyGroup {
     // MARK: Key-value pairs
 
     private func value(for key: [UInt8]) throws(RocksDBError) -> [UInt8]? {
-        if let pending = values[key] {
+        if let pending = values[ByteString(key)] {
             return pending
         }
         DataKey.value(key, into: &keyBuffer)
@@ -178,14 +178,14 @@ final class ApplyGroup {
     private func putValue(_ value: [UInt8], for key: [UInt8]) throws(RocksDBError) {
         DataKey.value(key, into: &keyBuffer)
         writes.put(keyBuffer, value)
-        values[key] = .some(value)
+        values[ByteString(key)] = .some(value)
     }
 
     private func deleteValue(for key: [UInt8]) throws(RocksDBError) {
         DataKey.value(key, into: &keyBuffer)
         writes.delete(keyBuffer)
         // Assigning nil through the subscript would drop the entry instead of recording a delete.
-        values.updateValue(nil, forKey: key)
+        values.updateValue(nil, forKey: ByteString(key))
     }
 
     // MARK: Sorted sets
@@ -198,12 +198,12 @@ final class ApplyGroup {
     }
 
     private func sortedSet(_ set: [UInt8]) throws -> PendingSortedSet {
-        if let pending = sets[set] {
+        if let pending = sets[ByteString(set)] {
             return pending
         }
         let stored = try summaries.summary(of: set) ?? storedSummary(of: set)
         let pending = PendingSortedSet(key: set, stored: stored)
-        sets[set] = pending
+        sets[ByteString(set)] = pending
         return pending
     }
 

@@ -40,11 +40,13 @@ public final class KeelStore: @unchecked Sendable {
     /// - Parameters:
     ///   - database: the node's database; the store writes only its own column families.
     ///   - configuration: session settings, the same on every replica.
-    ///   - cachedSets: how many sorted sets' counts the store keeps in memory so that applying
-    ///     a command does not read them from RocksDB (about 100 bytes per set plus the set
-    ///     key); 0 turns the cache off. It never changes results, only speed.
+    ///   - cachedSets: how many recently applied sorted sets the store keeps in memory (count
+    ///     record and up to 8 lowest members, so that applying a command neither reads the
+    ///     count nor seeks for a trim's victims): roughly 150 bytes plus the set key plus 8 x
+    ///     (50 bytes + member) per set, about 60 MB for the default with 20-byte members.
+    ///     0 turns the cache off. It never changes results, only speed.
     /// - Throws: `RocksDBError`.
-    public init(database: Database, configuration: StoreConfiguration = StoreConfiguration(), cachedSets: Int = 200_000) throws(RocksDBError) {
+    public init(database: Database, configuration: StoreConfiguration = StoreConfiguration(), cachedSets: Int = 100_000) throws(RocksDBError) {
         precondition(cachedSets >= 0, "cachedSets must not be negative")
         self.database = database
         self.configuration = configuration

@@ -24,8 +24,8 @@ struct SetSummary: Equatable {
 final class SetSummaryCache {
     /// Most sets held (both generations together).
     let capacity: Int
-    private var young: [[UInt8]: SetSummary] = [:]
-    private var old: [[UInt8]: SetSummary] = [:]
+    private var young: [ByteString: SetSummary] = [:]
+    private var old: [ByteString: SetSummary] = [:]
 
     /// - Parameter capacity: most sets held; 0 disables the cache.
     init(capacity: Int) {
@@ -38,6 +38,7 @@ final class SetSummaryCache {
 
     /// The summary of `set`, if cached.
     func summary(of set: [UInt8]) -> SetSummary? {
+        let set = ByteString(set)
         if let summary = young[set] {
             return summary
         }
@@ -48,6 +49,7 @@ final class SetSummaryCache {
 
     /// Records the summary `set` has now in RocksDB.
     func store(_ summary: SetSummary, for set: [UInt8]) {
+        let set = ByteString(set)
         if let index = young.index(forKey: set) {
             young.values[index] = summary
             return
@@ -56,7 +58,7 @@ final class SetSummaryCache {
         insert(summary, for: set)
     }
 
-    private func insert(_ summary: SetSummary, for set: [UInt8]) {
+    private func insert(_ summary: SetSummary, for set: ByteString) {
         guard capacity > 0 else { return }
         if young.count >= max(1, capacity / 2) {
             old = young
