@@ -163,7 +163,7 @@ extension RaftNode {
             becomeFollower(term: term, leader: 0)
             return
         }
-        if !readQueue.waitingForCommit.isEmpty {
+        if !readQueue.waitingForCommit.isEmpty, log.term(at: log.committed) == term {
             let waiting = readQueue.waitingForCommit
             readQueue.waitingForCommit.removeAll()
             for context in waiting { registerRead(context: context) }
