@@ -24,6 +24,7 @@ public struct Simulation {
     let duplicatePerMille: UInt64
     let maxDelay: Int
     let tickSkipPerMille: UInt64
+    let leaderChurn: Bool
     var partitionEndsAt: Int?
 
     // Clients.
@@ -63,6 +64,9 @@ public struct Simulation {
         var clocksSkip = false
         if faults { clocksSkip = random.chance(1, in: 2) }
         tickSkipPerMille = clocksSkip ? 1 + random.next(below: 20) : 0
+        var churn = false
+        if faults { churn = random.chance(1, in: 3) }
+        leaderChurn = churn
         let initialVoters = (1...UInt64(options.nodeCount)).map { $0 }
         committedMembership = Membership(voters: initialVoters)
         var base = RaftConfiguration()
@@ -506,6 +510,12 @@ public struct Simulation {
                 let victim = candidates[Int(random.next(below: UInt64(candidates.count)))]
                 crash(victim)
             }
+        }
+        // Leader churn (a third of the runs): leaders crash soon after they take office,
+        // often before their first entry of the term reaches a quorum; the conditions of the
+        // paper's Figure 8.
+        if leaderChurn, let leader = currentLeader(), random.chance(1, in: 25) {
+            crash(leader)
         }
         try restartDue()
     }
