@@ -218,8 +218,10 @@ public struct Simulation {
             if let last = ready.committedEntries.last { record("node \(id) applies up to \(last.index)") }
             try checkReady(ready, node: position)
             for message in ready.messages { send(message, from: position, faulty: faulty) }
-            // Crash after the leader's appends left but before its own fsync.
-            if faulty && random.chance(1, in: 3000) {
+            // Crash after the leader's appends left but before its own fsync; with leader
+            // churn, often right as a new leader sends its first entries.
+            let tookOffice = ready.softState?.role == .leader
+            if faulty && (random.chance(1, in: 3000) || (leaderChurn && tookOffice && random.chance(1, in: 4))) {
                 crash(position)
                 return
             }
