@@ -74,7 +74,8 @@ public struct Simulation {
         base.heartbeatTicks = 2
         base.preVote = random.chance(3, in: 4)
         base.checkQuorum = random.chance(3, in: 4)
-        base.maxBytesPerMessage = 64 + Int(random.next(below: 1000))
+        // Churn runs send small messages, so that catching a follower up takes several.
+        base.maxBytesPerMessage = 64 + Int(random.next(below: churn ? 64 : 1000))
         base.maxInflightMessages = 2 + Int(random.next(below: 7))
         base.maxUncommittedBytes = 4096
         // Lease reads need bounded clock drift: only on runs whose clocks never skip.
@@ -218,10 +219,13 @@ public struct Simulation {
             if let last = ready.committedEntries.last { record("node \(id) applies up to \(last.index)") }
             try checkReady(ready, node: position)
             for message in ready.messages { send(message, from: position, faulty: faulty) }
-            // Crash after the leader's appends left but before its own fsync; with leader
-            // churn, often right as a new leader sends its first entries.
-            let tookOffice = ready.softState?.role == .leader
-            if faulty && (random.chance(1, in: 3000) || (leaderChurn && tookOffice && random.chance(1, in: 4))) {
+            // With leader churn, a new leader often crashes a few ticks into its term: old
+            // entries may have reached a quorum while its first own entry has not.
+            if faulty && leaderChurn && ready.softState?.role == .leader && random.chance(1, in: 2) {
+                nodes[position].crashAt = now + 2 + Int(random.next(below: 8))
+            }
+            // Crash after the leader's appends left but before its own fsync.
+            if faulty && random.chance(1, in: 3000) {
                 crash(position)
                 return
             }
@@ -518,6 +522,10 @@ public struct Simulation {
         // paper's Figure 8.
         if leaderChurn, let leader = currentLeader(), random.chance(1, in: 25) {
             crash(leader)
+        }
+        for position in nodes.indices where nodes[position].crashAt == now {
+            nodes[position].crashAt = nil
+            if nodes[position].isUp { crash(position) }
         }
         try restartDue()
     }
