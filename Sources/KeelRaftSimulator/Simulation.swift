@@ -9,6 +9,7 @@ import KeelRaft
 /// repairs everything and requires a leader and every pending proposal to commit within a
 /// bounded number of ticks. The whole run derives from one seed.
 public struct Simulation {
+    /// What this run simulates.
     public let options: SimulationOptions
     var random: DeterministicRandom
     var nodes: [SimulatedNode] = []
