@@ -40,8 +40,9 @@ public struct Message: Sendable, Hashable {
     public var commit: UInt64
     /// Responses: whether the request was refused.
     public var reject: Bool
-    /// Rejected appendResponse: the term of the follower's entry at the rejected index, or 0
-    /// when its log is shorter.
+    /// Rejected appendResponse: the term of the follower's last entry at or below the
+    /// rejected index whose term is not newer than the leader's entry there, or 0 when its
+    /// log is shorter.
     public var conflictTerm: UInt64
     /// Rejected appendResponse: the first index of `conflictTerm` in the follower's log, or
     /// its last index + 1 when its log is shorter.

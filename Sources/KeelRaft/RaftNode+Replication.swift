@@ -163,7 +163,7 @@ extension RaftNode {
             becomeFollower(term: term, leader: 0)
             return
         }
-        if !readQueue.waitingForCommit.isEmpty {
+        if !readQueue.waitingForCommit.isEmpty, log.term(at: log.committed) == term {
             let waiting = readQueue.waitingForCommit
             readQueue.waitingForCommit.removeAll()
             for context in waiting { registerRead(context: context) }
@@ -186,7 +186,7 @@ extension RaftNode {
             return
         }
         guard log.matchTerm(message.index, message.logTerm) else {
-            let (conflictTerm, conflictIndex) = rejectionHint(at: message.index)
+            let (conflictTerm, conflictIndex) = rejectionHint(at: message.index, leaderTerm: message.logTerm)
             send(Message(kind: .appendResponse, from: id, to: message.from, term: term, index: message.index,
                          reject: true, conflictTerm: conflictTerm, conflictIndex: conflictIndex))
             return
@@ -204,11 +204,17 @@ extension RaftNode {
         send(Message(kind: .appendResponse, from: id, to: message.from, term: term, index: lastNew))
     }
 
-    func rejectionHint(at index: UInt64) -> (term: UInt64, index: UInt64) {
+    /// The hint of a rejection: a term of this log and the first index of its run. Entries
+    /// with a term above the leader's entry at `index` cannot match the leader's log, so the
+    /// hint starts below all of them at once (after a long run of short-lived leaders there
+    /// can be hundreds of such terms).
+    func rejectionHint(at index: UInt64, leaderTerm: UInt64) -> (term: UInt64, index: UInt64) {
         let lastIndex = log.lastIndex
-        guard index <= lastIndex, let conflictTerm = log.term(at: index) else { return (0, lastIndex + 1) }
+        if index > lastIndex, (log.term(at: lastIndex) ?? 0) <= leaderTerm { return (0, lastIndex + 1) }
+        let probe = min(index, lastIndex)
+        let start = log.lastIndex(withTermAtMost: leaderTerm, atOrBelow: probe) ?? (probe, log.term(at: probe) ?? 0)
         let floor = max(log.committed + 1, log.firstIndex)
-        return (conflictTerm, log.firstIndex(ofTerm: conflictTerm, endingAt: index, floor: floor))
+        return (start.term, log.firstIndex(ofTerm: start.term, endingAt: start.index, floor: floor))
     }
 
     mutating func handleHeartbeat(_ message: Message) {

@@ -13,8 +13,11 @@ public struct InvariantViolation: Error, Sendable, Hashable, CustomStringConvert
         case coreFailure = "core failure"
     }
 
+    /// The property that broke.
     public var invariant: Invariant
+    /// The simulated tick at which it was seen.
     public var tick: Int
+    /// What exactly was seen.
     public var detail: String
 
     public var description: String { "\(invariant.rawValue) violated at tick \(tick): \(detail)" }

@@ -15,6 +15,8 @@ struct SimulatedNode {
     var incomingImages: [UInt64: SimulatedStateMachine] = [:]
     /// When a crashed node comes back.
     var restartAt: Int?
+    /// When a running node is to crash (leader churn).
+    var crashAt: Int?
     /// Removed from the membership and shut down for good.
     var decommissioned = false
     var wasLeader = false
@@ -35,6 +37,7 @@ struct SimulatedNode {
         stateMachine = SimulatedStateMachine()
         incomingImages.removeAll()
         restartAt = tick
+        crashAt = nil
         wasLeader = false
         checkedCommit = 0
     }

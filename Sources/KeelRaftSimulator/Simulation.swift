@@ -9,6 +9,7 @@ import KeelRaft
 /// repairs everything and requires a leader and every pending proposal to commit within a
 /// bounded number of ticks. The whole run derives from one seed.
 public struct Simulation {
+    /// What this run simulates.
     public let options: SimulationOptions
     var random: DeterministicRandom
     var nodes: [SimulatedNode] = []
@@ -24,6 +25,7 @@ public struct Simulation {
     let duplicatePerMille: UInt64
     let maxDelay: Int
     let tickSkipPerMille: UInt64
+    let leaderChurn: Bool
     var partitionEndsAt: Int?
 
     // Clients.
@@ -63,6 +65,9 @@ public struct Simulation {
         var clocksSkip = false
         if faults { clocksSkip = random.chance(1, in: 2) }
         tickSkipPerMille = clocksSkip ? 1 + random.next(below: 20) : 0
+        var churn = false
+        if faults { churn = random.chance(1, in: 3) }
+        leaderChurn = churn
         let initialVoters = (1...UInt64(options.nodeCount)).map { $0 }
         committedMembership = Membership(voters: initialVoters)
         var base = RaftConfiguration()
@@ -70,7 +75,8 @@ public struct Simulation {
         base.heartbeatTicks = 2
         base.preVote = random.chance(3, in: 4)
         base.checkQuorum = random.chance(3, in: 4)
-        base.maxBytesPerMessage = 64 + Int(random.next(below: 1000))
+        // Churn runs send small messages, so that catching a follower up takes several.
+        base.maxBytesPerMessage = 64 + Int(random.next(below: churn ? 64 : 1000))
         base.maxInflightMessages = 2 + Int(random.next(below: 7))
         base.maxUncommittedBytes = 4096
         // Lease reads need bounded clock drift: only on runs whose clocks never skip.
@@ -214,6 +220,11 @@ public struct Simulation {
             if let last = ready.committedEntries.last { record("node \(id) applies up to \(last.index)") }
             try checkReady(ready, node: position)
             for message in ready.messages { send(message, from: position, faulty: faulty) }
+            // With leader churn, a new leader often crashes a few ticks into its term: old
+            // entries may have reached a quorum while its first own entry has not.
+            if faulty && leaderChurn && ready.softState?.role == .leader && random.chance(1, in: 2) {
+                nodes[position].crashAt = now + 2 + Int(random.next(below: 8))
+            }
             // Crash after the leader's appends left but before its own fsync.
             if faulty && random.chance(1, in: 3000) {
                 crash(position)
@@ -506,6 +517,16 @@ public struct Simulation {
                 let victim = candidates[Int(random.next(below: UInt64(candidates.count)))]
                 crash(victim)
             }
+        }
+        // Leader churn (a third of the runs): leaders crash soon after they take office,
+        // often before their first entry of the term reaches a quorum; the conditions of the
+        // paper's Figure 8.
+        if leaderChurn, let leader = currentLeader(), random.chance(1, in: 25) {
+            crash(leader)
+        }
+        for position in nodes.indices where nodes[position].crashAt == now {
+            nodes[position].crashAt = nil
+            if nodes[position].isUp { crash(position) }
         }
         try restartDue()
     }

@@ -95,6 +95,26 @@ final class ReadIndexTests: XCTestCase {
         XCTAssertEqual(cluster.process(1)?.readStates ?? [], [])
     }
 
+    func testLeaseReadsStopForTheTermOnceTimeoutNowWasSent() throws {
+        var cluster = LocalCluster(voters: [1, 2, 3]) { $0.leaseReads = true }
+        cluster.tickAll(times: 10)
+        cluster.elect(1)
+        cluster.tickAll(times: 1)
+        try cluster.nodes[1]!.transferLeadership(to: 2)
+        // The TimeoutNow is delayed somewhere; the transfer times out.
+        let delayed = cluster.take { $0.kind == .timeoutNow }
+        XCTAssertEqual(delayed.count, 1)
+        cluster.tickAll(times: 10)
+        XCTAssertEqual(cluster[1].leadershipTransferTarget, 0)
+        XCTAssertEqual(cluster.leaders, [1])
+        try cluster.nodes[1]!.readIndex(context: 9)
+        let ready = cluster.process(1)!
+        XCTAssertEqual(ready.readStates, [], "a late TimeoutNow could still elect node 2 behind the lease")
+        XCTAssertTrue(ready.messages.contains { $0.kind == .heartbeat })
+        cluster.settle()
+        XCTAssertEqual(cluster.readStates[1]?.map(\.context), [9], "served through a heartbeat round instead")
+    }
+
     func testLeaseReadsRequireCheckQuorum() {
         var configuration = RaftConfiguration()
         configuration.leaseReads = true

@@ -33,6 +33,17 @@ final class ReplicationTests: XCTestCase {
         XCTAssertEqual(fixture.node.lastIndex, 4, "a rejected append changes nothing")
     }
 
+    func testTheHintSkipsEveryTermNewerThanTheLeadersEntry() {
+        // Terms 5, 6, 7 come from leaders that never committed; the leader's entry at 5 is of
+        // term 3, so none of them can match: the hint goes below all of them at once.
+        var fixture = follower([entry(1, term: 1), entry(2, term: 1), entry(3, term: 5), entry(4, term: 6), entry(5, term: 7)])
+        fixture.step(append(prev: (5, 3), [entry(6, term: 3)]))
+        let response = fixture.sentMessages()[0]
+        XCTAssertTrue(response.reject)
+        XCTAssertEqual(response.conflictTerm, 1)
+        XCTAssertEqual(response.conflictIndex, 1)
+    }
+
     func testTheLeaderSkipsAWholeConflictingTermPerRoundTrip() {
         var leader = NodeFixture(entries: (1...10).map { entry($0, term: $0 <= 5 ? 1 : 2) }, hardState: HardState(term: 2))
         leader.becomeLeader()
