@@ -127,11 +127,19 @@ start_node() {
     mkdir -p "$(node_data_dir "$node")"
     write_config "$node"
     # setsid: the node leaves the script's process group, so a Ctrl-C meant for a script
-    # does not stop the cluster. With job control off, $! is the server's own pid (setsid
-    # and nohup exec it).
-    # shellcheck disable=SC2086 # KEEL_SERVER_OPTIONS is a list of options on purpose.
-    nohup setsid "$KEEL_BIN_DIR/keel-server" --config "$(node_config "$node")" $KEEL_SERVER_OPTIONS "$@" \
-        </dev/null >>"$(node_log "$node")" 2>&1 &
+    # does not stop the cluster. With job control off, $! is the server's own pid (the
+    # subshell, nohup and setsid all exec).
+    (
+        # The server must not inherit the caller's other descriptors: a caller that waits
+        # for EOF on a pipe it gave this script would otherwise wait for the server's life.
+        for fd in /proc/"$BASHPID"/fd/*; do
+            fd="${fd##*/}"
+            if ((fd > 2)); then exec {fd}>&-; fi
+        done
+        # shellcheck disable=SC2086 # KEEL_SERVER_OPTIONS is a list of options on purpose.
+        exec nohup setsid "$KEEL_BIN_DIR/keel-server" --config "$(node_config "$node")" $KEEL_SERVER_OPTIONS "$@" \
+            </dev/null >>"$(node_log "$node")" 2>&1
+    ) &
     printf '%d\n' "$!" >"$(node_pid_file "$node")"
     say "node $node started (pid $!, client $(client_address "$node"), log $(node_log "$node"))"
 }

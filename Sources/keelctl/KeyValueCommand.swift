@@ -11,8 +11,13 @@ struct KeyValueCommand: AsyncParsableCommand {
         subcommands: [Get.self, Put.self, Delete.self, Scan.self, Increment.self]
     )
 
+    /// The bytes as text when they are printable UTF-8, else as `hex:...` (counters, binary
+    /// values), so that nothing unprintable reaches the terminal.
     static func text(_ bytes: [UInt8]) -> String {
-        if let string = String(validating: bytes, as: UTF8.self) { return string }
+        if let string = String(validating: bytes, as: UTF8.self),
+           !string.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\t" }) {
+            return string
+        }
         return "hex:" + bytes.map { String(format: "%02x", $0) }.joined()
     }
 

@@ -56,7 +56,11 @@ struct StatusCommand: AsyncParsableCommand {
             }
         }
         if survey.reachable.isEmpty {
-            throw ExitCode(ExitStatus.noNodeReachable.rawValue)
+            let wrongCluster = survey.nodes.contains {
+                if case .failure(.wrongCluster) = $0.status { return true }
+                return false
+            }
+            throw ExitCode((wrongCluster ? ExitStatus.wrongCluster : .noNodeReachable).rawValue)
         }
     }
 
@@ -85,7 +89,8 @@ struct StatusCommand: AsyncParsableCommand {
     /// of the library).
     static func reason(_ error: KeelError) -> String {
         switch error {
-        case .unavailable(let lastFailure), .timedOut(let lastFailure): lastFailure
+        case .unavailable(let lastFailure), .timedOut(let lastFailure):
+            lastFailure.contains("Connection refused") ? "connection refused (is the node running?)" : lastFailure
         case .wrongCluster(_, let message): "another cluster: \(message)"
         default: error.description
         }
