@@ -17,14 +17,12 @@ struct Progress: Sendable {
     var probeSent = false
     /// Heard from since the last check-quorum round.
     var recentActive = true
-    var isLearner: Bool
     /// `match` when the previous heartbeat response arrived, to notice a stalled pipeline.
     var matchAtLastHeartbeat: UInt64 = 0
     var inflights: InflightWindow
 
-    init(next: UInt64, isLearner: Bool, maxInflight: Int) {
+    init(next: UInt64, maxInflight: Int) {
         self.next = next
-        self.isLearner = isLearner
         inflights = InflightWindow(capacity: maxInflight)
     }
 

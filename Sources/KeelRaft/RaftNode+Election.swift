@@ -5,6 +5,7 @@ extension RaftNode {
         if term != newTerm {
             term = newTerm
             vote = 0
+            sentTimeoutNowInTerm = false
         }
         leader = 0
         electionElapsed = 0
@@ -45,8 +46,7 @@ extension RaftNode {
         leader = id
         uncommittedBytes = 0
         for member in membership.allMembers {
-            var fresh = Progress(next: log.lastIndex + 1, isLearner: membership.isLearner(member),
-                                 maxInflight: configuration.maxInflightMessages)
+            var fresh = Progress(next: log.lastIndex + 1, maxInflight: configuration.maxInflightMessages)
             if member == id { fresh.match = log.stableLastIndex }
             progress[member] = fresh
         }

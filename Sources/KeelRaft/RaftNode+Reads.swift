@@ -19,19 +19,24 @@ extension RaftNode {
     /// Whether a quorum acknowledged a heartbeat sent less than the lease ago (thesis 6.4.1).
     /// The voters that answered it ignore vote requests for `electionTicks` after receiving
     /// it, so no other leader can exist until then; the drift margin covers clocks that run
-    /// at different rates. Off during a leadership transfer, which bypasses that rule.
+    /// at different rates. Off once a leadership transfer sent TimeoutNow in this term: the
+    /// election it starts bypasses that rule.
     var isLeaseValid: Bool {
-        guard role == .leader, transferTarget == 0, log.term(at: log.committed) == term else { return false }
+        guard role == .leader, transferTarget == 0, !sentTimeoutNowInTerm, log.term(at: log.committed) == term else {
+            return false
+        }
         let confirmed = readQueue.quorumRound(voters: membership.voters, leader: id, quorum: membership.quorum)
+        // The last record at or before the confirmed round gives the tick it was sent in.
         let rounds = readQueue.roundTicks
         var low = 0
         var high = rounds.count
         while low < high {
             let middle = (low + high) / 2
-            if rounds[middle].round < confirmed { low = middle + 1 } else { high = middle }
+            if rounds[middle].round <= confirmed { low = middle + 1 } else { high = middle }
         }
-        guard low < rounds.count, rounds[low].round == confirmed else { return false }
+        guard low > 0 else { return false }  // older than every record: long expired
+        let sentAt = rounds[low - 1].tick
         let lease = UInt64(configuration.electionTicks - configuration.leaseClockDriftTicks)
-        return tickCount < rounds[low].tick + lease
+        return tickCount < sentAt + lease
     }
 }

@@ -1,5 +1,6 @@
 extension RaftNode {
     /// Handles a message from a peer. Messages may arrive late, twice or out of order.
+    /// - Parameter message: a message addressed to this node.
     /// - Throws: `RaftError.misaddressedMessage` when the message is not for this node.
     public mutating func step(_ message: Message) throws(RaftError) {
         guard message.to == id, message.from != 0 else { throw .misaddressedMessage }

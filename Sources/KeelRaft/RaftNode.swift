@@ -37,6 +37,9 @@ public struct RaftNode<Storage: RaftLogStorage> {
     var ticksSinceLeaderContact = 0
     var tickCount: UInt64 = 0
     var transferTarget: UInt64 = 0
+    /// A TimeoutNow went out in this term. It may arrive arbitrarily late and start an
+    /// election that ignores leases, so lease reads stop for the rest of the term.
+    var sentTimeoutNowInTerm = false
     var transferElapsed = 0
     var uncommittedBytes = 0
     var broadcastPending = false
@@ -49,6 +52,10 @@ public struct RaftNode<Storage: RaftLogStorage> {
     var awaitingAdvance = false
 
     /// Creates a node from what `storage` holds (a new or a restarted node alike).
+    /// - Parameters:
+    ///   - id: this node's id, never 0.
+    ///   - configuration: timeouts, limits and feature switches; give every node its own seed.
+    ///   - storage: what the driver persisted; the core only reads it.
     /// - Throws: `RaftError.invalidConfiguration` or `.invalidNodeID`.
     public init(id: UInt64, configuration: RaftConfiguration, storage: Storage) throws(RaftError) {
         guard id != 0 else { throw .invalidNodeID }
@@ -115,6 +122,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
     }
 
     /// Proposes a command; it is committed once a quorum stores it.
+    /// - Parameter data: the command, opaque to Raft.
     /// - Throws: `RaftError.notLeader`, `.leadershipTransferInProgress` or
     ///   `.uncommittedBacklogFull`.
     public mutating func propose(_ data: [UInt8]) throws(RaftError) {
@@ -123,6 +131,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
     }
 
     /// Proposes many commands at once; cheaper than one `propose` per command.
+    /// - Parameter batch: the commands, appended in order.
     /// - Throws: as `propose(_:)`; then none of them is appended.
     public mutating func propose(contentsOf batch: [[UInt8]]) throws(RaftError) {
         var bytes = 0
@@ -140,6 +149,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
 
     /// Proposes one single-server membership change (thesis 4.2). The new membership takes
     /// effect as soon as the entry is appended.
+    /// - Parameter change: the change; its `context` travels with the entry.
     /// - Throws: `RaftError.notLeader`, `.leadershipTransferInProgress`,
     ///   `.noCommitInCurrentTerm`, `.configurationChangeInProgress`, `.learnerNotCaughtUp`,
     ///   or the validation errors of `Membership.applying(_:)`.
@@ -162,6 +172,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
 
     /// Starts moving leadership to `target` (thesis 3.10): proposals are refused, the target
     /// is brought up to date and told to campaign. Gives up after an election timeout.
+    /// - Parameter target: a voter other than this node.
     /// - Throws: `RaftError.notLeader` or `.invalidTransferTarget`.
     public mutating func transferLeadership(to target: UInt64) throws(RaftError) {
         guard role == .leader else { throw .notLeader(leaderHint: leader) }
@@ -170,7 +181,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
         transferTarget = target
         transferElapsed = 0
         if progress[target]?.match == log.lastIndex {
-            send(Message(kind: .timeoutNow, from: id, to: target, term: term))
+            sendTimeoutNow(to: target)
         } else {
             sendAppend(to: target)
         }
@@ -182,6 +193,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
     /// on. A new leader answers only after it committed an entry of its term (thesis 6.4).
     /// Reads pending when leadership is lost are dropped; the driver fails them when its
     /// soft state shows the node is no longer leader.
+    /// - Parameter context: the driver's id for the read, returned in the `ReadState`.
     /// - Throws: `RaftError.notLeader` on a follower (the driver forwards the read).
     public mutating func readIndex(context: UInt64) throws(RaftError) {
         guard role == .leader else { throw .notLeader(leaderHint: leader) }
@@ -194,6 +206,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
 
     /// Describes a snapshot of the state machine at `index` so the driver can store it with
     /// the data and drop the log up to `index` (for `MemoryLogStorage`: `compact(to:)`).
+    /// - Parameter index: an applied index above the current snapshot.
     /// - Returns: the metadata to store with the snapshot data.
     /// - Throws: `RaftError.compactionBeyondApplied` or `.alreadyCompacted`.
     public mutating func compact(upTo index: UInt64) throws(RaftError) -> SnapshotMetadata {
@@ -206,6 +219,9 @@ public struct RaftNode<Storage: RaftLogStorage> {
     }
 
     /// The driver finished (or failed) streaming a snapshot to `peer`.
+    /// - Parameters:
+    ///   - peer: the follower the snapshot was for.
+    ///   - success: whether the follower received all of it.
     public mutating func reportSnapshot(peer: UInt64, success: Bool) {
         guard role == .leader, var peerProgress = progress[peer], case .snapshot = peerProgress.state else { return }
         // On failure, resume from what the follower is known to hold.
@@ -217,6 +233,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
     }
 
     /// The driver could not reach `peer`: stop pipelining to it until it answers a probe.
+    /// - Parameter peer: the follower that could not be reached.
     public mutating func reportUnreachable(peer: UInt64) {
         guard role == .leader, progress[peer]?.state == .replicate else { return }
         progress[peer]!.becomeProbe()
@@ -224,7 +241,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
 
     // MARK: Ready
 
-    /// Whether `ready()` has anything for the driver.
+    /// Whether `ready()` has anything for the driver; false between `ready()` and `advance(_:)`.
     public var hasReady: Bool {
         if awaitingAdvance { return false }
         if softState != lastSoftState || hardState != lastHardState { return true }
@@ -277,6 +294,7 @@ public struct RaftNode<Storage: RaftLogStorage> {
 
     /// Confirms that the driver performed `ready`: its writes are durable and its committed
     /// entries applied.
+    /// - Parameter ready: the value `ready()` returned.
     public mutating func advance(_ ready: Ready) {
         awaitingAdvance = false
         if let snapshot = ready.snapshot {
@@ -304,6 +322,11 @@ public struct RaftNode<Storage: RaftLogStorage> {
 
     mutating func send(_ message: Message) {
         outbox.append(message)
+    }
+
+    mutating func sendTimeoutNow(to target: UInt64) {
+        sentTimeoutNowInTerm = true
+        send(Message(kind: .timeoutNow, from: id, to: target, term: term))
     }
 
     var isPromotable: Bool { membership.isVoter(id) }
@@ -363,15 +386,11 @@ public struct RaftNode<Storage: RaftLogStorage> {
     mutating func setMembership(_ newMembership: Membership) {
         membership = newMembership
         guard role == .leader else { return }
-        for member in newMembership.allMembers {
-            if progress[member] == nil {
-                var fresh = Progress(next: log.lastIndex + 1, isLearner: newMembership.isLearner(member),
-                                     maxInflight: configuration.maxInflightMessages)
-                if member == id { fresh.match = log.stableLastIndex }
-                progress[member] = fresh
-            } else {
-                progress[member]!.isLearner = newMembership.isLearner(member)
-            }
+        // Learners and voters alike receive the log; only `membership.voters` count.
+        for member in newMembership.allMembers where progress[member] == nil {
+            var fresh = Progress(next: log.lastIndex + 1, maxInflight: configuration.maxInflightMessages)
+            if member == id { fresh.match = log.stableLastIndex }
+            progress[member] = fresh
         }
         for member in progress.keys where !newMembership.contains(member) {
             progress[member] = nil

@@ -67,7 +67,7 @@ final class PeerLink: @unchecked Sendable {
     func sendChunk(_ chunk: SnapshotChunk) -> EventLoopFuture<Bool> {
         eventLoop.submit {
             guard case .ready(let channel) = self.state else {
-                if case .idle = self.state { self.connect() }
+                if case .idle = self.state, self.reconnect == nil { self.connect() }
                 return false
             }
             var buffer = channel.allocator.buffer(capacity: chunk.data.count + 256)
@@ -119,6 +119,10 @@ final class PeerLink: @unchecked Sendable {
             }
         case .closed:
             return
+        case .idle where reconnect != nil:
+            // Backing off after a failure: the peer is down. Queued appends would be stale by
+            // the time it returns; the core resends from its log once the peer answers.
+            drop(messages.count)
         case .idle:
             enqueue(messages)
             connect()
@@ -269,7 +273,10 @@ final class PeerLink: @unchecked Sendable {
         let delay = backoff
         backoff = min(backoff * 2, PeerLink.maximumBackoff)
         reconnect?.cancel()
+        if !queue.isEmpty { drop(queue.count) }
+        queue.removeAll()
         reconnect = eventLoop.scheduleTask(in: delay) {
+            self.reconnect = nil
             if case .idle = self.state { self.connect() }
         }
     }

@@ -117,6 +117,46 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
 
+    /// On graceful shutdown: when this node leads, hands leadership to the most caught-up
+    /// voter and returns once another node leads or the core gave up (an election timeout),
+    /// so clients see a short switch instead of a full election timeout.
+    /// - Parameter timeout: the longest wait, whatever happens to the transfer.
+    func handOffLeadership(timeout: TimeInterval = 3) async {
+        final class ResumeOnce: @unchecked Sendable {
+            // Unchecked Sendable: `continuation` is only touched with `lock` held.
+            private let lock = NSLock()
+            private var continuation: CheckedContinuation<Void, Never>?
+            init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+            func resume() {
+                let taken: CheckedContinuation<Void, Never>? = lock.withLock {
+                    defer { continuation = nil }
+                    return continuation
+                }
+                taken?.resume()
+            }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = ResumeOnce(continuation)
+            if !inbox.post(.handOff({ once.resume() })) { once.resume() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { once.resume() }
+        }
+    }
+
+    private func handOff(_ completion: @escaping @Sendable () -> Void) {
+        guard node.role == .leader else { return completion() }
+        let candidates = node.membership.voters.filter { $0 != configuration.nodeID }
+        guard let target = candidates.max(by: {
+            (node.replicationPosition(of: $0)?.match ?? 0) < (node.replicationPosition(of: $1)?.match ?? 0)
+        }) else { return completion() }
+        do {
+            try node.transferLeadership(to: target)
+            logger.info("handing leadership over before stopping", metadata: ["raft.target": "\(target)"])
+            transfers.append((target, { _ in completion() }))
+        } catch {
+            completion()
+        }
+    }
+
     // MARK: The loop
 
     private func run() {
@@ -134,6 +174,7 @@ final class RaftDriver: @unchecked Sendable {
             }
             handle(events)
             processReadies()
+            housekeeping()
             maybeCompact()
             publishGauges()
         }
@@ -182,6 +223,8 @@ final class RaftDriver: @unchecked Sendable {
                 node.reportSnapshot(peer: peer, success: success)
             case .unreachable(let peer):
                 node.reportUnreachable(peer: peer)
+            case .handOff(let completion):
+                handOff(completion)
             }
         }
         if !proposals.isEmpty { propose(proposals) }
@@ -233,7 +276,18 @@ final class RaftDriver: @unchecked Sendable {
             if let soft = ready.softState { observe(soft) }
             for message in ready.messages { send(message) }
             transport.flush()
+            // Committed entries already in the local log can be applied (and their clients
+            // answered) before this Ready's new entries are fsynced: otherwise every answer
+            // would wait for the fsync of the next batch. The rest waits for the disk.
+            var committed = ready.committedEntries[...]
             do {
+                if ready.snapshot == nil {
+                    // Durable: stored, and not about to be replaced by this Ready's entries.
+                    let durable = min(storage.lastIndex(), (ready.entries.first?.index ?? .max) - 1)
+                    let split = committed.firstIndex { $0.index > durable } ?? committed.endIndex
+                    try apply(Array(committed[..<split]))
+                    committed = committed[split...]
+                }
                 try persist(ready)
             } catch {
                 diskFailed(error)
@@ -242,7 +296,7 @@ final class RaftDriver: @unchecked Sendable {
             for message in ready.persistedMessages { send(message) }
             transport.flush()
             do {
-                try apply(ready.committedEntries)
+                try apply(Array(committed))
             } catch {
                 diskFailed(error)
                 return
@@ -273,6 +327,13 @@ final class RaftDriver: @unchecked Sendable {
             }
             try installer.install(snapshot, from: staged.directory, storage: storage, store: store)
             self.staged = nil
+            // Entries the snapshot covers are never applied one by one here, so their waiters
+            // would otherwise wait for their deadline.
+            for index in waiters.keys where index <= snapshot.index {
+                if let waiter = waiters.removeValue(forKey: index) {
+                    fail(waiter, ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session"))
+                }
+            }
             metrics.snapshots.installed.increment()
             logger.info("snapshot installed", metadata: ["raft.snapshot.index": "\(snapshot.index)", "raft.snapshot.term": "\(snapshot.term)"])
         }
@@ -406,19 +467,38 @@ final class RaftDriver: @unchecked Sendable {
         if current.snapshot != previous?.snapshot { raft.snapshotIndex.record(current.snapshot) }
     }
 
+    /// Cleans up what the step that just ran left behind.
+    private func housekeeping() {
+        // A staged snapshot the core did not take (it was not newer than the commit index)
+        // would have been installed by the `Ready` that just ran.
+        if let staged {
+            installer.discard(staged.directory)
+            self.staged = nil
+        }
+        // The core gives up a leadership transfer after an election timeout.
+        if !transfers.isEmpty && node.role == .leader && node.leadershipTransferTarget == 0 {
+            for transfer in transfers {
+                transfer.completion(.error(ErrorReply(code: .timeout, message: "node \(transfer.target) did not take over in time")))
+            }
+            transfers.removeAll()
+        }
+    }
+
     private func maybeCompact() {
         let applied = node.appliedIndex
         let snapshotIndex = storage.snapshotMetadata().index
         guard applied > snapshotIndex, applied - snapshotIndex >= configuration.snapshotEntries else { return }
-        compact()
+        // Keep a quarter of the threshold behind the applied index, so that a follower that
+        // is only slightly behind still catches up from the log rather than by a snapshot.
+        compact(upTo: applied - configuration.snapshotEntries / 4)
     }
 
     @discardableResult
-    private func compact() -> SnapshotMetadata {
-        let applied = node.appliedIndex
-        guard applied > storage.snapshotMetadata().index else { return storage.snapshotMetadata() }
+    private func compact(upTo target: UInt64? = nil) -> SnapshotMetadata {
+        let index = min(target ?? node.appliedIndex, node.appliedIndex)
+        guard index > storage.snapshotMetadata().index else { return storage.snapshotMetadata() }
         do {
-            let metadata = try node.compact(upTo: applied)
+            let metadata = try node.compact(upTo: index)
             try storage.compact(to: metadata)
             logger.info("log compacted", metadata: ["raft.snapshot.index": "\(metadata.index)"])
             return metadata
@@ -577,6 +657,7 @@ final class RaftDriver: @unchecked Sendable {
             case .read(let completion): completion(.refused(reply))
             case .admin(let operation, let completion):
                 if case .status = operation { completion(.admin(.status(status()))) } else { completion(.error(reply)) }
+            case .handOff(let completion): completion()
             case .messages, .peerIntroduced, .snapshotStaged, .snapshotReport, .unreachable: break
             }
         }
@@ -590,16 +671,5 @@ final class RaftDriver: @unchecked Sendable {
         )
         failEverything(ErrorReply(code: .unavailable, message: "the node stopped serving after a disk error"))
         transport.shutdown()
-    }
-}
-
-extension NodeRole {
-    init(_ role: RaftRole) {
-        switch role {
-        case .follower: self = .follower
-        case .preCandidate: self = .preCandidate
-        case .candidate: self = .candidate
-        case .leader: self = .leader
-        }
     }
 }

@@ -1,5 +1,8 @@
 import Foundation
 import KeelRaft
+#if canImport(Glibc)
+import Glibc
+#endif
 import KeelWire
 import Logging
 
@@ -119,6 +122,13 @@ final class SnapshotReceiver: @unchecked Sendable {
         do {
             try staging.handle?.synchronize()
             try staging.handle?.close()
+            // The file names must be durable too: a crash during the install redoes it from
+            // these files.
+            let directory = open(staging.directory, O_RDONLY)
+            if directory >= 0 {
+                _ = fsync(directory)
+                _ = close(directory)
+            }
         } catch {
             return refuse(chunk, "disk error: \(error)")
         }

@@ -24,7 +24,7 @@ final class ApplyGroup {
         self.data = data
         self.batch = batch
         keyBuffer.reserveCapacity(2 * StoreLimits.maxKeySize + 16)
-        scoreBuffer.reserveCapacity(8)
+        scoreBuffer.reserveCapacity(16)
     }
 
     /// Runs a validated command.
@@ -133,7 +133,10 @@ final class ApplyGroup {
             if pending.count == 0 {
                 try batch.delete(keyBuffer, in: data)
             } else {
-                try batch.put(keyBuffer, DataKey.bigEndian(pending.count), in: data)
+                scoreBuffer.removeAll(keepingCapacity: true)
+                DataKey.appendUInt64(pending.count, to: &scoreBuffer)
+                DataKey.appendUInt64(pending.lowestScore, to: &scoreBuffer)
+                try batch.put(keyBuffer, scoreBuffer, in: data)
             }
         }
     }
@@ -176,10 +179,10 @@ final class ApplyGroup {
         }
         DataKey.count(set, into: &keyBuffer)
         let stored = try database.withValue(of: keyBuffer, in: data) { value in
-            guard value.count == 8 else { throw Self.corruption("sorted-set count is \(value.count) bytes") }
-            return DataKey.uint64(value)
+            guard value.count == DataKey.countValueSize else { throw Self.corruption("sorted-set count is \(value.count) bytes") }
+            return (count: DataKey.uint64(value), lowestScore: DataKey.uint64(value, at: 8))
         }
-        let pending = PendingSortedSet(key: set, storedCount: stored ?? 0)
+        let pending = PendingSortedSet(key: set, storedCount: stored?.count ?? 0, storedLowestScore: stored?.lowestScore ?? 0)
         sets[set] = pending
         return pending
     }
@@ -256,12 +259,17 @@ final class ApplyGroup {
     /// Removes the lowest-scored members until at most `maxLength` remain.
     private func trim(_ pending: PendingSortedSet, to maxLength: UInt64) throws -> UInt64 {
         guard pending.count > maxLength else { return 0 }
-        let excess = pending.count - maxLength
-        let victims = try lowestEntries(of: pending, count: Int(excess))
-        for victim in victims {
+        let excess = Int(pending.count - maxLength)
+        // One entry more than the victims: the first survivor is the set's new lowest score,
+        // so later scans skip the deleted head of the set (a queue's tombstones) entirely.
+        let lowest = try lowestEntries(of: pending, count: excess + 1)
+        for victim in lowest.prefix(excess) {
             try removeEntry(victim, from: pending)
         }
-        return UInt64(victims.count)
+        if lowest.count > excess {
+            pending.lowestScore = lowest[excess].score
+        }
+        return UInt64(min(excess, lowest.count))
     }
 
     /// The `count` lowest entries of the merged view, in order.
@@ -272,7 +280,7 @@ final class ApplyGroup {
         lowest.reserveCapacity(count)
         var stored: StoredEntryCursor? = nil
         if !pending.cleared {
-            stored = try StoredEntryCursor(iterator: iterator(), set: pending, from: nil, keyBuffer: &keyBuffer)
+            stored = try StoredEntryCursor(iterator: iterator(), set: pending, from: pending.storedLowestScore, keyBuffer: &keyBuffer)
         }
         var nextStored = try stored?.next()
         while lowest.count < count {
@@ -298,7 +306,7 @@ final class ApplyGroup {
     private func entries(of pending: PendingSortedSet, scoredIn low: UInt64, _ high: UInt64) throws -> [ScoredEntry] {
         var found = pending.presentMembers(scoredIn: low, high)
         if !pending.cleared {
-            var stored = try StoredEntryCursor(iterator: iterator(), set: pending, from: low, keyBuffer: &keyBuffer)
+            var stored = try StoredEntryCursor(iterator: iterator(), set: pending, from: max(low, pending.storedLowestScore), keyBuffer: &keyBuffer)
             while let entry = try stored.next(), entry.score <= high {
                 found.append(entry)
             }
@@ -326,15 +334,13 @@ private struct StoredEntryCursor {
     private let prefixLength: Int
     private let prefix: [UInt8]
 
-    init(iterator: Iterator, set: PendingSortedSet, from score: UInt64?, keyBuffer: inout [UInt8]) {
+    init(iterator: Iterator, set: PendingSortedSet, from score: UInt64, keyBuffer: inout [UInt8]) {
         self.iterator = iterator
         self.set = set
         DataKey.setPrefix(DataKey.entryTag, set.key, into: &keyBuffer)
         prefix = keyBuffer
         prefixLength = keyBuffer.count
-        if let score {
-            DataKey.appendUInt64(score, to: &keyBuffer)
-        }
+        DataKey.appendUInt64(score, to: &keyBuffer)
         iterator.seek(to: keyBuffer)
     }
 

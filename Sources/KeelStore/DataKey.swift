@@ -51,10 +51,14 @@ enum DataKey {
         buffer.append(contentsOf: member)
     }
 
-    /// `C | len16 | set` -> count as 8 bytes big-endian.
+    /// `C | len16 | set` -> count (8 bytes BE) | lower bound of the members' encoded scores
+    /// (8 bytes BE). Absent for an empty set.
     static func count(_ set: [UInt8], into buffer: inout [UInt8]) {
         setPrefix(countTag, set, into: &buffer)
     }
+
+    /// The size of a count record's value.
+    static let countValueSize = 16
 
     static func appendUInt64(_ value: UInt64, to buffer: inout [UInt8]) {
         withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }

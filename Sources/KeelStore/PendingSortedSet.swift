@@ -11,20 +11,27 @@ final class PendingSortedSet {
     let storedCount: UInt64
     /// The count after everything the group did.
     var count: UInt64
+    /// The lower bound of the stored entries' scores, as stored before the group: scans of
+    /// the stored entries start there, not at the set's first key.
+    let storedLowestScore: UInt64
+    /// The lower bound after everything the group did (meaningless while `count` is 0).
+    var lowestScore: UInt64
     /// The group deleted the whole set: RocksDB's entries no longer count.
     private(set) var cleared = false
     /// Touched members: their encoded score, or `nil` once removed.
     private(set) var members: [[UInt8]: UInt64?] = [:]
     private var sortedPresentMembers: [ScoredEntry]?
 
-    init(key: [UInt8], storedCount: UInt64) {
+    init(key: [UInt8], storedCount: UInt64, storedLowestScore: UInt64) {
         self.key = key
         self.storedCount = storedCount
         self.count = storedCount
+        self.storedLowestScore = storedLowestScore
+        self.lowestScore = storedLowestScore
     }
 
-    /// Whether the count must be written back.
-    var isDirty: Bool { cleared || count != storedCount }
+    /// Whether the set's count record must be written back.
+    var isDirty: Bool { cleared || count != storedCount || lowestScore != storedLowestScore }
 
     /// The member's score if the group knows it without reading RocksDB: `.some(score)`
     /// (present or, with `nil`, absent), or `nil` if RocksDB has to be asked.
@@ -48,6 +55,7 @@ final class PendingSortedSet {
 
     func setScore(_ score: UInt64, of member: [UInt8], wasPresent: Bool) {
         members[member] = .some(score)
+        lowestScore = count == 0 ? score : min(lowestScore, score)
         if !wasPresent { count += 1 }
         sortedPresentMembers = nil
     }
@@ -62,6 +70,7 @@ final class PendingSortedSet {
         cleared = true
         members.removeAll()
         count = 0
+        lowestScore = 0
         sortedPresentMembers = nil
     }
 

@@ -13,10 +13,21 @@ final class SetEntryCursor {
         self.order = order
         iterator = try database.makeIterator(in: data, lowerBound: prefix, upperBound: DataKey.prefixEnd(prefix)!, at: snapshot)
         switch start {
-        case .beginning:
-            order == .oldestFirst ? iterator.seekToFirst() : iterator.seekToLast()
-        case .offset(let offset):
-            order == .oldestFirst ? iterator.seekToFirst() : iterator.seekToLast()
+        case .beginning, .offset:
+            if order == .oldestFirst {
+                // Start at the set's lowest-score bound: trimming leaves deleted entries at the
+                // head of the set, which a seek to its first key would have to step over.
+                var countKey: [UInt8] = []
+                DataKey.count(set, into: &countKey)
+                let lowest = try database.get(countKey, in: data, at: snapshot)
+                    .flatMap { $0.count == DataKey.countValueSize ? DataKey.uint64($0, at: 8) : nil }
+                var position = prefix
+                DataKey.appendUInt64(lowest ?? 0, to: &position)
+                iterator.seek(to: position)
+            } else {
+                iterator.seekToLast()
+            }
+            guard case .offset(let offset) = start else { break }
             for _ in 0..<offset where iterator.isValid {
                 advance()
             }

@@ -75,7 +75,10 @@ public final class StoreSnapshot: Sendable {
         try Command.checkKey(set)
         var key: [UInt8] = []
         DataKey.count(set, into: &key)
-        return try database.get(key, in: data, at: snapshot).map { try Self.uint64(of: $0) } ?? 0
+        return try database.get(key, in: data, at: snapshot).map { value throws(RocksDBError) in
+            guard value.count == DataKey.countValueSize else { throw ApplyGroup.corruption("sorted-set count is \(value.count) bytes") }
+            return DataKey.uint64(value)
+        } ?? 0
     }
 
     /// One page of `set` in `order` from `start`.

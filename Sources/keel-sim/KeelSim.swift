@@ -48,25 +48,27 @@ struct KeelSim: AsyncParsableCommand {
         let width = jobs ?? ProcessorCount.online
         let recordEvents = events
         let sizes = nodes.isEmpty ? [3] : nodes
-        let options = (0..<UInt64(seeds)).map {
-            SimulationOptions(seed: startSeed + $0, nodeCount: sizes[Int($0 % UInt64(sizes.count))],
+        // The size follows from the seed, so a seed replays alone with the same options.
+        let options = (startSeed..<startSeed + UInt64(seeds)).map {
+            SimulationOptions(seed: $0, nodeCount: sizes[Int($0 % UInt64(sizes.count))],
                               faultTicks: ticks, healTicks: healTicks, faults: !noFaults)
         }
         var results: [SimulationResult] = []
-        await withTaskGroup(of: SimulationResult.self) { group in
+        let slotCount = min(width, options.count)
+        CrashReporter.install(slots: slotCount)
+        await withTaskGroup(of: (slot: Int, result: SimulationResult).self) { group in
             var next = 0
-            for _ in 0..<min(width, options.count) {
+            func start(_ slot: Int) {
                 let runOptions = options[next]
                 next += 1
-                group.addTask { Self.simulate(runOptions, recordEvents: recordEvents) }
+                CrashReporter.setSlot(slot, seed: runOptions.seed)
+                group.addTask { (slot, Self.simulate(runOptions, recordEvents: recordEvents)) }
             }
-            while let result = await group.next() {
+            for slot in 0..<slotCount { start(slot) }
+            while let (slot, result) = await group.next() {
                 results.append(result)
-                if next < options.count {
-                    let runOptions = options[next]
-                    next += 1
-                    group.addTask { Self.simulate(runOptions, recordEvents: recordEvents) }
-                }
+                CrashReporter.setSlot(slot, seed: nil)
+                if next < options.count { start(slot) }
             }
         }
         results.sort { $0.seed < $1.seed }
@@ -78,7 +80,7 @@ struct KeelSim: AsyncParsableCommand {
             guard let violation = result.violation else { continue }
             failed += 1
             print("seed \(result.seed) FAILED: \(violation)")
-            let size = sizes[Int((result.seed - startSeed) % UInt64(sizes.count))]
+            let size = sizes[Int(result.seed % UInt64(sizes.count))]
             print("  replay: keel-sim --seeds 1 --start-seed \(result.seed) --ticks \(ticks) --heal-ticks \(healTicks) "
                   + "--nodes \(size)\(noFaults ? " --no-faults" : "") --events")
         }

@@ -201,4 +201,26 @@ final class ReplicationTests: XCTestCase {
         cluster.tickAll(times: 3)
         XCTAssertEqual(cluster[2].appliedIndex, 6)
     }
+
+    func testAnUnreachableFollowerIsProbedInsteadOfPipelined() throws {
+        var leader = NodeFixture { $0.maxBytesPerMessage = 1 }
+        leader.becomeLeader()
+        leader.drain()
+        leader.step(Message(kind: .appendResponse, from: 2, to: 1, term: 1, index: 1))
+        leader.drain()
+        leader.node.reportUnreachable(peer: 2)
+        for value in 0..<3 { try leader.node.propose([UInt8(value)]) }
+        XCTAssertEqual(leader.sentMessages().filter { $0.to == 2 && $0.kind == .append }.map(\.index), [1],
+                       "one probe until the follower answers")
+    }
+
+    func testACommitOnlyChangeNeedsNoFsync() {
+        var fixture = follower((1...3).map { entry($0, term: 2) })
+        fixture.drain()
+        fixture.step(append(prev: (3, 2), [], commit: 2))
+        let ready = fixture.node.ready()
+        XCTAssertEqual(ready.hardState?.commit, 2)
+        XCTAssertFalse(ready.mustSync)
+        XCTAssertEqual(ready.committedEntries.map(\.index), [1, 2])
+    }
 }

@@ -94,17 +94,42 @@ final class ClientServiceTests: ClusterTestCase {
         try broken.writeRaw(WireClient.frame([0x0A, 0xFF, 0xFF]))
         XCTAssertTrue(broken.waitForClose(timeout: 5))
 
+        // A preface of an unsupported protocol version: one version-1 refusal, then the close.
+        let future = try RawConnection(port: node.clientPort)
+        try future.write([0x4B, 0x45, 0x45, 0x4C, 0x00, 0x09, 0x01, 0x00])
+        guard case .rejected(let versionError) = try HelloReply(serialized: try future.readFrame()) else {
+            return XCTFail("an unsupported version was accepted")
+        }
+        XCTAssertEqual(versionError.code, .unsupportedVersion)
+        XCTAssertTrue(future.waitForClose(timeout: 5))
+
         // Nothing was written, and the healthy connection still works.
         guard case .put = try healthy.call(.write(.put(key: Array("still".utf8), value: Array("serving".utf8)))) else {
             return XCTFail("the healthy connection stopped working")
         }
         XCTAssertEqual(try get("still"), Array("serving".utf8))
     }
-}
 
-extension ClientResult {
-    var isSuccess: Bool {
-        if case .error = self { return false }
-        return true
+    func testAWriteWithoutAQuorumEndsInAnErrorByItsDeadline() throws {
+        let cluster = try startCluster()
+        let leader = try cluster.waitForLeader()
+        let client = try cluster.client(leader)
+        for follower in [UInt64(1), 2, 3] where follower != leader { cluster.kill(follower) }
+        let result = try client.call(.write(.put(key: [1], value: [1])), timeoutMilliseconds: 500)
+        guard case .error(let error) = result else { return XCTFail("a write without a quorum succeeded: \(result)") }
+        XCTAssertTrue([.timeout, .notLeader, .unavailable].contains(error.code), "\(error)")
+        // Stale reads still work on the isolated node.
+        guard case .get = try client.call(.get(key: [1], consistency: .stale)) else { return XCTFail("stale read failed") }
+    }
+
+    func testLeaseReadsWhenEnabled() throws {
+        let cluster = try startCluster(extraArguments: ["--lease-reads"])
+        XCTAssertNotNil(try put("lease", "value"))
+        XCTAssertEqual(try get("lease", consistency: .lease), Array("value".utf8))
+        let leader = try cluster.waitForLeader()
+        let follower = try XCTUnwrap([UInt64(1), 2, 3].first { $0 != leader })
+        let answer = try cluster.client(follower).call(.get(key: Array("lease".utf8), consistency: .lease))
+        guard case .error(let error) = answer else { return XCTFail("a follower served a lease read: \(answer)") }
+        XCTAssertEqual(error.code, .notLeader)
     }
 }

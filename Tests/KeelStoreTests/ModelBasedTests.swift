@@ -132,6 +132,7 @@ final class ModelBasedTests: StoreTestCase {
         }
         let data = try XCTUnwrap(database.columnFamily(named: KeelStore.dataColumnFamilyName))
         var entryCount: [[UInt8]: Int] = [:], indexCount: [[UInt8]: Int] = [:], counts: [[UInt8]: UInt64] = [:]
+        var lowestEncodedScore: [[UInt8]: UInt64] = [:], lowestBound: [[UInt8]: UInt64] = [:]
         for pair in try database.scan(in: data) {
             let tag = pair.key[0]
             guard tag != DataKey.valueTag else { continue }
@@ -140,11 +141,16 @@ final class ModelBasedTests: StoreTestCase {
             switch tag {
             case DataKey.entryTag:
                 entryCount[set, default: 0] += 1
+                let encoded = DataKey.uint64(pair.key, at: 3 + length)
+                lowestEncodedScore[set] = min(lowestEncodedScore[set] ?? .max, encoded)
                 let member = Array(pair.key[(3 + length + 8)...])
                 let score = OrderedScore.decode(DataKey.uint64(pair.key, at: 3 + length))
                 XCTAssertEqual(model.sets[set]?[member], score, "seed \(seed): stray member entry")
             case DataKey.memberTag: indexCount[set, default: 0] += 1
-            case DataKey.countTag: counts[set] = DataKey.uint64(pair.value)
+            case DataKey.countTag:
+                XCTAssertEqual(pair.value.count, DataKey.countValueSize)
+                counts[set] = DataKey.uint64(pair.value)
+                lowestBound[set] = DataKey.uint64(pair.value, at: 8)
             default: XCTFail("unknown tag \(tag)")
             }
         }
@@ -152,6 +158,10 @@ final class ModelBasedTests: StoreTestCase {
         XCTAssertEqual(entryCount, expectedCounts, "seed \(seed) member entries")
         XCTAssertEqual(indexCount, expectedCounts, "seed \(seed) member index")
         XCTAssertEqual(counts, expectedCounts.mapValues { UInt64($0) }, "seed \(seed) counts")
+        // The stored lower bound of each set's scores must hold, or trims would skip members.
+        for (set, lowest) in lowestEncodedScore {
+            XCTAssertLessThanOrEqual(lowestBound[set] ?? .max, lowest, "seed \(seed): lowest-score bound of \(set) too high")
+        }
     }
 
     func testRandomCommandsMatchTheReference() throws {
