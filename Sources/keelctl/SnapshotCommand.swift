@@ -21,12 +21,14 @@ struct SnapshotCommand: AsyncParsableCommand {
         let taken = try await connection.withCluster { cluster in
             // Find the node among the endpoints first: that works without a leader.
             let statuses = await cluster.client.statusOfEveryNode(timeout: cluster.timeout)
-            var endpoint = statuses.first { (try? $0.status.get())?.nodeID == node }?.endpoint
-            if endpoint == nil {
-                let member = try await cluster.member(node)
-                endpoint = try KeelEndpoint(parsing: member.clientAddress)
+            if let endpoint = statuses.first(where: { (try? $0.status.get())?.nodeID == node })?.endpoint {
+                return try await cluster.client.takeSnapshot(on: endpoint, timeout: cluster.timeout)
             }
-            return try await cluster.client.takeSnapshot(on: endpoint!, timeout: cluster.timeout)
+            let member = try await cluster.member(node)
+            guard let endpoint = try? KeelEndpoint(parsing: member.clientAddress) else {
+                throw KeelctlFailure(.failure, "the cluster does not know node \(node)'s client address; pass it with --endpoints")
+            }
+            return try await cluster.client.takeSnapshot(on: endpoint, timeout: cluster.timeout)
         }
         if connection.json {
             try JSONOutput.print(Report(node: node, index: taken.index, term: taken.term))

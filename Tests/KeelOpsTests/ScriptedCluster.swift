@@ -175,7 +175,7 @@ final class ScriptedCluster {
 
     private func execute(_ path: String, _ arguments: [String], timeout: TimeInterval) throws -> ScriptResult {
         let outputPath = (root as NSString).appendingPathComponent("script-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         let process = Process()
