@@ -62,7 +62,8 @@ final class ScriptedCluster {
     }
 
     var environment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
+        // Nothing of an operator's own KEEL_* settings may steer the test's cluster.
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KEEL_") }
         environment["KEEL_CLUSTER_DIR"] = root
         environment["KEEL_PORT_BASE"] = "\(portBase)"
         environment["KEEL_BIN_DIR"] = binDirectory
