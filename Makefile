@@ -2,11 +2,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := librocksdb-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
+APT_PACKAGES := librocksdb-dev libprotobuf-c-dev protobuf-c-compiler pkg-config shellcheck
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: deps build debug test sim clean proto proto-check
+.PHONY: deps build debug test sim clean proto proto-check up down status scripts-check
 
 ## deps: install the Debian packages Keel builds against (only those missing).
 deps:
@@ -52,8 +52,9 @@ proto-check: deps
 	fi; \
 	echo "proto-check: generated code matches $(PROTO_DIR)/$(PROTO_SRC)"
 
-## test: install what is missing, check the generated code, build, run every test, then the Raft simulation.
-test: deps proto-check
+## test: install what is missing, check the generated code and the cluster scripts, build, run
+## every test (KeelOpsTests drive cluster/ and keelctl on free ports), then the Raft simulation.
+test: deps proto-check scripts-check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) sim SEEDS=1000
@@ -66,6 +67,36 @@ SIM_START ?= 1
 sim:
 	$(SWIFT) build -c release --product keel-sim
 	.build/release/keel-sim --seeds $(SEEDS) --start-seed $(SIM_START) --ticks $(SIM_TICKS) --nodes 3 --nodes 5
+
+## scripts-check: shellcheck every cluster/ script.
+CLUSTER_SCRIPTS := cluster/common.sh cluster/up cluster/down cluster/status cluster/kill cluster/stop cluster/start \
+	cluster/restart cluster/add-node cluster/clean cluster/recover
+scripts-check: deps
+	shellcheck -x -P SCRIPTDIR $(CLUSTER_SCRIPTS)
+	@echo "scripts-check: cluster/ scripts are shellcheck-clean"
+
+## up: install what is missing, build the release binaries, start the local three-node cluster
+## (cluster/up: waits for a leader, prints the status; says so when it already runs).
+up: deps
+	$(SWIFT) build -c release --product keel-server
+	$(SWIFT) build -c release --product keelctl
+	cluster/up
+	@echo
+	@echo "The cluster runs: clients on 127.0.0.1:7101-7103, metrics on http://127.0.0.1:7301-7303/metrics,"
+	@echo "data in cluster/data, logs in cluster/logs. Try:"
+	@echo "  .build/release/keelctl status"
+	@echo "  .build/release/keelctl kv put greeting hello && .build/release/keelctl kv get greeting"
+	@echo "  .build/release/keelctl leader transfer --to 2"
+	@echo "  cluster/kill 1; cluster/start 1; cluster/add-node 4"
+	@echo "  make status; make down    (see docs/operations.md)"
+
+## down: stop the local cluster (SIGTERM, SIGKILL after a timeout).
+down:
+	cluster/down
+
+## status: which node processes run, and keelctl status.
+status:
+	cluster/status
 
 clean:
 	rm -rf .build

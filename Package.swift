@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "keel-bench", targets: ["keel-bench"]),
         .executable(name: "keel-server", targets: ["keel-server"]),
         .library(name: "KeelClient", targets: ["KeelClient"]),
+        .executable(name: "keelctl", targets: ["keelctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The Raft consensus core: pure, deterministic, standard library only.
@@ -116,8 +118,10 @@ let package = Package(
                 "RocksDB",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -127,6 +131,8 @@ let package = Package(
                 "KeelServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -197,6 +203,21 @@ let package = Package(
                 "RocksDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The admin command line: cluster status, membership, leadership, snapshots, keys.
+        .executableTarget(
+            name: "keelctl",
+            dependencies: [
+                "KeelClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The cluster/ scripts, keelctl and the metrics endpoint, run as an operator would
+        // (needs `swift build` of keel-server and keelctl).
+        .testTarget(
+            name: "KeelOpsTests",
+            dependencies: ["KeelTestKit"]
         ),
     ]
 )

@@ -34,7 +34,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private let counter: RequestCounter
     private let logger: Logger
     private let metrics: ServerMetrics
-    private var inFlight: [UInt64: Scheduled<Void>] = [:]
+    private struct InFlightRequest {
+        var deadline: Scheduled<Void>
+        var type: ClientServiceMetrics.RequestType
+        var startNanoseconds: UInt64
+    }
+    private var inFlight: [UInt64: InFlightRequest] = [:]
+    private var counted = false
     private var readHeld = false
     private var flushScheduled = false
     private var context: ChannelHandlerContext?
@@ -55,9 +61,19 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         self.context = nil
     }
 
+    func channelActive(context: ChannelHandlerContext) {
+        counted = true
+        metrics.clients.connections.increment()
+        context.fireChannelActive()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
-        for (_, deadline) in inFlight {
-            deadline.cancel()
+        if counted {
+            counted = false
+            metrics.clients.connections.decrement()
+        }
+        for (_, request) in inFlight {
+            request.deadline.cancel()
             counter.end()
         }
         inFlight.removeAll()
@@ -98,7 +114,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             do {
                 request = try ClientRequest(decoding: payload)
             } catch .invalidField(_, let field, let reason, let requestID?) {
-                metrics.requestErrors.increment()
+                metrics.clients.record(.invalid, .error, nanoseconds: 0)
                 send(ClientResponse(id: requestID, result: .error(ErrorReply(code: .invalidArgument, message: "\(field): \(reason)"))), context: context)
                 return
             } catch {
@@ -143,10 +159,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
         counter.begin()
-        inFlight[id] = loop.scheduleTask(in: .milliseconds(Int64(clamping: timeout))) {
-            bound.value.metrics.requestTimeouts.increment()
+        let deadline = loop.scheduleTask(in: .milliseconds(Int64(clamping: timeout))) {
             bound.value.finish(id, .error(ErrorReply(code: .timeout, message: "no answer within \(timeout) ms")))
         }
+        inFlight[id] = InFlightRequest(
+            deadline: deadline, type: ClientServiceMetrics.type(of: request.operation),
+            startNanoseconds: DispatchTime.now().uptimeNanoseconds
+        )
         executor.execute(request) { result in
             if loop.inEventLoop {
                 bound.value.finish(id, result)
@@ -157,11 +176,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     private func finish(_ id: UInt64, _ result: ClientResult) {
-        guard let deadline = inFlight.removeValue(forKey: id) else { return }
-        deadline.cancel()
+        guard let request = inFlight.removeValue(forKey: id) else { return }
+        request.deadline.cancel()
         counter.end()
+        metrics.clients.record(
+            request.type, ClientServiceMetrics.outcome(of: result),
+            nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - request.startNanoseconds)
+        )
         guard let context, case .open = state else { return }
-        if case .error = result { metrics.requestErrors.increment() }
         var buffer = context.channel.allocator.buffer(capacity: 64)
         ClientResponse(id: id, result: result).encode(into: &buffer)
         if buffer.readableBytes > Int(settings.maxResponseBytes) {
@@ -197,7 +219,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     private func reject(_ context: ChannelHandlerContext, _ error: ErrorReply) {
-        metrics.connectionsRefused.increment()
+        metrics.clients.connectionsRefused.increment()
         state = .closing
         var buffer = context.channel.allocator.buffer(capacity: 64)
         HelloReply.rejected(error).encode(into: &buffer)
@@ -206,14 +228,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     private func close(_ context: ChannelHandlerContext, _ reason: String) {
-        metrics.connectionsRefused.increment()
+        metrics.clients.connectionsRefused.increment()
         logger.debug("client connection closed", metadata: ["client.reason": "\(reason)"])
         state = .closing
         context.close(promise: nil)
     }
 
     private func sendThenClose(_ response: ClientResponse, context: ChannelHandlerContext, reason: String) {
-        metrics.connectionsRefused.increment()
+        metrics.clients.connectionsRefused.increment()
         logger.debug("client connection closed", metadata: ["client.reason": "\(reason)"])
         state = .closing
         var buffer = context.channel.allocator.buffer(capacity: 64)

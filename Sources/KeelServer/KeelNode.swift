@@ -59,13 +59,18 @@ public final class KeelNode: Service, Sendable {
         let store = try KeelStore(database: database, configuration: configuration.store)
         let installer = SnapshotInstaller(database: database, stagingRoot: stagingRoot, logger: logger)
         _ = try installer.redoPendingInstall(storage: storage, store: store)
+        if configuration.forceNewCluster {
+            _ = try SingleNodeRecovery(nodeID: configuration.nodeID, storage: storage, store: store, logger: logger).run()
+        }
         // Staging left behind by a crash is useless now: transfers start over.
         for leftover in (try? fileManager.contentsOfDirectory(atPath: stagingRoot)) ?? [] {
             try? fileManager.removeItem(atPath: (stagingRoot as NSString).appendingPathComponent(leftover))
         }
 
         var addresses = try storage.addresses()
-        if !configuration.join {
+        // A forced new cluster must not learn the old members' addresses back from the
+        // configuration.
+        if !configuration.join && !configuration.forceNewCluster {
             for (member, peer) in configuration.initialMembers where addresses[member] == nil {
                 addresses[member] = MemberAddress(peer: peer, client: "")
             }
@@ -124,7 +129,7 @@ public final class KeelNode: Service, Sendable {
                 }
                 .bind(host: peerEndpoint.host, port: peerEndpoint.port)
                 .get()
-            let executor = RequestExecutor(inbox: inbox, store: store, metrics: metrics)
+            let executor = RequestExecutor(inbox: inbox, store: store)
             let counter = RequestCounter()
             let settings = ClientConnectionHandler.Settings(
                 nodeID: configuration.nodeID, clusterID: configuration.clusterID,

@@ -33,6 +33,22 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         self.metrics = metrics
     }
 
+    private var counted = false
+
+    func channelActive(context: ChannelHandlerContext) {
+        counted = true
+        metrics.peers.connections.increment()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if counted {
+            counted = false
+            metrics.peers.connections.decrement()
+        }
+        context.fireChannelInactive()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (state, unwrapInboundIn(data)) {
         case (.awaitingPreface, .preface(let preface)):
@@ -118,7 +134,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     }
 
     private func reject(_ context: ChannelHandlerContext, _ error: ErrorReply) {
-        metrics.connectionsRefused.increment()
+        metrics.peers.connectionsRefused.increment()
         state = .closing
         var buffer = context.channel.allocator.buffer(capacity: 64)
         HelloReply.rejected(error).encode(into: &buffer)
@@ -127,7 +143,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     }
 
     private func refuse(_ context: ChannelHandlerContext, _ reason: String) {
-        metrics.connectionsRefused.increment()
+        metrics.peers.connectionsRefused.increment()
         logger.debug("peer connection closed", metadata: ["peer.reason": "\(reason)"])
         state = .closing
         context.close(promise: nil)

@@ -53,7 +53,7 @@ final class PeerTransport: @unchecked Sendable {
             peerID: peer, address: address, eventLoop: group.next(), hello: hello,
             maximumFrameLength: maximumFrameLength, queueLimit: queueLimit, logger: logger,
             onUnreachable: { inbox.post(.unreachable($0)) },
-            onDropped: { metrics.peerMessagesDropped.increment(by: $0) },
+            onDropped: { metrics.peers.messagesDropped.increment(by: $0) },
             onAck: ackHandler
         )
     }
@@ -82,7 +82,7 @@ final class PeerTransport: @unchecked Sendable {
             if let link = current[peer] {
                 link.send(messages)
             } else {
-                metrics.peerMessagesDropped.increment(by: messages.count)
+                metrics.peers.messagesDropped.increment(by: messages.count)
                 inbox.post(.unreachable(peer))
             }
         }

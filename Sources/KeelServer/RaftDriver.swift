@@ -49,6 +49,11 @@ final class RaftDriver: @unchecked Sendable {
     /// Set once a write to the log or the state machine failed: from then on the node sends
     /// and acknowledges nothing, because it can no longer vouch for its disk.
     private var failed = false
+    private struct PublishedGauges: Equatable {
+        var role: RaftRole
+        var term, leader, commit, applied, last, snapshot: UInt64
+    }
+    private var published: PublishedGauges?
     private let completionLock = NSLock()
     private var stoppedCompletion: CheckedContinuation<Void, Never>?
     private var finished = false
@@ -171,6 +176,7 @@ final class RaftDriver: @unchecked Sendable {
             processReadies()
             housekeeping()
             maybeCompact()
+            publishGauges()
         }
         failEverything(ErrorReply(code: .unavailable, message: "the node is shutting down"))
         completionLock.lock()
@@ -188,6 +194,7 @@ final class RaftDriver: @unchecked Sendable {
             switch event {
             case .messages(let messages):
                 for message in messages {
+                    if message.kind == .appendResponse && message.reject { metrics.raft.appendEntriesRejected.increment() }
                     do {
                         try node.step(message)
                     } catch {
@@ -231,6 +238,7 @@ final class RaftDriver: @unchecked Sendable {
         let payloads = proposals.map {
             CommandEnvelope(clientID: $0.clientID, sequence: $0.sequence, timestampMilliseconds: now, command: $0.command).encoded()
         }
+        metrics.raft.proposals.increment(by: proposals.count)
         do {
             try node.propose(contentsOf: payloads)
         } catch {
@@ -304,6 +312,7 @@ final class RaftDriver: @unchecked Sendable {
     }
 
     private func send(_ message: Message) {
+        if message.kind == .append { metrics.raft.appendEntriesSent.increment() }
         if message.kind == .snapshot {
             snapshots.start(message)
         } else {
@@ -325,25 +334,25 @@ final class RaftDriver: @unchecked Sendable {
                     fail(waiter, ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session"))
                 }
             }
-            metrics.snapshotsInstalled.increment()
+            metrics.snapshots.installed.increment()
             logger.info("snapshot installed", metadata: ["raft.snapshot.index": "\(snapshot.index)", "raft.snapshot.term": "\(snapshot.term)"])
         }
         guard ready.hardState != nil || !ready.entries.isEmpty else { return }
         if ready.mustSync {
             let start = DispatchTime.now().uptimeNanoseconds
             try storage.persist(hardState: ready.hardState, entries: ready.entries, sync: true)
-            metrics.fsyncLatency.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
+            metrics.raft.fsyncLatency.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
         } else {
             try storage.persist(hardState: ready.hardState, entries: ready.entries, sync: false)
         }
-        if !ready.entries.isEmpty { metrics.entriesPersisted.increment(by: ready.entries.count) }
+        if !ready.entries.isEmpty { metrics.raft.entriesPersisted.increment(by: ready.entries.count) }
     }
 
     private func apply(_ entries: [Entry]) throws {
         guard !entries.isEmpty else { return }
         let committed = entries.map { CommittedEntry(index: $0.index, data: $0.kind == .normal ? $0.data : []) }
         let results = try store.apply(committed)
-        metrics.entriesApplied.increment(by: entries.count)
+        metrics.raft.entriesApplied.increment(by: entries.count)
         for (entry, result) in zip(entries, results) {
             var change: ConfigurationChangeEntry?
             if entry.kind == .configurationChange, let decoded = try? ConfigurationChangeEntry(decoding: entry.data) {
@@ -438,6 +447,26 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
 
+    /// Records the gauges that changed since the last loop iteration.
+    private func publishGauges() {
+        let current = PublishedGauges(
+            role: node.role, term: node.term, leader: node.leader, commit: node.commitIndex,
+            applied: max(node.appliedIndex, store.appliedIndex), last: node.lastIndex,
+            snapshot: storage.snapshotMetadata().index
+        )
+        let previous = published
+        guard current != previous else { return }
+        published = current
+        let raft = metrics.raft
+        if current.role != previous?.role { raft.record(role: current.role) }
+        if current.term != previous?.term { raft.term.record(current.term) }
+        if current.leader != previous?.leader { raft.leaderID.record(current.leader) }
+        if current.commit != previous?.commit { raft.commitIndex.record(current.commit) }
+        if current.applied != previous?.applied { raft.appliedIndex.record(current.applied) }
+        if current.last != previous?.last { raft.lastLogIndex.record(current.last) }
+        if current.snapshot != previous?.snapshot { raft.snapshotIndex.record(current.snapshot) }
+    }
+
     /// Cleans up what the step that just ran left behind.
     private func housekeeping() {
         // A staged snapshot the core did not take (it was not newer than the commit index)
@@ -519,6 +548,7 @@ final class RaftDriver: @unchecked Sendable {
     }
 
     private func proposeChange(_ change: ConfigurationChange, _ completion: @escaping @Sendable (ClientResult) -> Void) {
+        metrics.raft.proposals.increment()
         do {
             try node.proposeConfigurationChange(change)
             waiters[node.lastIndex] = Waiter(term: node.term, kind: .membership(change.kind, completion))

@@ -7,12 +7,10 @@ import RocksDB
 final class RequestExecutor: Sendable {
     let inbox: DriverInbox
     let store: KeelStore
-    let metrics: ServerMetrics
 
-    init(inbox: DriverInbox, store: KeelStore, metrics: ServerMetrics) {
+    init(inbox: DriverInbox, store: KeelStore) {
         self.inbox = inbox
         self.store = store
-        self.metrics = metrics
     }
 
     private static let shuttingDown = ErrorReply(code: .unavailable, message: "the node is shutting down")
@@ -21,7 +19,6 @@ final class RequestExecutor: Sendable {
     func execute(_ request: ClientRequest, completion: @escaping @Sendable (ClientResult) -> Void) {
         switch request.operation {
         case .get, .scan:
-            metrics.requestsRead.increment()
             let consistency: Consistency
             switch request.operation {
             case .get(_, let value), .scan(_, _, _, let value): consistency = value
@@ -39,10 +36,8 @@ final class RequestExecutor: Sendable {
             })
             if !posted { completion(.error(Self.shuttingDown)) }
         case .write(let write):
-            metrics.requestsWrite.increment()
             propose(Self.command(for: write), request: request, operation: write, completion: completion)
         case .batch(let writes):
-            metrics.requestsWrite.increment()
             var operations: [Command.BatchOperation] = []
             for write in writes {
                 switch write {
@@ -60,7 +55,6 @@ final class RequestExecutor: Sendable {
         case .sortedSet(let operation):
             executeSortedSet(operation, request: request, completion: completion)
         case .admin(let operation):
-            metrics.requestsAdmin.increment()
             if !inbox.post(.admin(operation, completion)) { completion(.error(Self.shuttingDown)) }
         case .unknown:
             completion(.error(ErrorReply(code: .unknownCommand, message: "the request names no operation this node knows")))

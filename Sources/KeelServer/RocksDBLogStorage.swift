@@ -220,6 +220,29 @@ final class RocksDBLogStorage: RaftLogStorage {
         cacheStart = metadata.index + 1
     }
 
+    /// Makes this log that of a new cluster with the single voter `node`: the snapshot
+    /// record becomes `metadata` (whose membership is `{node}`), every entry is removed, the
+    /// commit index becomes the snapshot's index and every other member's address is
+    /// forgotten, in one synced write. Only for ``SingleNodeRecovery``, before the core starts.
+    func resetToSingleVoter(_ node: UInt64, snapshot metadata: SnapshotMetadata) throws {
+        batch.clear()
+        try batch.deleteRange(from: [RaftRecords.entryTag], to: [RaftRecords.entryTag + 1], in: family)
+        try batch.put(RaftRecords.snapshotKey, RaftRecords.encode(metadata), in: family)
+        var newHardState = hardState
+        newHardState.commit = metadata.index
+        try batch.put(RaftRecords.hardStateKey, RaftRecords.encode(newHardState), in: family)
+        for member in try addresses().keys where member != node {
+            try batch.delete(RaftRecords.addressKey(member), in: family)
+        }
+        try database.write(batch, options: WriteOptions(sync: true))
+        hardState = newHardState
+        snapshot = metadata
+        last = metadata.index
+        cache.removeAll()
+        cacheBytes = 0
+        cacheStart = metadata.index + 1
+    }
+
     // MARK: Member addresses and the install marker
 
     /// Every stored member address.

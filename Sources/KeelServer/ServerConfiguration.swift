@@ -18,6 +18,10 @@ public struct ServerConfiguration: Sendable {
     public var join: Bool
     /// Holds the node's RocksDB database and snapshot staging files.
     public var dataDirectory: String
+    /// Before starting, rewrite the data directory's membership to this node alone (see
+    /// docs/operations.md, "Quorum lost for good"). Committed data is kept, uncommitted log
+    /// entries are discarded. Use once, on the one surviving node.
+    public var forceNewCluster: Bool = false
 
     /// Milliseconds per Raft tick.
     public var tickMilliseconds: Int = 100

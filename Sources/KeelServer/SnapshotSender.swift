@@ -77,7 +77,7 @@ final class SnapshotSender: @unchecked Sendable {
         let thread = Thread { [self] in
             let success = self.stream(message, transfer: transfer)
             self.lock.withLock { self.active[peer] = nil }
-            if success { self.metrics.snapshotsSent.increment() }
+            if success { self.metrics.snapshots.sent.increment() }
             self.inbox.post(.snapshotReport(peer: peer, success: success))
         }
         thread.name = "keel-snapshot-sender"

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import KeelServer
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 
 /// `keel-server`: runs one Keel database node until SIGTERM or SIGINT.
@@ -59,6 +61,17 @@ struct KeelServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
+    @Option(name: .customLong("metrics-address"), help: "host:port to serve Prometheus metrics on (GET /metrics); none when absent.")
+    var metricsAddress: String?
+
+    @Flag(
+        name: .customLong("force-new-cluster"),
+        help: """
+        Recovery after a quorum is lost for good: before starting, make this node's data a new         one-node cluster (committed data kept, uncommitted entries discarded). Once, on one node;         see docs/operations.md.
+        """
+    )
+    var forceNewCluster = false
+
     mutating func run() async throws {
         let file = try config.map(ConfigurationFile.init(path:)) ?? ConfigurationFile()
         func value(_ option: String?, _ key: String) -> String? { option ?? file.values[key] }
@@ -99,6 +112,12 @@ struct KeelServerCommand: AsyncParsableCommand {
         if let ticks = electionTicks ?? file.values["election-ticks"].flatMap(Int.init) { configuration.electionTicks = ticks }
         if let ticks = heartbeatTicks ?? file.values["heartbeat-ticks"].flatMap(Int.init) { configuration.heartbeatTicks = ticks }
         configuration.leaseReads = leaseReads || file.values["lease-reads"] == "true"
+        // Not read from the configuration file on purpose: left there, it would rewrite the
+        // membership again at every restart.
+        configuration.forceNewCluster = forceNewCluster
+        if forceNewCluster && join {
+            throw ValidationError("--force-new-cluster recovers an existing node; it cannot be combined with --join")
+        }
         if let entries = snapshotEntries ?? file.values["snapshot-entries"].flatMap(UInt64.init) {
             configuration.snapshotEntries = max(1, entries)
         }
@@ -115,8 +134,14 @@ struct KeelServerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "keel.server")
         let node = KeelNode(configuration: configuration, logger: logger)
+        var services: [any Service] = [node]
+        if let metricsAddress = value(metricsAddress, "metrics-address"), !metricsAddress.isEmpty {
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(MetricsServer.makeFactory(registry: registry))
+            services.append(MetricsServer(address: metricsAddress, registry: registry, logger: logger))
+        }
         let group = ServiceGroup(
-            services: [node], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger
         )
         try await group.run()
     }
