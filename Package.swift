@@ -167,6 +167,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Sorted-set load through KeelClient (fanout throughput, page-read latency); starts a
+        // local 3-node cluster with KeelTestKit unless given endpoints. Prints, never asserts.
+        .executableTarget(
+            name: "keel-zset-bench",
+            dependencies: [
+                "KeelClient",
+                "KeelStore",
+                "KeelTestKit",
+                "RocksDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // KeelClient against real keel-server processes (needs `swift build` of keel-server).
         .testTarget(
             name: "KeelClientIntegrationTests",

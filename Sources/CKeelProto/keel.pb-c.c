@@ -1087,6 +1087,771 @@ void   keel__scan_result__free_unpacked
   assert(message->base.descriptor == &keel__scan_result__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   keel__sorted_set_member__init
+                     (Keel__SortedSetMember         *message)
+{
+  static const Keel__SortedSetMember init_value = KEEL__SORTED_SET_MEMBER__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_member__get_packed_size
+                     (const Keel__SortedSetMember *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_member__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_member__pack
+                     (const Keel__SortedSetMember *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_member__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_member__pack_to_buffer
+                     (const Keel__SortedSetMember *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_member__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetMember *
+       keel__sorted_set_member__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetMember *)
+     protobuf_c_message_unpack (&keel__sorted_set_member__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_member__free_unpacked
+                     (Keel__SortedSetMember *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_member__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_cursor__init
+                     (Keel__SortedSetCursor         *message)
+{
+  static const Keel__SortedSetCursor init_value = KEEL__SORTED_SET_CURSOR__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_cursor__get_packed_size
+                     (const Keel__SortedSetCursor *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_cursor__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_cursor__pack
+                     (const Keel__SortedSetCursor *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_cursor__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_cursor__pack_to_buffer
+                     (const Keel__SortedSetCursor *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_cursor__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetCursor *
+       keel__sorted_set_cursor__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetCursor *)
+     protobuf_c_message_unpack (&keel__sorted_set_cursor__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_cursor__free_unpacked
+                     (Keel__SortedSetCursor *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_cursor__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_add_request__init
+                     (Keel__SortedSetAddRequest         *message)
+{
+  static const Keel__SortedSetAddRequest init_value = KEEL__SORTED_SET_ADD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_add_request__get_packed_size
+                     (const Keel__SortedSetAddRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_add_request__pack
+                     (const Keel__SortedSetAddRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_add_request__pack_to_buffer
+                     (const Keel__SortedSetAddRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetAddRequest *
+       keel__sorted_set_add_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetAddRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_add_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_add_request__free_unpacked
+                     (Keel__SortedSetAddRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_add_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_add_to_many_request__init
+                     (Keel__SortedSetAddToManyRequest         *message)
+{
+  static const Keel__SortedSetAddToManyRequest init_value = KEEL__SORTED_SET_ADD_TO_MANY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_add_to_many_request__get_packed_size
+                     (const Keel__SortedSetAddToManyRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_to_many_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_add_to_many_request__pack
+                     (const Keel__SortedSetAddToManyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_to_many_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_add_to_many_request__pack_to_buffer
+                     (const Keel__SortedSetAddToManyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_to_many_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetAddToManyRequest *
+       keel__sorted_set_add_to_many_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetAddToManyRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_add_to_many_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_add_to_many_request__free_unpacked
+                     (Keel__SortedSetAddToManyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_add_to_many_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_remove_request__init
+                     (Keel__SortedSetRemoveRequest         *message)
+{
+  static const Keel__SortedSetRemoveRequest init_value = KEEL__SORTED_SET_REMOVE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_remove_request__get_packed_size
+                     (const Keel__SortedSetRemoveRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_remove_request__pack
+                     (const Keel__SortedSetRemoveRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_remove_request__pack_to_buffer
+                     (const Keel__SortedSetRemoveRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetRemoveRequest *
+       keel__sorted_set_remove_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetRemoveRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_remove_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_remove_request__free_unpacked
+                     (Keel__SortedSetRemoveRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_remove_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_remove_from_many_request__init
+                     (Keel__SortedSetRemoveFromManyRequest         *message)
+{
+  static const Keel__SortedSetRemoveFromManyRequest init_value = KEEL__SORTED_SET_REMOVE_FROM_MANY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_remove_from_many_request__get_packed_size
+                     (const Keel__SortedSetRemoveFromManyRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_from_many_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_remove_from_many_request__pack
+                     (const Keel__SortedSetRemoveFromManyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_from_many_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_remove_from_many_request__pack_to_buffer
+                     (const Keel__SortedSetRemoveFromManyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_from_many_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetRemoveFromManyRequest *
+       keel__sorted_set_remove_from_many_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetRemoveFromManyRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_remove_from_many_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_remove_from_many_request__free_unpacked
+                     (Keel__SortedSetRemoveFromManyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_remove_from_many_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_delete_request__init
+                     (Keel__SortedSetDeleteRequest         *message)
+{
+  static const Keel__SortedSetDeleteRequest init_value = KEEL__SORTED_SET_DELETE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_delete_request__get_packed_size
+                     (const Keel__SortedSetDeleteRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_delete_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_delete_request__pack
+                     (const Keel__SortedSetDeleteRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_delete_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_delete_request__pack_to_buffer
+                     (const Keel__SortedSetDeleteRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_delete_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetDeleteRequest *
+       keel__sorted_set_delete_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetDeleteRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_delete_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_delete_request__free_unpacked
+                     (Keel__SortedSetDeleteRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_delete_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_trim_request__init
+                     (Keel__SortedSetTrimRequest         *message)
+{
+  static const Keel__SortedSetTrimRequest init_value = KEEL__SORTED_SET_TRIM_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_trim_request__get_packed_size
+                     (const Keel__SortedSetTrimRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_trim_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_trim_request__pack
+                     (const Keel__SortedSetTrimRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_trim_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_trim_request__pack_to_buffer
+                     (const Keel__SortedSetTrimRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_trim_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetTrimRequest *
+       keel__sorted_set_trim_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetTrimRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_trim_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_trim_request__free_unpacked
+                     (Keel__SortedSetTrimRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_trim_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_remove_by_score_request__init
+                     (Keel__SortedSetRemoveByScoreRequest         *message)
+{
+  static const Keel__SortedSetRemoveByScoreRequest init_value = KEEL__SORTED_SET_REMOVE_BY_SCORE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_remove_by_score_request__get_packed_size
+                     (const Keel__SortedSetRemoveByScoreRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_by_score_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_remove_by_score_request__pack
+                     (const Keel__SortedSetRemoveByScoreRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_by_score_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_remove_by_score_request__pack_to_buffer
+                     (const Keel__SortedSetRemoveByScoreRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_by_score_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetRemoveByScoreRequest *
+       keel__sorted_set_remove_by_score_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetRemoveByScoreRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_remove_by_score_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_remove_by_score_request__free_unpacked
+                     (Keel__SortedSetRemoveByScoreRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_remove_by_score_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_score_request__init
+                     (Keel__SortedSetScoreRequest         *message)
+{
+  static const Keel__SortedSetScoreRequest init_value = KEEL__SORTED_SET_SCORE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_score_request__get_packed_size
+                     (const Keel__SortedSetScoreRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_score_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_score_request__pack
+                     (const Keel__SortedSetScoreRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_score_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_score_request__pack_to_buffer
+                     (const Keel__SortedSetScoreRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_score_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetScoreRequest *
+       keel__sorted_set_score_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetScoreRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_score_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_score_request__free_unpacked
+                     (Keel__SortedSetScoreRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_score_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_count_request__init
+                     (Keel__SortedSetCountRequest         *message)
+{
+  static const Keel__SortedSetCountRequest init_value = KEEL__SORTED_SET_COUNT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_count_request__get_packed_size
+                     (const Keel__SortedSetCountRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_count_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_count_request__pack
+                     (const Keel__SortedSetCountRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_count_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_count_request__pack_to_buffer
+                     (const Keel__SortedSetCountRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_count_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetCountRequest *
+       keel__sorted_set_count_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetCountRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_count_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_count_request__free_unpacked
+                     (Keel__SortedSetCountRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_count_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_range_request__init
+                     (Keel__SortedSetRangeRequest         *message)
+{
+  static const Keel__SortedSetRangeRequest init_value = KEEL__SORTED_SET_RANGE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_range_request__get_packed_size
+                     (const Keel__SortedSetRangeRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_range_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_range_request__pack
+                     (const Keel__SortedSetRangeRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_range_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_range_request__pack_to_buffer
+                     (const Keel__SortedSetRangeRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_range_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetRangeRequest *
+       keel__sorted_set_range_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetRangeRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_range_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_range_request__free_unpacked
+                     (Keel__SortedSetRangeRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_range_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_merged_range_request__init
+                     (Keel__SortedSetMergedRangeRequest         *message)
+{
+  static const Keel__SortedSetMergedRangeRequest init_value = KEEL__SORTED_SET_MERGED_RANGE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_merged_range_request__get_packed_size
+                     (const Keel__SortedSetMergedRangeRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_merged_range_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_merged_range_request__pack
+                     (const Keel__SortedSetMergedRangeRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_merged_range_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_merged_range_request__pack_to_buffer
+                     (const Keel__SortedSetMergedRangeRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_merged_range_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetMergedRangeRequest *
+       keel__sorted_set_merged_range_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetMergedRangeRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_merged_range_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_merged_range_request__free_unpacked
+                     (Keel__SortedSetMergedRangeRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_merged_range_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_write_result__init
+                     (Keel__SortedSetWriteResult         *message)
+{
+  static const Keel__SortedSetWriteResult init_value = KEEL__SORTED_SET_WRITE_RESULT__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_write_result__get_packed_size
+                     (const Keel__SortedSetWriteResult *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_write_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_write_result__pack
+                     (const Keel__SortedSetWriteResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_write_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_write_result__pack_to_buffer
+                     (const Keel__SortedSetWriteResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_write_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetWriteResult *
+       keel__sorted_set_write_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetWriteResult *)
+     protobuf_c_message_unpack (&keel__sorted_set_write_result__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_write_result__free_unpacked
+                     (Keel__SortedSetWriteResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_write_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_score_result__init
+                     (Keel__SortedSetScoreResult         *message)
+{
+  static const Keel__SortedSetScoreResult init_value = KEEL__SORTED_SET_SCORE_RESULT__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_score_result__get_packed_size
+                     (const Keel__SortedSetScoreResult *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_score_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_score_result__pack
+                     (const Keel__SortedSetScoreResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_score_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_score_result__pack_to_buffer
+                     (const Keel__SortedSetScoreResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_score_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetScoreResult *
+       keel__sorted_set_score_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetScoreResult *)
+     protobuf_c_message_unpack (&keel__sorted_set_score_result__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_score_result__free_unpacked
+                     (Keel__SortedSetScoreResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_score_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_count_result__init
+                     (Keel__SortedSetCountResult         *message)
+{
+  static const Keel__SortedSetCountResult init_value = KEEL__SORTED_SET_COUNT_RESULT__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_count_result__get_packed_size
+                     (const Keel__SortedSetCountResult *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_count_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_count_result__pack
+                     (const Keel__SortedSetCountResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_count_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_count_result__pack_to_buffer
+                     (const Keel__SortedSetCountResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_count_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetCountResult *
+       keel__sorted_set_count_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetCountResult *)
+     protobuf_c_message_unpack (&keel__sorted_set_count_result__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_count_result__free_unpacked
+                     (Keel__SortedSetCountResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_count_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_range_result__init
+                     (Keel__SortedSetRangeResult         *message)
+{
+  static const Keel__SortedSetRangeResult init_value = KEEL__SORTED_SET_RANGE_RESULT__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_range_result__get_packed_size
+                     (const Keel__SortedSetRangeResult *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_range_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_range_result__pack
+                     (const Keel__SortedSetRangeResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_range_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_range_result__pack_to_buffer
+                     (const Keel__SortedSetRangeResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_range_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetRangeResult *
+       keel__sorted_set_range_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetRangeResult *)
+     protobuf_c_message_unpack (&keel__sorted_set_range_result__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_range_result__free_unpacked
+                     (Keel__SortedSetRangeResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_range_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   keel__status_request__init
                      (Keel__StatusRequest         *message)
 {
@@ -2442,7 +3207,7 @@ const ProtobufCMessageDescriptor keel__session__descriptor =
   (ProtobufCMessageInit) keel__session__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor keel__request__field_descriptors[17] =
+static const ProtobufCFieldDescriptor keel__request__field_descriptors[28] =
 {
   {
     "id",
@@ -2648,6 +3413,138 @@ static const ProtobufCFieldDescriptor keel__request__field_descriptors[17] =
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "sorted_set_add",
+    40,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_add),
+    &keel__sorted_set_add_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_add_to_many",
+    41,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_add_to_many),
+    &keel__sorted_set_add_to_many_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_remove",
+    42,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_remove),
+    &keel__sorted_set_remove_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_remove_from_many",
+    43,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_remove_from_many),
+    &keel__sorted_set_remove_from_many_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_delete",
+    44,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_delete),
+    &keel__sorted_set_delete_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_trim",
+    45,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_trim),
+    &keel__sorted_set_trim_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_remove_by_score",
+    46,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_remove_by_score),
+    &keel__sorted_set_remove_by_score_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_score",
+    47,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_score),
+    &keel__sorted_set_score_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_count",
+    48,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_count),
+    &keel__sorted_set_count_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_range",
+    49,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_range),
+    &keel__sorted_set_range_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_merged_range",
+    50,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_merged_range),
+    &keel__sorted_set_merged_range_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned keel__request__field_indices_by_name[] = {
   12,   /* field[12] = add_learner */
@@ -2663,17 +3560,29 @@ static const unsigned keel__request__field_indices_by_name[] = {
   14,   /* field[14] = remove_member */
   9,   /* field[9] = scan */
   2,   /* field[2] = session */
+  17,   /* field[17] = sorted_set_add */
+  18,   /* field[18] = sorted_set_add_to_many */
+  25,   /* field[25] = sorted_set_count */
+  21,   /* field[21] = sorted_set_delete */
+  27,   /* field[27] = sorted_set_merged_range */
+  26,   /* field[26] = sorted_set_range */
+  19,   /* field[19] = sorted_set_remove */
+  23,   /* field[23] = sorted_set_remove_by_score */
+  20,   /* field[20] = sorted_set_remove_from_many */
+  24,   /* field[24] = sorted_set_score */
+  22,   /* field[22] = sorted_set_trim */
   10,   /* field[10] = status */
   16,   /* field[16] = take_snapshot */
   1,   /* field[1] = timeout_ms */
   15,   /* field[15] = transfer_leadership */
 };
-static const ProtobufCIntRange keel__request__number_ranges[3 + 1] =
+static const ProtobufCIntRange keel__request__number_ranges[4 + 1] =
 {
   { 1, 0 },
   { 10, 3 },
   { 30, 10 },
-  { 0, 17 }
+  { 40, 17 },
+  { 0, 28 }
 };
 const ProtobufCMessageDescriptor keel__request__descriptor =
 {
@@ -2683,10 +3592,10 @@ const ProtobufCMessageDescriptor keel__request__descriptor =
   "Keel__Request",
   "keel",
   sizeof(Keel__Request),
-  17,
+  28,
   keel__request__field_descriptors,
   keel__request__field_indices_by_name,
-  3,  keel__request__number_ranges,
+  4,  keel__request__number_ranges,
   (ProtobufCMessageInit) keel__request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -3181,7 +4090,7 @@ const ProtobufCMessageDescriptor keel__scan_request__descriptor =
   (ProtobufCMessageInit) keel__scan_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor keel__response__field_descriptors[16] =
+static const ProtobufCFieldDescriptor keel__response__field_descriptors[20] =
 {
   {
     "id",
@@ -3375,6 +4284,54 @@ static const ProtobufCFieldDescriptor keel__response__field_descriptors[16] =
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "sorted_set_write",
+    40,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, sorted_set_write),
+    &keel__sorted_set_write_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_score",
+    47,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, sorted_set_score),
+    &keel__sorted_set_score_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_count",
+    48,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, sorted_set_count),
+    &keel__sorted_set_count_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_range",
+    49,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, sorted_set_range),
+    &keel__sorted_set_range_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned keel__response__field_indices_by_name[] = {
   11,   /* field[11] = add_learner */
@@ -3390,16 +4347,22 @@ static const unsigned keel__response__field_indices_by_name[] = {
   3,   /* field[3] = put */
   13,   /* field[13] = remove_member */
   8,   /* field[8] = scan */
+  18,   /* field[18] = sorted_set_count */
+  19,   /* field[19] = sorted_set_range */
+  17,   /* field[17] = sorted_set_score */
+  16,   /* field[16] = sorted_set_write */
   9,   /* field[9] = status */
   15,   /* field[15] = take_snapshot */
   14,   /* field[14] = transfer_leadership */
 };
-static const ProtobufCIntRange keel__response__number_ranges[3 + 1] =
+static const ProtobufCIntRange keel__response__number_ranges[5 + 1] =
 {
   { 1, 0 },
   { 10, 2 },
   { 30, 9 },
-  { 0, 16 }
+  { 40, 16 },
+  { 47, 17 },
+  { 0, 20 }
 };
 const ProtobufCMessageDescriptor keel__response__descriptor =
 {
@@ -3409,10 +4372,10 @@ const ProtobufCMessageDescriptor keel__response__descriptor =
   "Keel__Response",
   "keel",
   sizeof(Keel__Response),
-  16,
+  20,
   keel__response__field_descriptors,
   keel__response__field_indices_by_name,
-  3,  keel__response__number_ranges,
+  5,  keel__response__number_ranges,
   (ProtobufCMessageInit) keel__response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -3809,6 +4772,1133 @@ const ProtobufCMessageDescriptor keel__scan_result__descriptor =
   keel__scan_result__field_indices_by_name,
   1,  keel__scan_result__number_ranges,
   (ProtobufCMessageInit) keel__scan_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_member__field_descriptors[2] =
+{
+  {
+    "member",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetMember, member),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetMember, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_member__field_indices_by_name[] = {
+  0,   /* field[0] = member */
+  1,   /* field[1] = score */
+};
+static const ProtobufCIntRange keel__sorted_set_member__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_member__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetMember",
+  "SortedSetMember",
+  "Keel__SortedSetMember",
+  "keel",
+  sizeof(Keel__SortedSetMember),
+  2,
+  keel__sorted_set_member__field_descriptors,
+  keel__sorted_set_member__field_indices_by_name,
+  1,  keel__sorted_set_member__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_member__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_cursor__field_descriptors[2] =
+{
+  {
+    "score",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetCursor, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "member",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetCursor, member),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_cursor__field_indices_by_name[] = {
+  1,   /* field[1] = member */
+  0,   /* field[0] = score */
+};
+static const ProtobufCIntRange keel__sorted_set_cursor__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_cursor__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetCursor",
+  "SortedSetCursor",
+  "Keel__SortedSetCursor",
+  "keel",
+  sizeof(Keel__SortedSetCursor),
+  2,
+  keel__sorted_set_cursor__field_descriptors,
+  keel__sorted_set_cursor__field_indices_by_name,
+  1,  keel__sorted_set_cursor__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_cursor__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_add_request__field_descriptors[4] =
+{
+  {
+    "set",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetAddRequest, set),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "members",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__SortedSetAddRequest, n_members),
+    offsetof(Keel__SortedSetAddRequest, members),
+    &keel__sorted_set_member__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mode",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetAddRequest, mode),
+    &keel__sorted_set_add_mode__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_length",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Keel__SortedSetAddRequest, trim_case),
+    offsetof(Keel__SortedSetAddRequest, max_length),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_add_request__field_indices_by_name[] = {
+  3,   /* field[3] = max_length */
+  1,   /* field[1] = members */
+  2,   /* field[2] = mode */
+  0,   /* field[0] = set */
+};
+static const ProtobufCIntRange keel__sorted_set_add_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_add_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetAddRequest",
+  "SortedSetAddRequest",
+  "Keel__SortedSetAddRequest",
+  "keel",
+  sizeof(Keel__SortedSetAddRequest),
+  4,
+  keel__sorted_set_add_request__field_descriptors,
+  keel__sorted_set_add_request__field_indices_by_name,
+  1,  keel__sorted_set_add_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_add_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_add_to_many_request__field_descriptors[5] =
+{
+  {
+    "sets",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Keel__SortedSetAddToManyRequest, n_sets),
+    offsetof(Keel__SortedSetAddToManyRequest, sets),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "member",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetAddToManyRequest, member),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetAddToManyRequest, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mode",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetAddToManyRequest, mode),
+    &keel__sorted_set_add_mode__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_length",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Keel__SortedSetAddToManyRequest, trim_case),
+    offsetof(Keel__SortedSetAddToManyRequest, max_length),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_add_to_many_request__field_indices_by_name[] = {
+  4,   /* field[4] = max_length */
+  1,   /* field[1] = member */
+  3,   /* field[3] = mode */
+  2,   /* field[2] = score */
+  0,   /* field[0] = sets */
+};
+static const ProtobufCIntRange keel__sorted_set_add_to_many_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_add_to_many_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetAddToManyRequest",
+  "SortedSetAddToManyRequest",
+  "Keel__SortedSetAddToManyRequest",
+  "keel",
+  sizeof(Keel__SortedSetAddToManyRequest),
+  5,
+  keel__sorted_set_add_to_many_request__field_descriptors,
+  keel__sorted_set_add_to_many_request__field_indices_by_name,
+  1,  keel__sorted_set_add_to_many_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_add_to_many_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_remove_request__field_descriptors[2] =
+{
+  {
+    "set",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRemoveRequest, set),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "members",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Keel__SortedSetRemoveRequest, n_members),
+    offsetof(Keel__SortedSetRemoveRequest, members),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_remove_request__field_indices_by_name[] = {
+  1,   /* field[1] = members */
+  0,   /* field[0] = set */
+};
+static const ProtobufCIntRange keel__sorted_set_remove_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_remove_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetRemoveRequest",
+  "SortedSetRemoveRequest",
+  "Keel__SortedSetRemoveRequest",
+  "keel",
+  sizeof(Keel__SortedSetRemoveRequest),
+  2,
+  keel__sorted_set_remove_request__field_descriptors,
+  keel__sorted_set_remove_request__field_indices_by_name,
+  1,  keel__sorted_set_remove_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_remove_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_remove_from_many_request__field_descriptors[2] =
+{
+  {
+    "sets",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Keel__SortedSetRemoveFromManyRequest, n_sets),
+    offsetof(Keel__SortedSetRemoveFromManyRequest, sets),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "member",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRemoveFromManyRequest, member),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_remove_from_many_request__field_indices_by_name[] = {
+  1,   /* field[1] = member */
+  0,   /* field[0] = sets */
+};
+static const ProtobufCIntRange keel__sorted_set_remove_from_many_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_remove_from_many_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetRemoveFromManyRequest",
+  "SortedSetRemoveFromManyRequest",
+  "Keel__SortedSetRemoveFromManyRequest",
+  "keel",
+  sizeof(Keel__SortedSetRemoveFromManyRequest),
+  2,
+  keel__sorted_set_remove_from_many_request__field_descriptors,
+  keel__sorted_set_remove_from_many_request__field_indices_by_name,
+  1,  keel__sorted_set_remove_from_many_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_remove_from_many_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_delete_request__field_descriptors[1] =
+{
+  {
+    "set",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetDeleteRequest, set),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_delete_request__field_indices_by_name[] = {
+  0,   /* field[0] = set */
+};
+static const ProtobufCIntRange keel__sorted_set_delete_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_delete_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetDeleteRequest",
+  "SortedSetDeleteRequest",
+  "Keel__SortedSetDeleteRequest",
+  "keel",
+  sizeof(Keel__SortedSetDeleteRequest),
+  1,
+  keel__sorted_set_delete_request__field_descriptors,
+  keel__sorted_set_delete_request__field_indices_by_name,
+  1,  keel__sorted_set_delete_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_delete_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_trim_request__field_descriptors[2] =
+{
+  {
+    "set",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetTrimRequest, set),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_length",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetTrimRequest, max_length),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_trim_request__field_indices_by_name[] = {
+  1,   /* field[1] = max_length */
+  0,   /* field[0] = set */
+};
+static const ProtobufCIntRange keel__sorted_set_trim_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_trim_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetTrimRequest",
+  "SortedSetTrimRequest",
+  "Keel__SortedSetTrimRequest",
+  "keel",
+  sizeof(Keel__SortedSetTrimRequest),
+  2,
+  keel__sorted_set_trim_request__field_descriptors,
+  keel__sorted_set_trim_request__field_indices_by_name,
+  1,  keel__sorted_set_trim_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_trim_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_remove_by_score_request__field_descriptors[3] =
+{
+  {
+    "set",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRemoveByScoreRequest, set),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "minimum",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRemoveByScoreRequest, minimum),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "maximum",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRemoveByScoreRequest, maximum),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_remove_by_score_request__field_indices_by_name[] = {
+  2,   /* field[2] = maximum */
+  1,   /* field[1] = minimum */
+  0,   /* field[0] = set */
+};
+static const ProtobufCIntRange keel__sorted_set_remove_by_score_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_remove_by_score_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetRemoveByScoreRequest",
+  "SortedSetRemoveByScoreRequest",
+  "Keel__SortedSetRemoveByScoreRequest",
+  "keel",
+  sizeof(Keel__SortedSetRemoveByScoreRequest),
+  3,
+  keel__sorted_set_remove_by_score_request__field_descriptors,
+  keel__sorted_set_remove_by_score_request__field_indices_by_name,
+  1,  keel__sorted_set_remove_by_score_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_remove_by_score_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_score_request__field_descriptors[3] =
+{
+  {
+    "set",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetScoreRequest, set),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "member",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetScoreRequest, member),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "consistency",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetScoreRequest, consistency),
+    &keel__consistency__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_score_request__field_indices_by_name[] = {
+  2,   /* field[2] = consistency */
+  1,   /* field[1] = member */
+  0,   /* field[0] = set */
+};
+static const ProtobufCIntRange keel__sorted_set_score_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_score_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetScoreRequest",
+  "SortedSetScoreRequest",
+  "Keel__SortedSetScoreRequest",
+  "keel",
+  sizeof(Keel__SortedSetScoreRequest),
+  3,
+  keel__sorted_set_score_request__field_descriptors,
+  keel__sorted_set_score_request__field_indices_by_name,
+  1,  keel__sorted_set_score_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_score_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_count_request__field_descriptors[2] =
+{
+  {
+    "set",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetCountRequest, set),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "consistency",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetCountRequest, consistency),
+    &keel__consistency__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_count_request__field_indices_by_name[] = {
+  1,   /* field[1] = consistency */
+  0,   /* field[0] = set */
+};
+static const ProtobufCIntRange keel__sorted_set_count_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_count_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetCountRequest",
+  "SortedSetCountRequest",
+  "Keel__SortedSetCountRequest",
+  "keel",
+  sizeof(Keel__SortedSetCountRequest),
+  2,
+  keel__sorted_set_count_request__field_descriptors,
+  keel__sorted_set_count_request__field_indices_by_name,
+  1,  keel__sorted_set_count_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_count_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_range_request__field_descriptors[7] =
+{
+  {
+    "set",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRangeRequest, set),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "order",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRangeRequest, order),
+    &keel__sorted_set_order__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "after",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__SortedSetRangeRequest, start_case),
+    offsetof(Keel__SortedSetRangeRequest, after),
+    &keel__sorted_set_cursor__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Keel__SortedSetRangeRequest, start_case),
+    offsetof(Keel__SortedSetRangeRequest, score),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offset",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Keel__SortedSetRangeRequest, start_case),
+    offsetof(Keel__SortedSetRangeRequest, offset),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRangeRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "consistency",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRangeRequest, consistency),
+    &keel__consistency__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_range_request__field_indices_by_name[] = {
+  2,   /* field[2] = after */
+  6,   /* field[6] = consistency */
+  5,   /* field[5] = limit */
+  4,   /* field[4] = offset */
+  1,   /* field[1] = order */
+  3,   /* field[3] = score */
+  0,   /* field[0] = set */
+};
+static const ProtobufCIntRange keel__sorted_set_range_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_range_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetRangeRequest",
+  "SortedSetRangeRequest",
+  "Keel__SortedSetRangeRequest",
+  "keel",
+  sizeof(Keel__SortedSetRangeRequest),
+  7,
+  keel__sorted_set_range_request__field_descriptors,
+  keel__sorted_set_range_request__field_indices_by_name,
+  1,  keel__sorted_set_range_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_range_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_merged_range_request__field_descriptors[7] =
+{
+  {
+    "sets",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Keel__SortedSetMergedRangeRequest, n_sets),
+    offsetof(Keel__SortedSetMergedRangeRequest, sets),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "order",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetMergedRangeRequest, order),
+    &keel__sorted_set_order__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "after",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__SortedSetMergedRangeRequest, start_case),
+    offsetof(Keel__SortedSetMergedRangeRequest, after),
+    &keel__sorted_set_cursor__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Keel__SortedSetMergedRangeRequest, start_case),
+    offsetof(Keel__SortedSetMergedRangeRequest, score),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetMergedRangeRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "consistency",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetMergedRangeRequest, consistency),
+    &keel__consistency__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offset",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Keel__SortedSetMergedRangeRequest, start_case),
+    offsetof(Keel__SortedSetMergedRangeRequest, offset),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_merged_range_request__field_indices_by_name[] = {
+  2,   /* field[2] = after */
+  5,   /* field[5] = consistency */
+  4,   /* field[4] = limit */
+  6,   /* field[6] = offset */
+  1,   /* field[1] = order */
+  3,   /* field[3] = score */
+  0,   /* field[0] = sets */
+};
+static const ProtobufCIntRange keel__sorted_set_merged_range_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_merged_range_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetMergedRangeRequest",
+  "SortedSetMergedRangeRequest",
+  "Keel__SortedSetMergedRangeRequest",
+  "keel",
+  sizeof(Keel__SortedSetMergedRangeRequest),
+  7,
+  keel__sorted_set_merged_range_request__field_descriptors,
+  keel__sorted_set_merged_range_request__field_indices_by_name,
+  1,  keel__sorted_set_merged_range_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_merged_range_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_write_result__field_descriptors[4] =
+{
+  {
+    "added",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetWriteResult, added),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetWriteResult, updated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "removed",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetWriteResult, removed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applied_index",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetWriteResult, applied_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_write_result__field_indices_by_name[] = {
+  0,   /* field[0] = added */
+  3,   /* field[3] = applied_index */
+  2,   /* field[2] = removed */
+  1,   /* field[1] = updated */
+};
+static const ProtobufCIntRange keel__sorted_set_write_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_write_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetWriteResult",
+  "SortedSetWriteResult",
+  "Keel__SortedSetWriteResult",
+  "keel",
+  sizeof(Keel__SortedSetWriteResult),
+  4,
+  keel__sorted_set_write_result__field_descriptors,
+  keel__sorted_set_write_result__field_indices_by_name,
+  1,  keel__sorted_set_write_result__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_write_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_score_result__field_descriptors[3] =
+{
+  {
+    "found",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetScoreResult, found),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetScoreResult, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applied_index",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetScoreResult, applied_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_score_result__field_indices_by_name[] = {
+  2,   /* field[2] = applied_index */
+  0,   /* field[0] = found */
+  1,   /* field[1] = score */
+};
+static const ProtobufCIntRange keel__sorted_set_score_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_score_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetScoreResult",
+  "SortedSetScoreResult",
+  "Keel__SortedSetScoreResult",
+  "keel",
+  sizeof(Keel__SortedSetScoreResult),
+  3,
+  keel__sorted_set_score_result__field_descriptors,
+  keel__sorted_set_score_result__field_indices_by_name,
+  1,  keel__sorted_set_score_result__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_score_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_count_result__field_descriptors[2] =
+{
+  {
+    "count",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetCountResult, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applied_index",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetCountResult, applied_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_count_result__field_indices_by_name[] = {
+  1,   /* field[1] = applied_index */
+  0,   /* field[0] = count */
+};
+static const ProtobufCIntRange keel__sorted_set_count_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_count_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetCountResult",
+  "SortedSetCountResult",
+  "Keel__SortedSetCountResult",
+  "keel",
+  sizeof(Keel__SortedSetCountResult),
+  2,
+  keel__sorted_set_count_result__field_descriptors,
+  keel__sorted_set_count_result__field_indices_by_name,
+  1,  keel__sorted_set_count_result__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_count_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_range_result__field_descriptors[3] =
+{
+  {
+    "members",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__SortedSetRangeResult, n_members),
+    offsetof(Keel__SortedSetRangeResult, members),
+    &keel__sorted_set_member__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_cursor",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRangeResult, next_cursor),
+    &keel__sorted_set_cursor__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applied_index",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRangeResult, applied_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_range_result__field_indices_by_name[] = {
+  2,   /* field[2] = applied_index */
+  0,   /* field[0] = members */
+  1,   /* field[1] = next_cursor */
+};
+static const ProtobufCIntRange keel__sorted_set_range_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_range_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetRangeResult",
+  "SortedSetRangeResult",
+  "Keel__SortedSetRangeResult",
+  "keel",
+  sizeof(Keel__SortedSetRangeResult),
+  3,
+  keel__sorted_set_range_result__field_descriptors,
+  keel__sorted_set_range_result__field_indices_by_name,
+  1,  keel__sorted_set_range_result__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_range_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 #define keel__status_request__field_descriptors NULL
@@ -5403,6 +7493,64 @@ const ProtobufCEnumDescriptor keel__consistency__descriptor =
   keel__consistency__enum_values_by_name,
   1,
   keel__consistency__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue keel__sorted_set_add_mode__enum_values_by_number[3] =
+{
+  { "SORTED_SET_ADD_MODE_UPSERT", "KEEL__SORTED_SET_ADD_MODE__SORTED_SET_ADD_MODE_UPSERT", 0 },
+  { "SORTED_SET_ADD_MODE_ONLY_IF_ABSENT", "KEEL__SORTED_SET_ADD_MODE__SORTED_SET_ADD_MODE_ONLY_IF_ABSENT", 1 },
+  { "SORTED_SET_ADD_MODE_ONLY_IF_GREATER", "KEEL__SORTED_SET_ADD_MODE__SORTED_SET_ADD_MODE_ONLY_IF_GREATER", 2 },
+};
+static const ProtobufCIntRange keel__sorted_set_add_mode__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex keel__sorted_set_add_mode__enum_values_by_name[3] =
+{
+  { "SORTED_SET_ADD_MODE_ONLY_IF_ABSENT", 1 },
+  { "SORTED_SET_ADD_MODE_ONLY_IF_GREATER", 2 },
+  { "SORTED_SET_ADD_MODE_UPSERT", 0 },
+};
+const ProtobufCEnumDescriptor keel__sorted_set_add_mode__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "keel.SortedSetAddMode",
+  "SortedSetAddMode",
+  "Keel__SortedSetAddMode",
+  "keel",
+  3,
+  keel__sorted_set_add_mode__enum_values_by_number,
+  3,
+  keel__sorted_set_add_mode__enum_values_by_name,
+  1,
+  keel__sorted_set_add_mode__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue keel__sorted_set_order__enum_values_by_number[2] =
+{
+  { "SORTED_SET_ORDER_NEWEST_FIRST", "KEEL__SORTED_SET_ORDER__SORTED_SET_ORDER_NEWEST_FIRST", 0 },
+  { "SORTED_SET_ORDER_OLDEST_FIRST", "KEEL__SORTED_SET_ORDER__SORTED_SET_ORDER_OLDEST_FIRST", 1 },
+};
+static const ProtobufCIntRange keel__sorted_set_order__value_ranges[] = {
+{0, 0},{0, 2}
+};
+static const ProtobufCEnumValueIndex keel__sorted_set_order__enum_values_by_name[2] =
+{
+  { "SORTED_SET_ORDER_NEWEST_FIRST", 0 },
+  { "SORTED_SET_ORDER_OLDEST_FIRST", 1 },
+};
+const ProtobufCEnumDescriptor keel__sorted_set_order__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "keel.SortedSetOrder",
+  "SortedSetOrder",
+  "Keel__SortedSetOrder",
+  "keel",
+  2,
+  keel__sorted_set_order__enum_values_by_number,
+  2,
+  keel__sorted_set_order__enum_values_by_name,
+  1,
+  keel__sorted_set_order__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue keel__node_role__enum_values_by_number[5] =

@@ -57,6 +57,8 @@ final class RequestExecutor: Sendable {
                 }
             }
             propose(.batch(operations), request: request, operation: nil, completion: completion)
+        case .sortedSet(let operation):
+            executeSortedSet(operation, request: request, completion: completion)
         case .admin(let operation):
             metrics.requestsAdmin.increment()
             if !inbox.post(.admin(operation, completion)) { completion(.error(Self.shuttingDown)) }
@@ -113,10 +115,39 @@ final class RequestExecutor: Sendable {
         }
     }
 
-    static func errorReply(for error: StoreError) -> ErrorReply {
+    /// The wire error of a failed command or query. Argument errors are INVALID_ARGUMENT with a
+    /// message that names the limit broken (docs/storage.md lists them).
+    /// - Parameter setLimit: the limit on sets that applies to the request (merged ranges have
+    ///   their own).
+    static func errorReply(for error: StoreError, setLimit: Int = StoreLimits.maxSetsPerCommand) -> ErrorReply {
         switch error {
-        case .keyTooLarge, .valueTooLarge, .memberTooLarge, .tooManySets, .tooManyMembers, .tooManyOperations:
-            return ErrorReply(code: .tooLarge, message: "\(error)")
+        case .emptyKey:
+            return ErrorReply(code: .invalidArgument, message: "a key or set key is empty; keys are 1 to \(StoreLimits.maxKeySize) bytes")
+        case .keyTooLarge(let size):
+            return ErrorReply(code: .invalidArgument, message: "a key or set key of \(size) bytes is over the limit of \(StoreLimits.maxKeySize) bytes")
+        case .valueTooLarge(let size):
+            return ErrorReply(code: .invalidArgument, message: "a value of \(size) bytes is over the limit of \(StoreLimits.maxValueSize) bytes")
+        case .memberTooLarge(let size):
+            return ErrorReply(code: .invalidArgument, message: "a member of \(size) bytes is over the limit of \(StoreLimits.maxMemberSize) bytes")
+        case .emptyCommand:
+            return ErrorReply(code: .invalidArgument, message: "the request names no member, set or operation; it needs at least one")
+        case .tooManySets(let count):
+            return ErrorReply(code: .invalidArgument, message: "\(count) sets is over the limit of \(setLimit) sets per request")
+        case .tooManyMembers(let count):
+            return ErrorReply(code: .invalidArgument, message: "\(count) members is over the limit of \(StoreLimits.maxMembersPerCommand) members per request")
+        case .tooManyOperations(let count):
+            return ErrorReply(code: .invalidArgument, message: "\(count) operations is over the limit of \(StoreLimits.maxBatchOperations) per batch")
+        case .nanScore:
+            return ErrorReply(code: .invalidArgument, message: "a score is NaN; scores must be numbers (infinities are allowed)")
+        case .invalidMaxLength:
+            return ErrorReply(code: .invalidArgument, message: "a maximum length of 0; it must be at least 1 (delete the set to empty it)")
+        case .invalidLimit(let limit):
+            return ErrorReply(code: .invalidArgument, message: "a limit of \(limit); it must be 1 to \(StoreLimits.maxPageLimit)")
+        case .invalidOffset(let offset):
+            return ErrorReply(
+                code: .invalidArgument,
+                message: "an offset of \(offset); it must be 0 to \(StoreLimits.maxRangeOffset), and merged ranges take no offset"
+            )
         case .notACounter:
             return ErrorReply(code: .invalidArgument, message: "the key holds a value that is not an 8-byte counter")
         case .counterOverflow:
@@ -127,8 +158,6 @@ final class RequestExecutor: Sendable {
             return ErrorReply(code: .invalidArgument, message: "the client session expired; start a new session at sequence 1")
         case .malformedCommand:
             return ErrorReply(code: .internal, message: "\(error)")
-        default:
-            return ErrorReply(code: .invalidArgument, message: "\(error)")
         }
     }
 

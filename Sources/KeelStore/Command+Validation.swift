@@ -1,8 +1,9 @@
 extension Command {
     /// Checks every argument against ``StoreLimits`` before anything is applied, so a failing
-    /// command changes nothing.
+    /// command changes nothing. The store checks every command it applies; a server may also
+    /// check before proposing, so that invalid input never takes a log entry.
     /// - Throws: the first ``StoreError`` found.
-    func validate() throws(StoreError) {
+    public func validate() throws(StoreError) {
         switch self {
         case .put(let key, let value):
             try Self.checkKey(key)

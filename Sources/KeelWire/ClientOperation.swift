@@ -10,6 +10,8 @@ public enum ClientOperation: Sendable, Hashable {
     /// Reads keys that start with `prefix`, in ascending byte order, beginning after
     /// `startAfter` when it is given, at most `limit` of them (0: the server's maximum).
     case scan(prefix: [UInt8], startAfter: [UInt8]?, limit: UInt32, consistency: Consistency)
+    /// A sorted-set command (a write) or query (a read).
+    case sortedSet(SortedSetOperation)
     /// An operator's request (status, membership, leadership, snapshot).
     case admin(AdminOperation)
     /// The request named no operation, or one this build does not know (a newer client).
@@ -22,6 +24,8 @@ public enum ClientOperation: Sendable, Hashable {
         switch self {
         case .write, .batch:
             return true
+        case .sortedSet(let operation):
+            return operation.isWrite
         case .get, .scan, .admin, .unknown:
             return false
         }

@@ -122,6 +122,8 @@ extension ClientRequest: CMessageConvertible {
             scan.pointee.consistency = consistency.cValue
             message.pointee.op_case = KEEL__REQUEST__OP_SCAN
             message.pointee.scan = scan
+        case .sortedSet(let sortedSet):
+            sortedSet.attach(to: message, in: arena)
         case .admin(let admin):
             admin.attach(to: message, in: arena)
         case .unknown:
@@ -181,7 +183,9 @@ extension ClientRequest: CMessageConvertible {
         default:
             // Unset, or a field number this build does not know: protobuf-c keeps the latter
             // among the unknown fields and reports the oneof as unset.
-            if let admin = try AdminOperation.decode(message, reader: reader) {
+            if let sortedSet = try SortedSetOperation.decode(message, reader: reader) {
+                self.operation = .sortedSet(sortedSet)
+            } else if let admin = try AdminOperation.decode(message, reader: reader) {
                 self.operation = .admin(admin)
             } else {
                 self.operation = .unknown

@@ -97,6 +97,8 @@ extension ClientResponse: CMessageConvertible {
             scan.pointee.applied_index = appliedIndex
             message.pointee.result_case = KEEL__RESPONSE__RESULT_SCAN
             message.pointee.scan = scan
+        case .sortedSet(let sortedSet):
+            sortedSet.attach(to: message, in: arena)
         case .admin(let admin):
             admin.attach(to: message, in: arena)
         case .unknown:
@@ -141,7 +143,9 @@ extension ClientResponse: CMessageConvertible {
             self.result = .scan(entries: entries, more: scan.more != 0, appliedIndex: scan.applied_index)
         default:
             // Unset, or a result kind this build does not know.
-            if let admin = try AdminResult.decode(message, reader: reader) {
+            if let sortedSet = try SortedSetResult.decode(message, reader: reader) {
+                self.result = .sortedSet(sortedSet)
+            } else if let admin = try AdminResult.decode(message, reader: reader) {
                 self.result = .admin(admin)
             } else {
                 self.result = .unknown

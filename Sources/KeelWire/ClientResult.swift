@@ -23,6 +23,8 @@ public enum ClientResult: Sendable, Hashable {
     /// The keys found, in ascending order; `more` is true when the limit cut the scan short
     /// (continue after the last key).
     case scan(entries: [KeyValue], more: Bool, appliedIndex: UInt64)
+    /// The answer to a ``SortedSetOperation``.
+    case sortedSet(SortedSetResult)
     /// The answer to an ``AdminOperation``.
     case admin(AdminResult)
     /// The response carried no result, or one this build does not know (a newer server).

@@ -121,8 +121,8 @@ final class ConnectionPipelineTests: XCTestCase {
 
     func testUnknownOperationCanBeAnsweredOnItsID() throws {
         _ = try self.handshake(clusterID: "feeds", serverClusterID: "feeds")
-        // A newer client's operation (field 40), sent as a raw payload.
-        try self.client.writeOutbound(ByteBuffer(bytes: [0x08, 0x11, 0xC2, 0x02, 0x00]))
+        // A newer client's operation (field 99, not in the schema), sent as a raw payload.
+        try self.client.writeOutbound(ByteBuffer(bytes: [0x08, 0x11, 0x9A, 0x06, 0x00]))
         try self.deliver()
         let request = try ClientRequest(decoding: try self.serverReceivesFrame())
         XCTAssertEqual(request.operation, .unknown)

@@ -65,6 +65,68 @@ enum MessageSamples {
             .scan(prefix: [7], startAfter: [7, 8], limit: .max, consistency: .lease),
             .unknown,
         ] + adminOperations.map { .admin($0) }
+        + sortedSetOperations.map { .sortedSet($0) }
+
+    /// Scores at the edges of a double, NaN included: the wire carries them unchanged and
+    /// leaves judging them to the node. (-0.0 is not here: protobuf-c omits a zero double of
+    /// either sign, so it arrives as +0.0; SortedSetWireTests checks that.)
+    static let edgeScores: [Double] = [
+        0, 1.5, -1e300, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+        Double(bitPattern: 0x7FF8_0000_0000_0001),
+    ]
+
+    static let sortedSetOperations: [SortedSetOperation] =
+        SortedSetAddMode.allCases.map { mode in
+            .add(set: Array("timeline:1".utf8), members: [SortedSetMember(member: [1], score: 2)], mode: mode, maxLength: nil)
+        }
+        + [
+            .add(set: [], members: [], mode: .upsert, maxLength: 0),
+            .add(
+                set: Array(unicode.utf8),
+                members: edgeScores.enumerated().map { SortedSetMember(member: [UInt8($0.offset)], score: $0.element) }
+                    + [SortedSetMember(member: [], score: 3), SortedSetMember(member: largeValue, score: 4)],
+                mode: .onlyIfGreater, maxLength: .max
+            ),
+            .addToMany(sets: (0..<5_000).map { Array("timeline:\($0)".utf8) }, member: Array("post:9".utf8),
+                       score: 1_700_000_000_123, mode: .upsert, maxLength: 3_600),
+            .addToMany(sets: [], member: [], score: .nan, mode: .onlyIfAbsent, maxLength: nil),
+            .addToMany(sets: [[], [0]], member: [1], score: -5e-324, mode: .onlyIfGreater, maxLength: 1),
+            .remove(set: [1], members: [[2], [], largeValue]),
+            .remove(set: [], members: []),
+            .removeFromMany(sets: [[1], [2], []], member: [3]),
+            .removeFromMany(sets: [], member: []),
+            .delete(set: Array("timeline:1".utf8)),
+            .delete(set: []),
+            .trim(set: [1], maxLength: 0),
+            .trim(set: [1], maxLength: .max),
+            .removeByScore(set: [1], minimum: -.infinity, maximum: .infinity),
+            .removeByScore(set: [], minimum: .nan, maximum: -2.5),
+        ]
+        + edgeScores.map { .removeByScore(set: [7], minimum: $0, maximum: 0) }
+        + Consistency.allCases.flatMap { consistency -> [SortedSetOperation] in
+            [
+                .score(set: [1], member: [2], consistency: consistency),
+                .count(set: Array(unicode.utf8), consistency: consistency),
+                .range(set: [1], order: .newestFirst, start: .beginning, limit: 30, consistency: consistency),
+                .mergedRange(sets: [[1], [2]], order: .oldestFirst, start: .beginning, limit: 30, consistency: consistency),
+            ]
+        }
+        + SortedSetOrder.allCases.flatMap { order -> [SortedSetOperation] in
+            [
+                .range(set: [1], order: order, start: .after(SortedSetCursor(score: 12.5, member: [9])), limit: 1,
+                       consistency: .stale),
+                .range(set: [1], order: order, start: .after(SortedSetCursor(score: -1, member: [])), limit: .max,
+                       consistency: .lease),
+                .range(set: [1], order: order, start: .score(.infinity), limit: 0, consistency: .linearizable),
+                .range(set: [1], order: order, start: .offset(0), limit: 10, consistency: .linearizable),
+                .range(set: [1], order: order, start: .offset(.max), limit: 10, consistency: .linearizable),
+                .mergedRange(sets: (0..<1_000).map { [UInt8(truncatingIfNeeded: $0), UInt8($0 >> 8)] }, order: order,
+                             start: .after(SortedSetCursor(score: .nan, member: largeValue)), limit: 100, consistency: .stale),
+                .mergedRange(sets: [], order: order, start: .score(-1), limit: 0, consistency: .lease),
+                .mergedRange(sets: [[1]], order: order, start: .offset(3), limit: 5, consistency: .linearizable),
+            ]
+        }
+        + edgeScores.map { .range(set: [2], order: .newestFirst, start: .score($0), limit: 5, consistency: .stale) }
 
     static let adminOperations: [AdminOperation] = [
         .status, .members,
@@ -171,6 +233,27 @@ enum MessageSamples {
             ),
             .unknown,
         ] + adminResults.map { .admin($0) }
+        + sortedSetResults.map { .sortedSet($0) }
+
+    static let sortedSetResults: [SortedSetResult] = [
+        .changes(SortedSetChanges(appliedIndex: 0)),
+        .changes(SortedSetChanges(added: 5_000, updated: 1, removed: 4_999, appliedIndex: 42)),
+        .changes(SortedSetChanges(added: .max, updated: .max, removed: .max, appliedIndex: .max)),
+        .score(nil, appliedIndex: 0),
+        .score(0, appliedIndex: 1),
+        .count(0, appliedIndex: 0),
+        .count(.max, appliedIndex: 7),
+        .page(SortedSetPage(members: [], nextCursor: nil, appliedIndex: 3)),
+        .page(SortedSetPage(members: [], nextCursor: SortedSetCursor(score: 0, member: []), appliedIndex: 3)),
+        .page(
+            SortedSetPage(
+                members: edgeScores.enumerated().map { SortedSetMember(member: Array("post:\($0.offset)".utf8), score: $0.element) }
+                    + [SortedSetMember(member: largeValue, score: 1)],
+                nextCursor: SortedSetCursor(score: 1, member: largeValue),
+                appliedIndex: .max
+            )
+        ),
+    ] + edgeScores.map { .score($0, appliedIndex: 9) }
 
     static let responses: [ClientResponse] = results.enumerated().map { index, result in
         ClientResponse(id: index.isMultiple(of: 2) ? UInt64(index) : .max - UInt64(index), result: result)

@@ -39,6 +39,23 @@ typedef struct Keel__IncrementResult Keel__IncrementResult;
 typedef struct Keel__BatchResult Keel__BatchResult;
 typedef struct Keel__KeyValue Keel__KeyValue;
 typedef struct Keel__ScanResult Keel__ScanResult;
+typedef struct Keel__SortedSetMember Keel__SortedSetMember;
+typedef struct Keel__SortedSetCursor Keel__SortedSetCursor;
+typedef struct Keel__SortedSetAddRequest Keel__SortedSetAddRequest;
+typedef struct Keel__SortedSetAddToManyRequest Keel__SortedSetAddToManyRequest;
+typedef struct Keel__SortedSetRemoveRequest Keel__SortedSetRemoveRequest;
+typedef struct Keel__SortedSetRemoveFromManyRequest Keel__SortedSetRemoveFromManyRequest;
+typedef struct Keel__SortedSetDeleteRequest Keel__SortedSetDeleteRequest;
+typedef struct Keel__SortedSetTrimRequest Keel__SortedSetTrimRequest;
+typedef struct Keel__SortedSetRemoveByScoreRequest Keel__SortedSetRemoveByScoreRequest;
+typedef struct Keel__SortedSetScoreRequest Keel__SortedSetScoreRequest;
+typedef struct Keel__SortedSetCountRequest Keel__SortedSetCountRequest;
+typedef struct Keel__SortedSetRangeRequest Keel__SortedSetRangeRequest;
+typedef struct Keel__SortedSetMergedRangeRequest Keel__SortedSetMergedRangeRequest;
+typedef struct Keel__SortedSetWriteResult Keel__SortedSetWriteResult;
+typedef struct Keel__SortedSetScoreResult Keel__SortedSetScoreResult;
+typedef struct Keel__SortedSetCountResult Keel__SortedSetCountResult;
+typedef struct Keel__SortedSetRangeResult Keel__SortedSetRangeResult;
 typedef struct Keel__StatusRequest Keel__StatusRequest;
 typedef struct Keel__FollowerProgress Keel__FollowerProgress;
 typedef struct Keel__StatusResult Keel__StatusResult;
@@ -87,6 +104,26 @@ typedef enum _Keel__Consistency {
   KEEL__CONSISTENCY__CONSISTENCY_STALE = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__CONSISTENCY)
 } Keel__Consistency;
+/*
+ * How an add treats a member that is already in the set (new members are always added).
+ */
+typedef enum _Keel__SortedSetAddMode {
+  KEEL__SORTED_SET_ADD_MODE__SORTED_SET_ADD_MODE_UPSERT = 0,
+  KEEL__SORTED_SET_ADD_MODE__SORTED_SET_ADD_MODE_ONLY_IF_ABSENT = 1,
+  KEEL__SORTED_SET_ADD_MODE__SORTED_SET_ADD_MODE_ONLY_IF_GREATER = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__SORTED_SET_ADD_MODE)
+} Keel__SortedSetAddMode;
+typedef enum _Keel__SortedSetOrder {
+  /*
+   * Highest score first.
+   */
+  KEEL__SORTED_SET_ORDER__SORTED_SET_ORDER_NEWEST_FIRST = 0,
+  /*
+   * Lowest score first.
+   */
+  KEEL__SORTED_SET_ORDER__SORTED_SET_ORDER_OLDEST_FIRST = 1
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__SORTED_SET_ORDER)
+} Keel__SortedSetOrder;
 typedef enum _Keel__NodeRole {
   KEEL__NODE_ROLE__NODE_ROLE_UNSPECIFIED = 0,
   KEEL__NODE_ROLE__NODE_ROLE_FOLLOWER = 1,
@@ -217,7 +254,18 @@ typedef enum {
   KEEL__REQUEST__OP_PROMOTE = 33,
   KEEL__REQUEST__OP_REMOVE_MEMBER = 34,
   KEEL__REQUEST__OP_TRANSFER_LEADERSHIP = 35,
-  KEEL__REQUEST__OP_TAKE_SNAPSHOT = 36
+  KEEL__REQUEST__OP_TAKE_SNAPSHOT = 36,
+  KEEL__REQUEST__OP_SORTED_SET_ADD = 40,
+  KEEL__REQUEST__OP_SORTED_SET_ADD_TO_MANY = 41,
+  KEEL__REQUEST__OP_SORTED_SET_REMOVE = 42,
+  KEEL__REQUEST__OP_SORTED_SET_REMOVE_FROM_MANY = 43,
+  KEEL__REQUEST__OP_SORTED_SET_DELETE = 44,
+  KEEL__REQUEST__OP_SORTED_SET_TRIM = 45,
+  KEEL__REQUEST__OP_SORTED_SET_REMOVE_BY_SCORE = 46,
+  KEEL__REQUEST__OP_SORTED_SET_SCORE = 47,
+  KEEL__REQUEST__OP_SORTED_SET_COUNT = 48,
+  KEEL__REQUEST__OP_SORTED_SET_RANGE = 49,
+  KEEL__REQUEST__OP_SORTED_SET_MERGED_RANGE = 50
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__REQUEST__OP__CASE)
 } Keel__Request__OpCase;
 
@@ -230,7 +278,8 @@ struct  Keel__Request
    */
   uint64_t timeout_ms;
   /*
-   * Read by write operations (put, delete, compare_and_set, increment, batch); ignored by reads.
+   * Read by write operations (put, delete, compare_and_set, increment, batch, sorted-set writes);
+   * ignored by reads.
    */
   Keel__Session *session;
   Keel__Request__OpCase op_case;
@@ -252,6 +301,20 @@ struct  Keel__Request
     Keel__RemoveMemberRequest *remove_member;
     Keel__TransferLeadershipRequest *transfer_leadership;
     Keel__TakeSnapshotRequest *take_snapshot;
+    /*
+     * Sorted sets (section "Sorted sets" of docs/protocol.md).
+     */
+    Keel__SortedSetAddRequest *sorted_set_add;
+    Keel__SortedSetAddToManyRequest *sorted_set_add_to_many;
+    Keel__SortedSetRemoveRequest *sorted_set_remove;
+    Keel__SortedSetRemoveFromManyRequest *sorted_set_remove_from_many;
+    Keel__SortedSetDeleteRequest *sorted_set_delete;
+    Keel__SortedSetTrimRequest *sorted_set_trim;
+    Keel__SortedSetRemoveByScoreRequest *sorted_set_remove_by_score;
+    Keel__SortedSetScoreRequest *sorted_set_score;
+    Keel__SortedSetCountRequest *sorted_set_count;
+    Keel__SortedSetRangeRequest *sorted_set_range;
+    Keel__SortedSetMergedRangeRequest *sorted_set_merged_range;
   };
 };
 #define KEEL__REQUEST__INIT \
@@ -425,7 +488,11 @@ typedef enum {
   KEEL__RESPONSE__RESULT_PROMOTE = 33,
   KEEL__RESPONSE__RESULT_REMOVE_MEMBER = 34,
   KEEL__RESPONSE__RESULT_TRANSFER_LEADERSHIP = 35,
-  KEEL__RESPONSE__RESULT_TAKE_SNAPSHOT = 36
+  KEEL__RESPONSE__RESULT_TAKE_SNAPSHOT = 36,
+  KEEL__RESPONSE__RESULT_SORTED_SET_WRITE = 40,
+  KEEL__RESPONSE__RESULT_SORTED_SET_SCORE = 47,
+  KEEL__RESPONSE__RESULT_SORTED_SET_COUNT = 48,
+  KEEL__RESPONSE__RESULT_SORTED_SET_RANGE = 49
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__RESPONSE__RESULT__CASE)
 } Keel__Response__ResultCase;
 
@@ -453,6 +520,16 @@ struct  Keel__Response
     Keel__MembershipResult *remove_member;
     Keel__TransferLeadershipResult *transfer_leadership;
     Keel__TakeSnapshotResult *take_snapshot;
+    /*
+     * Every sorted-set write (ops 40 to 46) is answered with sorted_set_write.
+     */
+    Keel__SortedSetWriteResult *sorted_set_write;
+    Keel__SortedSetScoreResult *sorted_set_score;
+    Keel__SortedSetCountResult *sorted_set_count;
+    /*
+     * Both range and merged range are answered with sorted_set_range.
+     */
+    Keel__SortedSetRangeResult *sorted_set_range;
   };
 };
 #define KEEL__RESPONSE__INIT \
@@ -553,6 +630,280 @@ struct  Keel__ScanResult
 #define KEEL__SCAN_RESULT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&keel__scan_result__descriptor) \
     , 0,NULL, 0, 0 }
+
+
+struct  Keel__SortedSetMember
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData member;
+  double score;
+};
+#define KEEL__SORTED_SET_MEMBER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_member__descriptor) \
+    , {0,NULL}, 0 }
+
+
+/*
+ * An exclusive position in a range: the (score, member) of the last member of a page.
+ */
+struct  Keel__SortedSetCursor
+{
+  ProtobufCMessage base;
+  double score;
+  ProtobufCBinaryData member;
+};
+#define KEEL__SORTED_SET_CURSOR__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_cursor__descriptor) \
+    , 0, {0,NULL} }
+
+
+typedef enum {
+  KEEL__SORTED_SET_ADD_REQUEST__TRIM__NOT_SET = 0,
+  KEEL__SORTED_SET_ADD_REQUEST__TRIM_MAX_LENGTH = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__SORTED_SET_ADD_REQUEST__TRIM__CASE)
+} Keel__SortedSetAddRequest__TrimCase;
+
+struct  Keel__SortedSetAddRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData set;
+  size_t n_members;
+  Keel__SortedSetMember **members;
+  Keel__SortedSetAddMode mode;
+  Keel__SortedSetAddRequest__TrimCase trim_case;
+  union {
+    uint64_t max_length;
+  };
+};
+#define KEEL__SORTED_SET_ADD_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_add_request__descriptor) \
+    , {0,NULL}, 0,NULL, KEEL__SORTED_SET_ADD_MODE__SORTED_SET_ADD_MODE_UPSERT, KEEL__SORTED_SET_ADD_REQUEST__TRIM__NOT_SET, {0} }
+
+
+typedef enum {
+  KEEL__SORTED_SET_ADD_TO_MANY_REQUEST__TRIM__NOT_SET = 0,
+  KEEL__SORTED_SET_ADD_TO_MANY_REQUEST__TRIM_MAX_LENGTH = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__SORTED_SET_ADD_TO_MANY_REQUEST__TRIM__CASE)
+} Keel__SortedSetAddToManyRequest__TrimCase;
+
+/*
+ * The fanout: one member with one score into every set of `sets`, as one log entry.
+ */
+struct  Keel__SortedSetAddToManyRequest
+{
+  ProtobufCMessage base;
+  size_t n_sets;
+  ProtobufCBinaryData *sets;
+  ProtobufCBinaryData member;
+  double score;
+  Keel__SortedSetAddMode mode;
+  Keel__SortedSetAddToManyRequest__TrimCase trim_case;
+  union {
+    uint64_t max_length;
+  };
+};
+#define KEEL__SORTED_SET_ADD_TO_MANY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_add_to_many_request__descriptor) \
+    , 0,NULL, {0,NULL}, 0, KEEL__SORTED_SET_ADD_MODE__SORTED_SET_ADD_MODE_UPSERT, KEEL__SORTED_SET_ADD_TO_MANY_REQUEST__TRIM__NOT_SET, {0} }
+
+
+struct  Keel__SortedSetRemoveRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData set;
+  size_t n_members;
+  ProtobufCBinaryData *members;
+};
+#define KEEL__SORTED_SET_REMOVE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_remove_request__descriptor) \
+    , {0,NULL}, 0,NULL }
+
+
+struct  Keel__SortedSetRemoveFromManyRequest
+{
+  ProtobufCMessage base;
+  size_t n_sets;
+  ProtobufCBinaryData *sets;
+  ProtobufCBinaryData member;
+};
+#define KEEL__SORTED_SET_REMOVE_FROM_MANY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_remove_from_many_request__descriptor) \
+    , 0,NULL, {0,NULL} }
+
+
+struct  Keel__SortedSetDeleteRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData set;
+};
+#define KEEL__SORTED_SET_DELETE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_delete_request__descriptor) \
+    , {0,NULL} }
+
+
+struct  Keel__SortedSetTrimRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData set;
+  uint64_t max_length;
+};
+#define KEEL__SORTED_SET_TRIM_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_trim_request__descriptor) \
+    , {0,NULL}, 0 }
+
+
+/*
+ * Removes the members whose score is in [minimum, maximum] (both inclusive).
+ */
+struct  Keel__SortedSetRemoveByScoreRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData set;
+  double minimum;
+  double maximum;
+};
+#define KEEL__SORTED_SET_REMOVE_BY_SCORE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_remove_by_score_request__descriptor) \
+    , {0,NULL}, 0, 0 }
+
+
+struct  Keel__SortedSetScoreRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData set;
+  ProtobufCBinaryData member;
+  Keel__Consistency consistency;
+};
+#define KEEL__SORTED_SET_SCORE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_score_request__descriptor) \
+    , {0,NULL}, {0,NULL}, KEEL__CONSISTENCY__CONSISTENCY_LINEARIZABLE }
+
+
+struct  Keel__SortedSetCountRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData set;
+  Keel__Consistency consistency;
+};
+#define KEEL__SORTED_SET_COUNT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_count_request__descriptor) \
+    , {0,NULL}, KEEL__CONSISTENCY__CONSISTENCY_LINEARIZABLE }
+
+
+typedef enum {
+  KEEL__SORTED_SET_RANGE_REQUEST__START__NOT_SET = 0,
+  KEEL__SORTED_SET_RANGE_REQUEST__START_AFTER = 3,
+  KEEL__SORTED_SET_RANGE_REQUEST__START_SCORE = 4,
+  KEEL__SORTED_SET_RANGE_REQUEST__START_OFFSET = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__SORTED_SET_RANGE_REQUEST__START__CASE)
+} Keel__SortedSetRangeRequest__StartCase;
+
+struct  Keel__SortedSetRangeRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData set;
+  Keel__SortedSetOrder order;
+  /*
+   * 1 to the node's maximum page size; 0 is invalid.
+   */
+  uint32_t limit;
+  Keel__Consistency consistency;
+  Keel__SortedSetRangeRequest__StartCase start_case;
+  union {
+    Keel__SortedSetCursor *after;
+    double score;
+    uint32_t offset;
+  };
+};
+#define KEEL__SORTED_SET_RANGE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_range_request__descriptor) \
+    , {0,NULL}, KEEL__SORTED_SET_ORDER__SORTED_SET_ORDER_NEWEST_FIRST, 0, KEEL__CONSISTENCY__CONSISTENCY_LINEARIZABLE, KEEL__SORTED_SET_RANGE_REQUEST__START__NOT_SET, {0} }
+
+
+typedef enum {
+  KEEL__SORTED_SET_MERGED_RANGE_REQUEST__START__NOT_SET = 0,
+  KEEL__SORTED_SET_MERGED_RANGE_REQUEST__START_AFTER = 3,
+  KEEL__SORTED_SET_MERGED_RANGE_REQUEST__START_SCORE = 4,
+  KEEL__SORTED_SET_MERGED_RANGE_REQUEST__START_OFFSET = 7
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__SORTED_SET_MERGED_RANGE_REQUEST__START__CASE)
+} Keel__SortedSetMergedRangeRequest__StartCase;
+
+struct  Keel__SortedSetMergedRangeRequest
+{
+  ProtobufCMessage base;
+  size_t n_sets;
+  ProtobufCBinaryData *sets;
+  Keel__SortedSetOrder order;
+  uint32_t limit;
+  Keel__Consistency consistency;
+  Keel__SortedSetMergedRangeRequest__StartCase start_case;
+  union {
+    Keel__SortedSetCursor *after;
+    double score;
+    /*
+     * Present so that the start has one shape everywhere; a node answers INVALID_ARGUMENT.
+     */
+    uint32_t offset;
+  };
+};
+#define KEEL__SORTED_SET_MERGED_RANGE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_merged_range_request__descriptor) \
+    , 0,NULL, KEEL__SORTED_SET_ORDER__SORTED_SET_ORDER_NEWEST_FIRST, 0, KEEL__CONSISTENCY__CONSISTENCY_LINEARIZABLE, KEEL__SORTED_SET_MERGED_RANGE_REQUEST__START__NOT_SET, {0} }
+
+
+/*
+ * Summed over every set the write touched. `removed` counts removals and trimmed members.
+ */
+struct  Keel__SortedSetWriteResult
+{
+  ProtobufCMessage base;
+  uint64_t added;
+  uint64_t updated;
+  uint64_t removed;
+  uint64_t applied_index;
+};
+#define KEEL__SORTED_SET_WRITE_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_write_result__descriptor) \
+    , 0, 0, 0, 0 }
+
+
+struct  Keel__SortedSetScoreResult
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean found;
+  double score;
+  uint64_t applied_index;
+};
+#define KEEL__SORTED_SET_SCORE_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_score_result__descriptor) \
+    , 0, 0, 0 }
+
+
+struct  Keel__SortedSetCountResult
+{
+  ProtobufCMessage base;
+  uint64_t count;
+  uint64_t applied_index;
+};
+#define KEEL__SORTED_SET_COUNT_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_count_result__descriptor) \
+    , 0, 0 }
+
+
+struct  Keel__SortedSetRangeResult
+{
+  ProtobufCMessage base;
+  size_t n_members;
+  Keel__SortedSetMember **members;
+  /*
+   * Absent when no member follows this page.
+   */
+  Keel__SortedSetCursor *next_cursor;
+  uint64_t applied_index;
+};
+#define KEEL__SORTED_SET_RANGE_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_range_result__descriptor) \
+    , 0,NULL, NULL, 0 }
 
 
 struct  Keel__StatusRequest
@@ -1372,6 +1723,329 @@ Keel__ScanResult *
 void   keel__scan_result__free_unpacked
                      (Keel__ScanResult *message,
                       ProtobufCAllocator *allocator);
+/* Keel__SortedSetMember methods */
+void   keel__sorted_set_member__init
+                     (Keel__SortedSetMember         *message);
+size_t keel__sorted_set_member__get_packed_size
+                     (const Keel__SortedSetMember   *message);
+size_t keel__sorted_set_member__pack
+                     (const Keel__SortedSetMember   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_member__pack_to_buffer
+                     (const Keel__SortedSetMember   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetMember *
+       keel__sorted_set_member__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_member__free_unpacked
+                     (Keel__SortedSetMember *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetCursor methods */
+void   keel__sorted_set_cursor__init
+                     (Keel__SortedSetCursor         *message);
+size_t keel__sorted_set_cursor__get_packed_size
+                     (const Keel__SortedSetCursor   *message);
+size_t keel__sorted_set_cursor__pack
+                     (const Keel__SortedSetCursor   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_cursor__pack_to_buffer
+                     (const Keel__SortedSetCursor   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetCursor *
+       keel__sorted_set_cursor__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_cursor__free_unpacked
+                     (Keel__SortedSetCursor *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetAddRequest methods */
+void   keel__sorted_set_add_request__init
+                     (Keel__SortedSetAddRequest         *message);
+size_t keel__sorted_set_add_request__get_packed_size
+                     (const Keel__SortedSetAddRequest   *message);
+size_t keel__sorted_set_add_request__pack
+                     (const Keel__SortedSetAddRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_add_request__pack_to_buffer
+                     (const Keel__SortedSetAddRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetAddRequest *
+       keel__sorted_set_add_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_add_request__free_unpacked
+                     (Keel__SortedSetAddRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetAddToManyRequest methods */
+void   keel__sorted_set_add_to_many_request__init
+                     (Keel__SortedSetAddToManyRequest         *message);
+size_t keel__sorted_set_add_to_many_request__get_packed_size
+                     (const Keel__SortedSetAddToManyRequest   *message);
+size_t keel__sorted_set_add_to_many_request__pack
+                     (const Keel__SortedSetAddToManyRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_add_to_many_request__pack_to_buffer
+                     (const Keel__SortedSetAddToManyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetAddToManyRequest *
+       keel__sorted_set_add_to_many_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_add_to_many_request__free_unpacked
+                     (Keel__SortedSetAddToManyRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetRemoveRequest methods */
+void   keel__sorted_set_remove_request__init
+                     (Keel__SortedSetRemoveRequest         *message);
+size_t keel__sorted_set_remove_request__get_packed_size
+                     (const Keel__SortedSetRemoveRequest   *message);
+size_t keel__sorted_set_remove_request__pack
+                     (const Keel__SortedSetRemoveRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_remove_request__pack_to_buffer
+                     (const Keel__SortedSetRemoveRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetRemoveRequest *
+       keel__sorted_set_remove_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_remove_request__free_unpacked
+                     (Keel__SortedSetRemoveRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetRemoveFromManyRequest methods */
+void   keel__sorted_set_remove_from_many_request__init
+                     (Keel__SortedSetRemoveFromManyRequest         *message);
+size_t keel__sorted_set_remove_from_many_request__get_packed_size
+                     (const Keel__SortedSetRemoveFromManyRequest   *message);
+size_t keel__sorted_set_remove_from_many_request__pack
+                     (const Keel__SortedSetRemoveFromManyRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_remove_from_many_request__pack_to_buffer
+                     (const Keel__SortedSetRemoveFromManyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetRemoveFromManyRequest *
+       keel__sorted_set_remove_from_many_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_remove_from_many_request__free_unpacked
+                     (Keel__SortedSetRemoveFromManyRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetDeleteRequest methods */
+void   keel__sorted_set_delete_request__init
+                     (Keel__SortedSetDeleteRequest         *message);
+size_t keel__sorted_set_delete_request__get_packed_size
+                     (const Keel__SortedSetDeleteRequest   *message);
+size_t keel__sorted_set_delete_request__pack
+                     (const Keel__SortedSetDeleteRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_delete_request__pack_to_buffer
+                     (const Keel__SortedSetDeleteRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetDeleteRequest *
+       keel__sorted_set_delete_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_delete_request__free_unpacked
+                     (Keel__SortedSetDeleteRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetTrimRequest methods */
+void   keel__sorted_set_trim_request__init
+                     (Keel__SortedSetTrimRequest         *message);
+size_t keel__sorted_set_trim_request__get_packed_size
+                     (const Keel__SortedSetTrimRequest   *message);
+size_t keel__sorted_set_trim_request__pack
+                     (const Keel__SortedSetTrimRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_trim_request__pack_to_buffer
+                     (const Keel__SortedSetTrimRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetTrimRequest *
+       keel__sorted_set_trim_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_trim_request__free_unpacked
+                     (Keel__SortedSetTrimRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetRemoveByScoreRequest methods */
+void   keel__sorted_set_remove_by_score_request__init
+                     (Keel__SortedSetRemoveByScoreRequest         *message);
+size_t keel__sorted_set_remove_by_score_request__get_packed_size
+                     (const Keel__SortedSetRemoveByScoreRequest   *message);
+size_t keel__sorted_set_remove_by_score_request__pack
+                     (const Keel__SortedSetRemoveByScoreRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_remove_by_score_request__pack_to_buffer
+                     (const Keel__SortedSetRemoveByScoreRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetRemoveByScoreRequest *
+       keel__sorted_set_remove_by_score_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_remove_by_score_request__free_unpacked
+                     (Keel__SortedSetRemoveByScoreRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetScoreRequest methods */
+void   keel__sorted_set_score_request__init
+                     (Keel__SortedSetScoreRequest         *message);
+size_t keel__sorted_set_score_request__get_packed_size
+                     (const Keel__SortedSetScoreRequest   *message);
+size_t keel__sorted_set_score_request__pack
+                     (const Keel__SortedSetScoreRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_score_request__pack_to_buffer
+                     (const Keel__SortedSetScoreRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetScoreRequest *
+       keel__sorted_set_score_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_score_request__free_unpacked
+                     (Keel__SortedSetScoreRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetCountRequest methods */
+void   keel__sorted_set_count_request__init
+                     (Keel__SortedSetCountRequest         *message);
+size_t keel__sorted_set_count_request__get_packed_size
+                     (const Keel__SortedSetCountRequest   *message);
+size_t keel__sorted_set_count_request__pack
+                     (const Keel__SortedSetCountRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_count_request__pack_to_buffer
+                     (const Keel__SortedSetCountRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetCountRequest *
+       keel__sorted_set_count_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_count_request__free_unpacked
+                     (Keel__SortedSetCountRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetRangeRequest methods */
+void   keel__sorted_set_range_request__init
+                     (Keel__SortedSetRangeRequest         *message);
+size_t keel__sorted_set_range_request__get_packed_size
+                     (const Keel__SortedSetRangeRequest   *message);
+size_t keel__sorted_set_range_request__pack
+                     (const Keel__SortedSetRangeRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_range_request__pack_to_buffer
+                     (const Keel__SortedSetRangeRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetRangeRequest *
+       keel__sorted_set_range_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_range_request__free_unpacked
+                     (Keel__SortedSetRangeRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetMergedRangeRequest methods */
+void   keel__sorted_set_merged_range_request__init
+                     (Keel__SortedSetMergedRangeRequest         *message);
+size_t keel__sorted_set_merged_range_request__get_packed_size
+                     (const Keel__SortedSetMergedRangeRequest   *message);
+size_t keel__sorted_set_merged_range_request__pack
+                     (const Keel__SortedSetMergedRangeRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_merged_range_request__pack_to_buffer
+                     (const Keel__SortedSetMergedRangeRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetMergedRangeRequest *
+       keel__sorted_set_merged_range_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_merged_range_request__free_unpacked
+                     (Keel__SortedSetMergedRangeRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetWriteResult methods */
+void   keel__sorted_set_write_result__init
+                     (Keel__SortedSetWriteResult         *message);
+size_t keel__sorted_set_write_result__get_packed_size
+                     (const Keel__SortedSetWriteResult   *message);
+size_t keel__sorted_set_write_result__pack
+                     (const Keel__SortedSetWriteResult   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_write_result__pack_to_buffer
+                     (const Keel__SortedSetWriteResult   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetWriteResult *
+       keel__sorted_set_write_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_write_result__free_unpacked
+                     (Keel__SortedSetWriteResult *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetScoreResult methods */
+void   keel__sorted_set_score_result__init
+                     (Keel__SortedSetScoreResult         *message);
+size_t keel__sorted_set_score_result__get_packed_size
+                     (const Keel__SortedSetScoreResult   *message);
+size_t keel__sorted_set_score_result__pack
+                     (const Keel__SortedSetScoreResult   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_score_result__pack_to_buffer
+                     (const Keel__SortedSetScoreResult   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetScoreResult *
+       keel__sorted_set_score_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_score_result__free_unpacked
+                     (Keel__SortedSetScoreResult *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetCountResult methods */
+void   keel__sorted_set_count_result__init
+                     (Keel__SortedSetCountResult         *message);
+size_t keel__sorted_set_count_result__get_packed_size
+                     (const Keel__SortedSetCountResult   *message);
+size_t keel__sorted_set_count_result__pack
+                     (const Keel__SortedSetCountResult   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_count_result__pack_to_buffer
+                     (const Keel__SortedSetCountResult   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetCountResult *
+       keel__sorted_set_count_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_count_result__free_unpacked
+                     (Keel__SortedSetCountResult *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetRangeResult methods */
+void   keel__sorted_set_range_result__init
+                     (Keel__SortedSetRangeResult         *message);
+size_t keel__sorted_set_range_result__get_packed_size
+                     (const Keel__SortedSetRangeResult   *message);
+size_t keel__sorted_set_range_result__pack
+                     (const Keel__SortedSetRangeResult   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_range_result__pack_to_buffer
+                     (const Keel__SortedSetRangeResult   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetRangeResult *
+       keel__sorted_set_range_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_range_result__free_unpacked
+                     (Keel__SortedSetRangeResult *message,
+                      ProtobufCAllocator *allocator);
 /* Keel__StatusRequest methods */
 void   keel__status_request__init
                      (Keel__StatusRequest         *message);
@@ -1883,6 +2557,57 @@ typedef void (*Keel__KeyValue_Closure)
 typedef void (*Keel__ScanResult_Closure)
                  (const Keel__ScanResult *message,
                   void *closure_data);
+typedef void (*Keel__SortedSetMember_Closure)
+                 (const Keel__SortedSetMember *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetCursor_Closure)
+                 (const Keel__SortedSetCursor *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetAddRequest_Closure)
+                 (const Keel__SortedSetAddRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetAddToManyRequest_Closure)
+                 (const Keel__SortedSetAddToManyRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetRemoveRequest_Closure)
+                 (const Keel__SortedSetRemoveRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetRemoveFromManyRequest_Closure)
+                 (const Keel__SortedSetRemoveFromManyRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetDeleteRequest_Closure)
+                 (const Keel__SortedSetDeleteRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetTrimRequest_Closure)
+                 (const Keel__SortedSetTrimRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetRemoveByScoreRequest_Closure)
+                 (const Keel__SortedSetRemoveByScoreRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetScoreRequest_Closure)
+                 (const Keel__SortedSetScoreRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetCountRequest_Closure)
+                 (const Keel__SortedSetCountRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetRangeRequest_Closure)
+                 (const Keel__SortedSetRangeRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetMergedRangeRequest_Closure)
+                 (const Keel__SortedSetMergedRangeRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetWriteResult_Closure)
+                 (const Keel__SortedSetWriteResult *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetScoreResult_Closure)
+                 (const Keel__SortedSetScoreResult *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetCountResult_Closure)
+                 (const Keel__SortedSetCountResult *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetRangeResult_Closure)
+                 (const Keel__SortedSetRangeResult *message,
+                  void *closure_data);
 typedef void (*Keel__StatusRequest_Closure)
                  (const Keel__StatusRequest *message,
                   void *closure_data);
@@ -1960,6 +2685,8 @@ typedef void (*Keel__PeerReply_Closure)
 
 extern const ProtobufCEnumDescriptor    keel__error_code__descriptor;
 extern const ProtobufCEnumDescriptor    keel__consistency__descriptor;
+extern const ProtobufCEnumDescriptor    keel__sorted_set_add_mode__descriptor;
+extern const ProtobufCEnumDescriptor    keel__sorted_set_order__descriptor;
 extern const ProtobufCEnumDescriptor    keel__node_role__descriptor;
 extern const ProtobufCEnumDescriptor    keel__raft_message_kind__descriptor;
 extern const ProtobufCEnumDescriptor    keel__raft_entry_kind__descriptor;
@@ -1987,6 +2714,23 @@ extern const ProtobufCMessageDescriptor keel__increment_result__descriptor;
 extern const ProtobufCMessageDescriptor keel__batch_result__descriptor;
 extern const ProtobufCMessageDescriptor keel__key_value__descriptor;
 extern const ProtobufCMessageDescriptor keel__scan_result__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_member__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_cursor__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_add_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_add_to_many_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_remove_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_remove_from_many_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_delete_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_trim_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_remove_by_score_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_score_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_count_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_range_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_merged_range_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_write_result__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_score_result__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_count_result__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_range_result__descriptor;
 extern const ProtobufCMessageDescriptor keel__status_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__follower_progress__descriptor;
 extern const ProtobufCMessageDescriptor keel__status_result__descriptor;
