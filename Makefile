@@ -6,7 +6,7 @@ APT_PACKAGES := librocksdb-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: deps build debug test sim clean proto proto-check
+.PHONY: deps build debug test sim chaos clean proto proto-check
 
 ## deps: install the Debian packages Keel builds against (only those missing).
 deps:
@@ -52,10 +52,12 @@ proto-check: deps
 	fi; \
 	echo "proto-check: generated code matches $(PROTO_DIR)/$(PROTO_SRC)"
 
-## test: install what is missing, check the generated code, build, run every test, then the Raft simulation.
+## test: install what is missing, check the generated code, build, run every test, a one-minute
+## chaos run on the debug build, then the Raft simulation.
 test: deps proto-check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	.build/debug/keel-chaos --duration 60 --history .chaos/test-history.jsonl
 	$(MAKE) sim SEEDS=1000
 
 ## sim: deterministic Raft simulation, SEEDS seeds (alternating 3 and 5 nodes) of SIM_TICKS
@@ -66,6 +68,23 @@ SIM_START ?= 1
 sim:
 	$(SWIFT) build -c release --product keel-sim
 	.build/release/keel-sim --seeds $(SEEDS) --start-seed $(SIM_START) --ticks $(SIM_TICKS) --nodes 3 --nodes 5
+
+## chaos: fault-injection run against real keel-server processes (release build), checked for
+## linearizability; see docs/testing.md. SEED empty picks one and prints it; FAULTS is a comma
+## list of kill,pause,partition,transfer,membership (or none). Exit status 0 passed, 1 violation,
+## 2 undecided, 3 the run could not be carried out.
+DURATION ?= 60
+SEED ?=
+CLIENTS ?= 5
+NODES ?= 3
+FAULTS ?= kill,pause,partition,transfer,membership
+KEYS ?= 6
+HISTORY ?= .chaos/history.jsonl
+chaos: deps
+	$(SWIFT) build -c release --product keel-server
+	$(SWIFT) build -c release --product keel-chaos
+	.build/release/keel-chaos --duration $(DURATION) $(if $(SEED),--seed $(SEED)) --clients $(CLIENTS) \
+	  --nodes $(NODES) --faults $(FAULTS) --keys $(KEYS) --history $(HISTORY)
 
 clean:
 	rm -rf .build
