@@ -30,7 +30,7 @@ final class HistoryRecorderTests: XCTestCase {
         XCTAssertEqual(history.operations.count, 3)
         XCTAssertEqual(history.operations.map(\.outcome), [.ok, .info, .fail])
         XCTAssertEqual(recorder.outcomes, [.ok: 1, .info: 1, .fail: 1])
-        let times = history.operations.flatMap { [$0.callTime, $0.completionTime ?? 0] }
+        let times: [Int64] = history.operations.flatMap { [$0.callTime, $0.completionTime ?? 0] }
         XCTAssertTrue(times.allSatisfy { $0 >= 0 })
         XCTAssertLessThanOrEqual(history.operations[0].callTime, history.operations[1].callTime)
         XCTAssertTrue(try LinearizabilityChecker().check(history).isLinearizable)
