@@ -52,10 +52,10 @@ public struct ChaosConfiguration: Sendable {
         self.faults = faults
         self.keys = keys
         self.historyPath = historyPath
-        operationTimeout = .seconds(5)
+        operationTimeout = .seconds(2)
         thinkTime = .milliseconds(10)
         quietMilliseconds = 1_000...3_000
-        faultMilliseconds = 2_500...5_000
+        faultMilliseconds = 3_000...8_000
         serverArguments = ["--snapshot-entries", "500"]
         keepFilesOnFailure = true
     }

@@ -78,7 +78,12 @@ public struct ChaosRun: Sendable {
         let keys = ChaosKey.keys(count: configuration.keys)
         log("cluster of \(configuration.nodes) up, leader \(firstLeader); \(configuration.clients) clients on \(keys.map(\.name)); faults: \(configuration.faults.sorted().map(\.rawValue))")
 
-        let clients = try (0..<configuration.clients).map { _ in try makeClient(cluster, endpoints: cluster.initialClientAddresses) }
+        // Each client lists the nodes starting at a different one, so that the clients do not all
+        // find the leader the same way (and a node that wrongly answers as leader gets asked).
+        let endpoints = cluster.initialClientAddresses
+        let clients = try (0..<configuration.clients).map { index in
+            try makeClient(cluster, endpoints: Array(endpoints[(index % endpoints.count)...] + endpoints[..<(index % endpoints.count)]))
+        }
         let nemesis = Nemesis(cluster: cluster, configuration: configuration, recorder: recorder, log: log)
         let deadline = ContinuousClock.now + configuration.duration
         await withTaskGroup(of: Void.self) { tasks in

@@ -105,17 +105,22 @@ final class Nemesis {
         let leader = await currentLeader()
         var links: [DirectedLink] = []
         let description: String
-        switch Int.random(in: 0..<3, using: &generator) {
-        case 0:
+        switch Int.random(in: 0..<4, using: &generator) {
+        case 0, 1:
             // One node (the leader, when there is one) loses every peer, both ways.
             let isolated = leader ?? members.randomElement(using: &generator)!
             for other in members where other != isolated {
                 links += [DirectedLink(from: isolated, to: other), DirectedLink(from: other, to: isolated)]
             }
             description = "isolate node \(isolated)\(isolated == leader ? " (leader)" : "")"
-        case 1:
-            // A random minority apart from the rest, both ways.
-            let minority = Array(members.shuffled(using: &generator).prefix((members.count - 1) / 2))
+        case 2:
+            // A random minority apart from the rest, both ways; with the leader in it half the time.
+            var shuffled = members.shuffled(using: &generator)
+            if let leader, Bool.random(using: &generator) {
+                shuffled.removeAll { $0 == leader }
+                shuffled.insert(leader, at: 0)
+            }
+            let minority = Array(shuffled.prefix((members.count - 1) / 2))
             for inside in minority {
                 for outside in members where !minority.contains(outside) {
                     links += [DirectedLink(from: inside, to: outside), DirectedLink(from: outside, to: inside)]

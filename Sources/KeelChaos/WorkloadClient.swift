@@ -18,6 +18,10 @@ struct WorkloadClient {
     private let keys: [ChaosKey]
     private let recorder: HistoryRecorder
     private let thinkTime: Duration
+    /// Every third client mostly reads. Writers that time out move on to a new leader; a
+    /// reader whose reads keep succeeding stays where it is, so it is the one that meets a node
+    /// answering reads it should have refused.
+    private let readsMostly: Bool
     private var generator: SeededGenerator
     private var process: Int
     private var writtenValues: Int64 = 0
@@ -33,6 +37,12 @@ struct WorkloadClient {
         self.thinkTime = thinkTime
         generator = SeededGenerator(seed: seed, stream: UInt64(index) + 1)
         process = index
+        readsMostly = index % 3 == 2
+    }
+
+    /// Whether the next operation should be a read, given the writers' share of reads (in tenths).
+    private mutating func nextIsRead(tenths: Int) -> Bool {
+        Int.random(in: 0..<10, using: &generator) < (readsMostly ? 9 : tenths)
     }
 
     /// Performs operations until `deadline`.
@@ -54,14 +64,13 @@ struct WorkloadClient {
     // MARK: Operations
 
     private mutating func registerOperation(_ key: ChaosKey) async {
-        let roll = Int.random(in: 0..<10, using: &generator)
-        if roll < 4 {
+        if nextIsRead(tenths: 4) {
             let seen: HistoryValue? = await perform(.read, key, .null) { keel in
                 let value = try await keel.get(key.bytes).map(Self.registerValue) ?? .null
                 return (value, value)
             }
             if case .integer(let value)? = seen { lastSeen[key.name] = value }
-        } else if roll < 7 {
+        } else if Bool.random(using: &generator) {
             let value = nextValue()
             let written: Void? = await perform(.write, key, .integer(value)) { keel in
                 try await keel.put(key.bytes, value: Array(String(value).utf8))
@@ -89,7 +98,7 @@ struct WorkloadClient {
     }
 
     private mutating func counterOperation(_ key: ChaosKey) async {
-        if Int.random(in: 0..<10, using: &generator) < 6 {
+        if !nextIsRead(tenths: 4) {
             // Always +1, so that increments with unknown outcomes are interchangeable for the checker.
             let _: Void? = await perform(.incr, key, .integer(1)) { keel in
                 let value = try await keel.increment(key.bytes, by: 1)
@@ -108,7 +117,7 @@ struct WorkloadClient {
     }
 
     private mutating func sortedSetOperation(_ key: ChaosKey) async {
-        let roll = Int.random(in: 0..<20, using: &generator)
+        let roll = nextIsRead(tenths: 4) ? Int.random(in: 12..<20, using: &generator) : Int.random(in: 0..<12, using: &generator)
         let member = Self.members.randomElement(using: &generator)!
         if roll < 8 {
             let score = Double(Int.random(in: 0..<50, using: &generator))

@@ -38,7 +38,7 @@ struct KeelChaosCommand: AsyncParsableCommand {
     var keys: Int = 6
 
     @Option(help: "Per-operation client deadline in milliseconds, retries included.")
-    var timeoutMs: Int = 5_000
+    var timeoutMs: Int = 2_000
 
     @Option(help: "Each client waits up to this many milliseconds before each operation.")
     var thinkMs: Int = 10
