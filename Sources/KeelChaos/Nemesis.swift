@@ -145,17 +145,19 @@ final class Nemesis {
 
     private func transfer() async throws -> Bool {
         guard let leader = await currentLeader() else { return false }
-        let candidates = cluster.reachableMembers.filter { $0 != leader }
-        guard let target = candidates.randomElement(using: &generator) else { return false }
-        try await withAdminClient { admin in
+        return try await withAdminClient { admin in
+            // Only a voter can take over; a learner the run added may not be promoted yet.
+            let voters = Set((try? await admin.members(timeout: .seconds(3)))?.members.filter(\.isVoter).map(\.nodeID) ?? [])
+            let candidates = cluster.reachableMembers.filter { $0 != leader && voters.contains($0) }
+            guard let target = candidates.randomElement(using: &generator) else { return false }
             do {
                 let result = try await admin.transferLeadership(to: target, timeout: .seconds(5))
                 note("transfer leadership \(leader) -> \(target): node \(result.leaderID) leads term \(result.term)")
             } catch {
                 note("transfer leadership \(leader) -> \(target) failed: \(WorkloadClient.brief(error))")
             }
+            return true
         }
-        return true
     }
 
     private func changeMembership() async throws -> Bool {
@@ -204,16 +206,22 @@ final class Nemesis {
             do {
                 try await admin.promote(nodeID: node.id, timeout: .seconds(3))
                 note("promote node \(node.id) to voter")
-                break
-            } catch KeelError.unavailable where ContinuousClock.now < deadline {
-                // Not caught up yet (or an election): the leader refuses, nothing changed.
-                try? await Task.sleep(for: .milliseconds(200))
+                return true
             } catch {
-                note("promote node \(node.id) failed: \(WorkloadClient.brief(error)); it stays a learner")
-                break
+                // Refused while the learner catches up ("retry shortly"), or lost in flight:
+                // membership changes are not retried blindly, so look before trying again.
+                let now = try? await admin.members(timeout: .seconds(3))
+                if now?.members.contains(where: { $0.nodeID == node.id && $0.isVoter }) == true {
+                    note("promote node \(node.id) to voter")
+                    return true
+                }
+                guard ContinuousClock.now < deadline else {
+                    note("promote node \(node.id) failed: \(WorkloadClient.brief(error)); it stays a learner")
+                    return true
+                }
+                try? await Task.sleep(for: .milliseconds(300))
             }
         }
-        return true
     }
 
     // MARK: Helpers
