@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "keel-server", targets: ["keel-server"]),
         .library(name: "KeelClient", targets: ["KeelClient"]),
         .executable(name: "keelctl", targets: ["keelctl"]),
+        .executable(name: "keel-chaos", targets: ["keel-chaos"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -184,6 +185,38 @@ let package = Package(
                 "RocksDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Fault injection against real keel-server processes with a linearizability check of
+        // the recorded history (`make chaos`); the peer proxy that makes partitions.
+        .target(
+            name: "KeelChaos",
+            dependencies: [
+                "KeelClient",
+                "KeelLinearizability",
+                "KeelTestKit",
+                "KeelWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "keel-chaos",
+            dependencies: [
+                "KeelChaos",
+                "KeelTestKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "KeelChaosTests",
+            dependencies: [
+                "KeelChaos",
+                "KeelLinearizability",
+                "KeelWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // KeelClient against real keel-server processes (needs `swift build` of keel-server).

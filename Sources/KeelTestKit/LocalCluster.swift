@@ -33,7 +33,15 @@ public final class LocalCluster {
     public let clusterID: String
     public let root: String
     public private(set) var nodes: [UInt64: Node] = [:]
+    /// The address the other nodes are given for a node's peer port in `--peers` (for
+    /// example a fault-injecting proxy in front of it); `nil` gives them the node's own port.
+    /// Set it before ``start()``.
+    public var peerRoute: ((Node) -> String)?
+    /// Whether ``shutdown()`` leaves the data directories and logs behind (to inspect a
+    /// failed run); the processes are killed either way.
+    public var keepsFilesOnShutdown = false
     private var processes: [UInt64: Process] = [:]
+    private var paused: Set<UInt64> = []
     private let extraArguments: [String]
     private let initialIDs: [UInt64]
 
@@ -85,7 +93,8 @@ public final class LocalCluster {
     /// Starts node `id` (again) on its ports and data directory.
     public func start(_ id: UInt64) throws {
         guard let node = nodes[id], processes[id] == nil else { return }
-        let peers = initialIDs.compactMap { nodes[$0] }.map { "\($0.id)=\($0.peerAddress)" }.joined(separator: ",")
+        let peers = initialIDs.compactMap { nodes[$0] }.map { "\($0.id)=\(peerRoute?($0) ?? $0.peerAddress)" }
+            .joined(separator: ",")
         var arguments = [
             "--id", "\(id)", "--cluster-id", clusterID, "--client-address", node.clientAddress,
             "--peer-address", node.peerAddress, "--data-dir", node.dataDirectory, "--log-level", "info",
@@ -124,6 +133,7 @@ public final class LocalCluster {
     /// SIGKILL: the node dies at once, losing whatever was not durable.
     public func kill(_ id: UInt64) {
         guard let process = processes.removeValue(forKey: id) else { return }
+        paused.remove(id)
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         ProcessRegistry.unregister(process)
@@ -136,6 +146,8 @@ public final class LocalCluster {
         guard let process = processes.removeValue(forKey: id) else { return nil }
         defer { ProcessRegistry.unregister(process) }
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGTERM) }
+        // A stopped process would never handle the SIGTERM.
+        if paused.remove(id) != nil { Glibc.kill(process.processIdentifier, SIGCONT) }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning {
@@ -146,15 +158,33 @@ public final class LocalCluster {
         return process.terminationStatus
     }
 
+    /// SIGSTOP: the node freezes with its sockets open, as in a long GC pause or a hung VM.
+    public func pause(_ id: UInt64) {
+        guard let process = processes[id], process.isRunning, !paused.contains(id) else { return }
+        Glibc.kill(process.processIdentifier, SIGSTOP)
+        paused.insert(id)
+    }
+
+    /// SIGCONT: a node stopped by ``pause(_:)`` carries on where it was.
+    public func resume(_ id: UInt64) {
+        guard paused.remove(id) != nil, let process = processes[id] else { return }
+        Glibc.kill(process.processIdentifier, SIGCONT)
+    }
+
+    /// Whether node `id` is stopped by ``pause(_:)``.
+    public func isPaused(_ id: UInt64) -> Bool {
+        paused.contains(id)
+    }
+
     /// Whether node `id` has a running process.
     public func isRunning(_ id: UInt64) -> Bool {
         processes[id]?.isRunning ?? false
     }
 
-    /// Kills every process and removes the cluster's files.
+    /// Kills every process and removes the cluster's files (unless ``keepsFilesOnShutdown``).
     public func shutdown() {
         for id in Array(processes.keys) { kill(id) }
-        try? FileManager.default.removeItem(atPath: root)
+        if !keepsFilesOnShutdown { try? FileManager.default.removeItem(atPath: root) }
     }
 
     /// A connected client for node `id`.
