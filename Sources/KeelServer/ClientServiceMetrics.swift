@@ -33,6 +33,8 @@ struct ClientServiceMetrics: Sendable {
     /// What a request asked for, as the `type` label.
     enum RequestType: String, Sendable, CaseIterable {
         case get, scan, put, delete, compareAndSet = "compare_and_set", increment, batch, admin, unknown
+        /// Sorted-set writes (add, add-to-many, remove, trim, ...) and reads (score, count, ranges).
+        case sortedSetWrite = "zset_write", sortedSetRead = "zset_read"
         /// A frame that did not decode as a request.
         case invalid
     }
@@ -69,6 +71,7 @@ struct ClientServiceMetrics: Sendable {
         case .write(.compareAndSet): .compareAndSet
         case .write(.increment): .increment
         case .batch: .batch
+        case .sortedSet(let operation): operation.consistency == nil ? .sortedSetWrite : .sortedSetRead
         case .admin: .admin
         case .unknown: .unknown
         }

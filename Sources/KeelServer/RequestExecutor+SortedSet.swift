@@ -11,11 +11,9 @@ extension RequestExecutor {
         completion: @escaping @Sendable (ClientResult) -> Void
     ) {
         guard let consistency = operation.consistency else {
-            metrics.requestsWrite.increment()
             proposeSortedSet(Self.command(for: operation), request: request, completion: completion)
             return
         }
-        metrics.requestsRead.increment()
         if consistency == .stale {
             completion(querySortedSet(operation))
             return

@@ -5,21 +5,18 @@ import ArgumentParser
 struct Keelctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keelctl",
-        abstract: "Look at and operate a Keel cluster: status, membership, leadership, snapshots, keys.",
+        abstract: "Look at and operate a Keel cluster: status, membership, leadership, snapshots, keys, sorted sets.",
         discussion: """
         Endpoints come from --endpoints or KEEL_ENDPOINTS (default \(ConnectionOptions.defaultEndpoints)), \
         the cluster id from --cluster-id or KEEL_CLUSTER_ID (default \(ConnectionOptions.defaultClusterID), \
         the id the cluster/ scripts use).
-
-        Sorted sets (zset add|range|rem|count) are not available yet: the wire protocol does not \
-        carry sorted-set operations so far.
 
         EXIT STATUS
         \(ExitStatus.helpText)
         """,
         subcommands: [
             StatusCommand.self, HealthCommand.self, MembersCommand.self, LeaderCommand.self,
-            SnapshotCommand.self, KeyValueCommand.self,
+            SnapshotCommand.self, KeyValueCommand.self, SortedSetCommand.self,
         ]
     )
 }

@@ -80,6 +80,7 @@ final class ClusterScriptTests: XCTestCase {
 
     func testKeelctlReportsFailuresWithDistinctStatuses() throws {
         try cluster.runSuccessfully("up")
+        try checkSortedSetCommands()
         XCTAssertEqual(try cluster.keelctl(["kv", "get", "absent"]).status, 9)
         let unknown = try cluster.keelctl(["members", "promote", "8"])
         XCTAssertEqual(unknown.status, 5, unknown.output)
@@ -101,5 +102,39 @@ final class ClusterScriptTests: XCTestCase {
         XCTAssertTrue(health.output.contains("no leader"), health.output)
         let write = try cluster.keelctl(["kv", "put", "k", "v", "--timeout", "2"])
         XCTAssertTrue([3, 6].contains(write.status), "exit \(write.status): \(write.output)")
+    }
+
+    /// `keelctl zset`: add, count, page through with the printed cursor, remove, bad input.
+    private func checkSortedSetCommands() throws {
+        let add = try cluster.keelctl(["zset", "add", "feed:1", "1", "a", "2", "b", "3", "c"])
+        XCTAssertEqual(add.status, 0, add.output)
+        XCTAssertTrue(add.output.contains("added 3"), add.output)
+        XCTAssertEqual(try cluster.keelctl(["zset", "count", "feed:1"]).output.trimmingCharacters(in: .whitespacesAndNewlines), "3")
+
+        struct Page: Decodable {
+            struct Entry: Decodable { var member: String; var score: Double }
+            var members: [Entry]
+            var nextScore: Double?
+            var nextMember: String?
+        }
+        func page(_ extra: [String]) throws -> Page {
+            let result = try cluster.keelctl(["zset", "range", "feed:1", "--limit", "2", "--json"] + extra)
+            XCTAssertEqual(result.status, 0, result.output)
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase  // keelctl --json writes snake_case
+            return try decoder.decode(Page.self, from: Data(result.output.utf8))
+        }
+        let first = try page([])
+        XCTAssertEqual(first.members.map(\.member), ["c", "b"])
+        XCTAssertEqual(first.nextMember, "b")
+        let second = try page(["--after-score", "\(try XCTUnwrap(first.nextScore))", "--after-member", "b"])
+        XCTAssertEqual(second.members.map(\.member), ["a"])
+        XCTAssertNil(second.nextMember)
+
+        let remove = try cluster.keelctl(["zset", "rem", "feed:1", "b"])
+        XCTAssertTrue(remove.output.contains("removed 1"), remove.output)
+        XCTAssertEqual(try cluster.keelctl(["zset", "count", "feed:1"]).output.trimmingCharacters(in: .whitespacesAndNewlines), "2")
+        XCTAssertEqual(try cluster.keelctl(["zset", "add", "feed:1", "nan", "x"]).status, 64)
+        XCTAssertEqual(try cluster.keelctl(["zset", "count", "feed:1"]).output.trimmingCharacters(in: .whitespacesAndNewlines), "2")
     }
 }
