@@ -189,5 +189,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // In-process micro-benchmark of KeelStore's apply path (no Raft, no network).
+        .executableTarget(
+            name: "keel-store-bench",
+            dependencies: [
+                "KeelStore",
+                "RocksDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
     ]
 )

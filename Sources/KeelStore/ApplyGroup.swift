@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RocksDB
 
 /// Executes the commands of one apply call into one write batch.
@@ -12,17 +19,22 @@ final class ApplyGroup {
     private let database: Database
     private let data: ColumnFamily
     let batch: WriteBatch
-    private var values: [[UInt8]: [UInt8]?] = [:]
-    private var sets: [[UInt8]: PendingSortedSet] = [:]
+    /// Point writes to `data`, added to `batch` in key order (see ``OrderedWrites``).
+    private var writes = OrderedWrites()
+    private var values: [ByteString: [UInt8]?] = [:]
+    private var sets: [ByteString: PendingSortedSet] = [:]
     private var storedEntries: Iterator?
     // Reused for every key built, so the hot path does not allocate per key.
     private var keyBuffer: [UInt8] = []
     private var scoreBuffer: [UInt8] = []
 
-    init(database: Database, data: ColumnFamily, batch: WriteBatch) {
+    private let summaries: SetSummaryCache
+
+    init(database: Database, data: ColumnFamily, batch: WriteBatch, summaries: SetSummaryCache) {
         self.database = database
         self.data = data
         self.batch = batch
+        self.summaries = summaries
         keyBuffer.reserveCapacity(2 * StoreLimits.maxKeySize + 16)
         scoreBuffer.reserveCapacity(16)
     }
@@ -131,20 +143,32 @@ final class ApplyGroup {
         for pending in sets.values where pending.isDirty {
             DataKey.count(pending.key, into: &keyBuffer)
             if pending.count == 0 {
-                try batch.delete(keyBuffer, in: data)
+                writes.delete(keyBuffer)
             } else {
                 scoreBuffer.removeAll(keepingCapacity: true)
                 DataKey.appendUInt64(pending.count, to: &scoreBuffer)
                 DataKey.appendUInt64(pending.lowestScore, to: &scoreBuffer)
-                try batch.put(keyBuffer, scoreBuffer, in: data)
+                writes.put(keyBuffer, scoreBuffer)
             }
+        }
+        try writes.flush(into: batch, in: data)
+    }
+
+    /// Lowest entries kept per set in ``SetSummaryCache``: enough for several trims between seeks.
+    static let cachedHeadLength = 8
+
+    /// Hands the count records of every set the group used to the cache. Call only after the
+    /// group's batch is written: the cache must never run ahead of RocksDB.
+    func publishSummaries() {
+        for pending in sets.values {
+            summaries.store(pending.summary(headLength: Self.cachedHeadLength), for: pending.key)
         }
     }
 
     // MARK: Key-value pairs
 
     private func value(for key: [UInt8]) throws(RocksDBError) -> [UInt8]? {
-        if let pending = values[key] {
+        if let pending = values[ByteString(key)] {
             return pending
         }
         DataKey.value(key, into: &keyBuffer)
@@ -153,15 +177,15 @@ final class ApplyGroup {
 
     private func putValue(_ value: [UInt8], for key: [UInt8]) throws(RocksDBError) {
         DataKey.value(key, into: &keyBuffer)
-        try batch.put(keyBuffer, value, in: data)
-        values[key] = .some(value)
+        writes.put(keyBuffer, value)
+        values[ByteString(key)] = .some(value)
     }
 
     private func deleteValue(for key: [UInt8]) throws(RocksDBError) {
         DataKey.value(key, into: &keyBuffer)
-        try batch.delete(keyBuffer, in: data)
+        writes.delete(keyBuffer)
         // Assigning nil through the subscript would drop the entry instead of recording a delete.
-        values.updateValue(nil, forKey: key)
+        values.updateValue(nil, forKey: ByteString(key))
     }
 
     // MARK: Sorted sets
@@ -174,17 +198,22 @@ final class ApplyGroup {
     }
 
     private func sortedSet(_ set: [UInt8]) throws -> PendingSortedSet {
-        if let pending = sets[set] {
+        if let pending = sets[ByteString(set)] {
             return pending
         }
+        let stored = try summaries.summary(of: set) ?? storedSummary(of: set)
+        let pending = PendingSortedSet(key: set, stored: stored)
+        sets[ByteString(set)] = pending
+        return pending
+    }
+
+    private func storedSummary(of set: [UInt8]) throws -> SetSummary {
         DataKey.count(set, into: &keyBuffer)
         let stored = try database.withValue(of: keyBuffer, in: data) { value in
             guard value.count == DataKey.countValueSize else { throw Self.corruption("sorted-set count is \(value.count) bytes") }
-            return (count: DataKey.uint64(value), lowestScore: DataKey.uint64(value, at: 8))
+            return SetSummary(count: DataKey.uint64(value), lowestScore: DataKey.uint64(value, at: 8), head: [])
         }
-        let pending = PendingSortedSet(key: set, storedCount: stored?.count ?? 0, storedLowestScore: stored?.lowestScore ?? 0)
-        sets[set] = pending
-        return pending
+        return stored ?? .empty
     }
 
     private func score(of member: [UInt8], in pending: PendingSortedSet) throws -> UInt64? {
@@ -219,14 +248,14 @@ final class ApplyGroup {
     private func setScore(_ score: UInt64, of member: [UInt8], replacing old: UInt64?, in pending: PendingSortedSet) throws(RocksDBError) {
         if let old {
             DataKey.entry(pending.key, score: old, member: member, into: &keyBuffer)
-            try batch.delete(keyBuffer, in: data)
+            writes.delete(keyBuffer)
         }
         DataKey.entry(pending.key, score: score, member: member, into: &keyBuffer)
-        try batch.put(keyBuffer, EmptyCollection<UInt8>(), in: data)
+        writes.put(keyBuffer, EmptyCollection<UInt8>())
         DataKey.member(pending.key, member, into: &keyBuffer)
         scoreBuffer.removeAll(keepingCapacity: true)
         DataKey.appendUInt64(score, to: &scoreBuffer)
-        try batch.put(keyBuffer, scoreBuffer, in: data)
+        writes.put(keyBuffer, scoreBuffer)
         pending.setScore(score, of: member, wasPresent: old != nil)
     }
 
@@ -238,9 +267,9 @@ final class ApplyGroup {
 
     private func removeEntry(_ entry: ScoredEntry, from pending: PendingSortedSet) throws(RocksDBError) {
         DataKey.entry(pending.key, score: entry.score, member: entry.member, into: &keyBuffer)
-        try batch.delete(keyBuffer, in: data)
+        writes.delete(keyBuffer)
         DataKey.member(pending.key, entry.member, into: &keyBuffer)
-        try batch.delete(keyBuffer, in: data)
+        writes.delete(keyBuffer)
         pending.markRemoved(entry.member)
     }
 
@@ -248,6 +277,8 @@ final class ApplyGroup {
     /// size); the batch applies them after the group's earlier writes to the set and before
     /// its later ones.
     private func deleteStoredMembers(of pending: PendingSortedSet) throws(RocksDBError) {
+        // Point writes made so far must stay before the range deletes.
+        try writes.flush(into: batch, in: data)
         for tag in [DataKey.entryTag, DataKey.memberTag] {
             let start = DataKey.setPrefix(tag, pending.key)
             // A prefix starting with a tag byte below 0xFF always has an end.
@@ -278,11 +309,8 @@ final class ApplyGroup {
         var touchedIndex = 0
         var lowest: [ScoredEntry] = []
         lowest.reserveCapacity(count)
-        var stored: StoredEntryCursor? = nil
-        if !pending.cleared {
-            stored = try StoredEntryCursor(iterator: iterator(), set: pending, from: pending.storedLowestScore, keyBuffer: &keyBuffer)
-        }
-        var nextStored = try stored?.next()
+        var storedPosition = 0
+        var nextStored = try nextStoredEntry(of: pending, at: &storedPosition)
         while lowest.count < count {
             let takeStored: Bool
             switch (nextStored, touchedIndex < touched.count ? touched[touchedIndex] : nil) {
@@ -293,13 +321,71 @@ final class ApplyGroup {
             }
             if takeStored {
                 lowest.append(nextStored!)
-                nextStored = try stored?.next()
+                nextStored = try nextStoredEntry(of: pending, at: &storedPosition)
             } else {
                 lowest.append(touched[touchedIndex])
                 touchedIndex += 1
             }
         }
         return lowest
+    }
+
+    /// The first stored entry at or after `position` in the set's stored head that the group
+    /// has not hidden; `position` moves past it. Reads RocksDB only to extend the stored head
+    /// (kept across groups by ``SetSummaryCache``), so a trim at steady state rarely seeks.
+    private func nextStoredEntry(of pending: PendingSortedSet, at position: inout Int) throws -> ScoredEntry? {
+        if pending.cleared { return nil }
+        while true {
+            if position == pending.storedHead.count {
+                guard pending.storedHead.count < pending.storedCount else { return nil }
+                // Growing reads keep a long trim at a logarithmic number of seeks.
+                try extendStoredHead(of: pending, by: max(Self.headReadAhead, pending.storedHead.count))
+                if position == pending.storedHead.count { return nil }
+            }
+            let entry = pending.storedHead[position]
+            position += 1
+            if !pending.hidesStoredEntry(of: entry.member) {
+                return entry
+            }
+        }
+    }
+
+    /// Entries read from RocksDB at a time once the stored head runs out.
+    static let headReadAhead = 8
+
+    /// Appends up to `limit` stored entries that follow the stored head (from the start of
+    /// the set if the head is empty) to it.
+    private func extendStoredHead(of pending: PendingSortedSet, by limit: Int) throws {
+        let iterator = try iterator()
+        DataKey.setPrefix(DataKey.entryTag, pending.key, into: &keyBuffer)
+        let prefixLength = keyBuffer.count
+        let last = pending.storedHead.last
+        if let last {
+            DataKey.appendUInt64(last.score, to: &keyBuffer)
+            keyBuffer.append(contentsOf: last.member)
+        } else {
+            DataKey.appendUInt64(pending.storedLowestScore, to: &keyBuffer)
+        }
+        iterator.seek(to: keyBuffer)
+        if last != nil, iterator.withKey({ $0.elementsEqual(keyBuffer) }) == true {
+            iterator.next()
+        }
+        var read = 0
+        while read < limit {
+            let entry = keyBuffer.withUnsafeBytes { prefix in
+                iterator.withKey { key -> ScoredEntry? in
+                    guard key.count >= prefixLength + 8, memcmp(key.baseAddress!, prefix.baseAddress!, prefixLength) == 0 else { return nil }
+                    return ScoredEntry(score: DataKey.uint64(key, at: prefixLength), member: Array(key[(prefixLength + 8)...]))
+                } ?? nil
+            }
+            guard let entry else { break }
+            pending.storedHead.append(entry)
+            read += 1
+            iterator.next()
+        }
+        if !iterator.isValid {
+            try iterator.checkStatus()
+        }
     }
 
     /// Every entry of the merged view with a score in `low ... high`, in no particular order.

@@ -19,24 +19,54 @@ final class PendingSortedSet {
     /// The group deleted the whole set: RocksDB's entries no longer count.
     private(set) var cleared = false
     /// Touched members: their encoded score, or `nil` once removed.
-    private(set) var members: [[UInt8]: UInt64?] = [:]
+    private(set) var members: [ByteString: UInt64?] = [:]
     private var sortedPresentMembers: [ScoredEntry]?
 
-    init(key: [UInt8], storedCount: UInt64, storedLowestScore: UInt64) {
+    /// The lowest stored entries, as RocksDB held them before the group, in order and without
+    /// gaps (see ``SetSummary/head``): from the cache, extended by reads during the group.
+    var storedHead: [ScoredEntry]
+
+    init(key: [UInt8], stored: SetSummary) {
         self.key = key
-        self.storedCount = storedCount
-        self.count = storedCount
-        self.storedLowestScore = storedLowestScore
-        self.lowestScore = storedLowestScore
+        storedCount = stored.count
+        count = stored.count
+        storedLowestScore = stored.lowestScore
+        lowestScore = stored.lowestScore
+        storedHead = stored.head
     }
 
     /// Whether the set's count record must be written back.
     var isDirty: Bool { cleared || count != storedCount || lowestScore != storedLowestScore }
 
+    /// The set as the group leaves it: the count record ``ApplyGroup/finish()`` writes and up
+    /// to `headLength` of its lowest entries, as far as the group knows them exactly.
+    func summary(headLength: Int) -> SetSummary {
+        guard count > 0 else { return .empty }
+        var head: [ScoredEntry] = []
+        if cleared {
+            head = Array(presentMembersInOrder().prefix(headLength))
+        } else if storedHead.count == storedCount || !storedHead.isEmpty {
+            // The stored head is exact up to its last entry (or is the whole stored set), so
+            // the new set is known exactly up to there: the surviving stored entries plus the
+            // group's members that sort before that point.
+            let boundary = storedHead.count == storedCount ? nil : storedHead.last
+            head = storedHead.filter { !hidesStoredEntry(of: $0.member) }
+            for entry in presentMembersInOrder() {
+                if let boundary, boundary < entry { break }
+                head.append(entry)
+            }
+            head.sort()
+            if head.count > headLength {
+                head.removeLast(head.count - headLength)
+            }
+        }
+        return SetSummary(count: count, lowestScore: lowestScore, head: head)
+    }
+
     /// The member's score if the group knows it without reading RocksDB: `.some(score)`
     /// (present or, with `nil`, absent), or `nil` if RocksDB has to be asked.
     func knownScore(of member: [UInt8]) -> UInt64?? {
-        if let touched = members[member] {
+        if let touched = members[ByteString(member)] {
             return .some(touched)
         }
         // With no members left, or after a delete, an untouched member cannot be in the set.
@@ -50,18 +80,24 @@ final class PendingSortedSet {
     func hidesStoredEntry(of member: UnsafeRawBufferPointer) -> Bool {
         if cleared { return true }
         if members.isEmpty { return false }
-        return members.index(forKey: Array(member)) != nil
+        return members.index(forKey: ByteString(Array(member))) != nil
+    }
+
+    /// Whether a RocksDB entry of `member` is hidden by what the group did.
+    func hidesStoredEntry(of member: [UInt8]) -> Bool {
+        if cleared { return true }
+        return !members.isEmpty && members.index(forKey: ByteString(member)) != nil
     }
 
     func setScore(_ score: UInt64, of member: [UInt8], wasPresent: Bool) {
-        members[member] = .some(score)
+        members[ByteString(member)] = .some(score)
         lowestScore = count == 0 ? score : min(lowestScore, score)
         if !wasPresent { count += 1 }
         sortedPresentMembers = nil
     }
 
     func markRemoved(_ member: [UInt8]) {
-        members.updateValue(nil, forKey: member)
+        members.updateValue(nil, forKey: ByteString(member))
         count -= 1
         sortedPresentMembers = nil
     }
@@ -77,7 +113,7 @@ final class PendingSortedSet {
     /// The touched members that are present, in (score, member) order.
     func presentMembersInOrder() -> [ScoredEntry] {
         if let sortedPresentMembers { return sortedPresentMembers }
-        let sorted = members.compactMap { member, score in score.map { ScoredEntry(score: $0, member: member) } }.sorted()
+        let sorted = members.compactMap { member, score in score.map { ScoredEntry(score: $0, member: member.bytes) } }.sorted()
         sortedPresentMembers = sorted
         return sorted
     }
@@ -86,7 +122,7 @@ final class PendingSortedSet {
     func presentMembers(scoredIn minimum: UInt64, _ maximum: UInt64) -> [ScoredEntry] {
         members.compactMap { member, score in
             guard let score, score >= minimum, score <= maximum else { return nil }
-            return ScoredEntry(score: score, member: member)
+            return ScoredEntry(score: score, member: member.bytes)
         }
     }
 }

@@ -27,6 +27,14 @@ extension Database {
         /// Compression of the last level, which holds most of the data; `nil` uses ``compression``.
         public var bottommostCompression: Compression? = .zstd
 
+        /// Size of each memtable's Bloom filter as a fraction of ``writeBufferSize``; 0 builds
+        /// none. With ``memtableWholeKeyFiltering`` a point read of a key that is not in a
+        /// memtable skips that memtable's skip list search, the bulk of a read that misses.
+        public var memtableBloomSizeRatio: Double = 0.02
+        /// Put whole keys (not only prefixes) into the memtable Bloom filter; needed for the
+        /// filter to serve point reads when no prefix extractor is set.
+        public var memtableWholeKeyFiltering = true
+
         /// Files RocksDB may keep open; -1 keeps every file open.
         public var maxOpenFiles: Int32 = 512
         /// Bytes a memtable holds before it is flushed.

@@ -20,6 +20,8 @@ final class NativeOptions: @unchecked Sendable {
         rocksdb_options_set_max_open_files(pointer, options.maxOpenFiles)
         rocksdb_options_set_write_buffer_size(pointer, options.writeBufferSize)
         rocksdb_options_set_max_write_buffer_number(pointer, options.maxWriteBufferNumber)
+        rocksdb_options_set_memtable_prefix_bloom_size_ratio(pointer, options.memtableBloomSizeRatio)
+        rocksdb_options_set_memtable_whole_key_filtering(pointer, options.memtableWholeKeyFiltering ? 1 : 0)
         rocksdb_options_set_max_background_jobs(pointer, options.maxBackgroundJobs)
         rocksdb_options_set_target_file_size_base(pointer, options.targetFileSizeBase)
         rocksdb_options_set_level_compaction_dynamic_level_bytes(pointer, options.levelCompactionDynamicLevelBytes ? 1 : 0)

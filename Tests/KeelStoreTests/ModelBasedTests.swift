@@ -171,4 +171,15 @@ final class ModelBasedTests: StoreTestCase {
             try runModel(seed: seed, operations: 2_000)
         }
     }
+
+    /// The same with the set-count cache off and with a cache so small that it evicts all the
+    /// time: results must not depend on it.
+    func testResultsDoNotDependOnTheSetCache() throws {
+        for (seed, capacity): (UInt64, Int) in [(4, 0), (5, 1), (6, 3)] {
+            try tearDownWithError()
+            cachedSets = capacity
+            try setUpWithError()
+            try runModel(seed: seed, operations: 1_000)
+        }
+    }
 }

@@ -11,6 +11,8 @@ class StoreTestCase: XCTestCase {
     private(set) var database: Database!
     private(set) var store: KeelStore!
     var configuration = StoreConfiguration()
+    /// The store's set-count cache size (0 turns it off).
+    var cachedSets = 200_000
     /// The index the next entry gets.
     var nextIndex: UInt64 = 1
     /// The proposal timestamp the next entry gets.
@@ -50,7 +52,7 @@ class StoreTestCase: XCTestCase {
             options: Self.testOptions,
             columnFamilies: ["raft", KeelStore.dataColumnFamilyName, KeelStore.metaColumnFamilyName]
         )
-        store = try KeelStore(database: database, configuration: configuration)
+        store = try KeelStore(database: database, configuration: configuration, cachedSets: cachedSets)
     }
 
     /// Closes and reopens the database, as a restarted node does.
