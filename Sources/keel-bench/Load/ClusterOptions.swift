@@ -13,6 +13,12 @@ struct ClusterOptions: ParsableArguments {
     @Flag(help: "Start three release keel-server processes on loopback (the keel-server next to this program), fsync on, and stop them after.")
     var local = false
 
+    @Option(
+        parsing: .unconditional,
+        help: "More keel-server options for every --local node, in one argument (e.g. \"--tick-ms 50 --election-ticks 6\")."
+    )
+    var serverArguments: String?
+
     private var endpointList: [String]? {
         let text = endpoints ?? ProcessInfo.processInfo.environment["KEEL_ENDPOINTS"]
         let list = text?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -21,18 +27,19 @@ struct ClusterOptions: ParsableArguments {
 
     func validate() throws {
         if local && endpoints != nil { throw ValidationError("give --endpoints or --local, not both") }
+        if serverArguments != nil && !local { throw ValidationError("--server-arguments needs --local") }
         if !local && endpointList == nil { throw ValidationError("give --endpoints (or KEEL_ENDPOINTS) or --local") }
     }
 
     /// The target: the given cluster, or a local one started now.
     func target() async throws -> BenchTarget {
-        if local { return try await BenchTarget.startLocal() }
+        if local { return try await BenchTarget.startLocal(extraServerArguments: extraServerArguments) }
         let id = clusterID ?? ProcessInfo.processInfo.environment["KEEL_CLUSTER_ID"] ?? "keel"
         return BenchTarget(endpoints: endpointList ?? [], clusterID: id, local: nil)
     }
 
-    /// These options as arguments, to reproduce a run.
-    var arguments: [String] {
-        local ? ["--local"] : ["--endpoints", endpointList?.joined(separator: ",") ?? ""]
+    /// `--server-arguments` split into words.
+    var extraServerArguments: [String] {
+        serverArguments?.split(separator: " ").map(String.init) ?? []
     }
 }

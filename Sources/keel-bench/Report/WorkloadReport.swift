@@ -58,7 +58,9 @@ struct WorkloadReport: Codable, Sendable {
         let titles = ["throughput"] + LatencySummary.columnTitles + ["errors", "load"]
         let row = [throughputCell] + latency.cells + ["\(errors)", String(format: "%.1f-%.1f", loadAverageBefore, loadAverageAfter)]
         lines += TextTable(titles: titles, rows: [row]).lines
-        lines.append("\(Self.grouped(Double(requests))) requests in \(String(format: "%.1f", seconds)) s")
+        lines.append(seconds > 0
+            ? "\(Self.grouped(Double(requests))) requests in \(String(format: "%.1f", seconds)) s"
+            : "\(requests) \(operationName)")
         if let firstError { lines.append("first error: \(firstError)") }
         return lines.joined(separator: "\n")
     }

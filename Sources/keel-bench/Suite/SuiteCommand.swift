@@ -88,7 +88,8 @@ struct SuiteCommand: AsyncParsableCommand {
     }
 
     private func section(probe: WorkloadReport, reports: [WorkloadReport], purposes: [String], started: Date, loadAtStart: Double) -> String {
-        let target = cluster.local ? "--local" : "--endpoints <cluster>"
+        let serverArguments = cluster.serverArguments.map { " --server-arguments \"\($0)\"" } ?? ""
+        let target = cluster.local ? "--local" + serverArguments : "--endpoints <cluster>"
         let rows = zip(reports, purposes).map { report, purpose in
             [purpose, "`keel-bench \(report.command) \(target)`", report.throughputCell] + report.latency.cells
                 + ["\(report.errors)", String(format: "%.1f-%.1f", report.loadAverageBefore, report.loadAverageAfter)]
@@ -103,7 +104,7 @@ struct SuiteCommand: AsyncParsableCommand {
         - Date: \(MachineDescription.today); \(String(format: "%.0f", minutes)) minutes.
         - Machine: \(MachineDescription.summary); load average \(String(format: "%.1f", loadAtStart)) at the start, \(String(format: "%.1f", MachineDescription.loadAverage())) at the end (other work on the machine inflates every figure).
         - Data disk (\(probe.settings["directory"] ?? "")): write + fdatasync of 4 KiB appends, p50 \(LatencySummary.format(probe.latency.p50)) ms, p99 \(LatencySummary.format(probe.latency.p99)) ms, max \(LatencySummary.format(probe.latency.max)) ms (`keel-bench \(probe.command)`).
-        - Cluster: \(cluster.local ? "three release `keel-server` processes on 127.0.0.1 started by keel-bench (KeelTestKit's LocalCluster: default timing, fsync on, data in the temporary directory)" : "given endpoints").
+        - Cluster: \(cluster.local ? "three release `keel-server` processes on 127.0.0.1 started by keel-bench (KeelTestKit's LocalCluster: \(cluster.serverArguments.map { "`\($0)`" } ?? "default timing: 100 ms ticks, election after 10 to 20 ticks"), fsync on, data in the temporary directory)" : "given endpoints").
         - Command: `keel-bench suite \(target) --duration \(duration) --failover-trials \(failoverTrials) --doc docs/benchmarks.md`; each row ran against that one cluster for \(duration) s after 1 s of warm-up; its command runs the same workload alone.
         - Latency is per request as the client sees it (HdrHistogram); the load column is the 1-minute load average before and after the row.
 
