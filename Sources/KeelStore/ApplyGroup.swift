@@ -137,8 +137,8 @@ final class ApplyGroup {
         }
     }
 
-    /// Adds the sorted-set counts the group changed to the batch. Call once, after the last
-    /// command.
+    /// Adds the sorted-set counts the group changed, then every point write the group
+    /// collected (in key order), to the batch. Call once, after the last command.
     func finish() throws(RocksDBError) {
         for pending in sets.values where pending.isDirty {
             DataKey.count(pending.key, into: &keyBuffer)
@@ -157,8 +157,9 @@ final class ApplyGroup {
     /// Lowest entries kept per set in ``SetSummaryCache``: enough for several trims between seeks.
     static let cachedHeadLength = 8
 
-    /// Hands the count records of every set the group used to the cache. Call only after the
-    /// group's batch is written: the cache must never run ahead of RocksDB.
+    /// Hands the summary (count record and lowest entries) of every set the group used to the
+    /// cache. Call only after the group's batch is written: the cache must never run ahead of
+    /// RocksDB.
     func publishSummaries() {
         for pending in sets.values {
             summaries.store(pending.summary(headLength: Self.cachedHeadLength), for: pending.key)

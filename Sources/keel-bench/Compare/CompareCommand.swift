@@ -84,8 +84,7 @@ struct CompareCommand: AsyncParsableCommand {
             - Command: `keel-bench compare --duration \(duration) --etcd-load \(etcdLoad) --failover-trials \(failoverTrials) --redis-requests \(redisRequests) --redis-clients \(redisClients) --doc docs/benchmarks.md`.
             - Keel: three release `keel-server` processes on loopback, default timing (100 ms ticks, election after 10 to 20 ticks), fsync on; each Keel row ran for \(duration) s after 1 s of warm-up. etcd: three members on loopback with default settings (100 ms heartbeat, 1 s election timeout, fsync on), load from `etcdctl check perf --load \(etcdLoad)` (rate-limited by etcdctl: it measures whether etcd keeps up with its target, so its figure is a floor when it passes). Redis: one server, `appendonly yes`, load from `redis-benchmark`; it does not replicate.
             - Failover is timed the same way for both: writers write continuously, the leader gets SIGKILL, and the time runs to the first acknowledged write sent after the process was gone (fresh writes start every 5 ms); etcd's writes go through its JSON gateway to a random surviving member.
-            \(notes.map { "- \($0)" }.joined(separator: "\n"))
-
+            \(notes.map { "- \($0)\n" }.joined())
             \(MarkdownTable(titles: ComparisonRow.titles, rows: rows.map(\.cells)).text)
             """
             try MarkedSection(name: "keel-bench compare").write(text, into: doc)
