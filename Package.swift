@@ -176,6 +176,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // keel-bench's own parts (key distributions, report parsing, generated doc sections);
+        // no benchmark runs here.
+        .testTarget(
+            name: "KeelBenchTests",
+            dependencies: ["keel-bench"]
+        ),
         // KeelClient against real keel-server processes (needs `swift build` of keel-server).
         .testTarget(
             name: "KeelClientIntegrationTests",
