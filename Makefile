@@ -6,7 +6,7 @@ APT_PACKAGES := librocksdb-dev libprotobuf-c-dev protobuf-c-compiler pkg-config 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: deps build debug test sim chaos clean proto proto-check up down status scripts-check
+.PHONY: deps build debug test sim chaos clean proto proto-check up down status scripts-check bench bench-deps bench-compare
 
 ## deps: install the Debian packages Keel builds against (only those missing).
 deps:
@@ -120,6 +120,50 @@ chaos: deps
 	$(SWIFT) build -c release --product keel-chaos
 	.build/release/keel-chaos --duration $(DURATION) $(if $(SEED),--seed $(SEED)) --clients $(CLIENTS) \
 	  --nodes $(NODES) --faults $(FAULTS) --keys $(KEYS) --history $(HISTORY)
+
+## bench: release build, the fsync probe, a fresh local 3-node cluster, the standard suite
+## (BENCH_DURATION seconds per workload), and the suite's table rewritten in docs/benchmarks.md.
+## The cluster/ scripts are not used yet: keel-bench --local starts and stops the cluster itself.
+BENCH_DURATION ?= 10
+BENCH_FAILOVER_TRIALS ?= 5
+bench: deps
+	$(SWIFT) build -c release --product keel-server
+	$(SWIFT) build -c release --product keel-bench
+	.build/release/keel-bench suite --local --duration $(BENCH_DURATION) --failover-trials $(BENCH_FAILOVER_TRIALS) \
+	  --doc docs/benchmarks.md --json .build/bench-suite.json
+
+## bench-deps: install etcd and Redis from Debian when missing; a package this release does not
+## have is reported and left out (keel-bench compare then leaves that system's rows out).
+## Services are kept from starting during the install (policy-rc.d), so nothing listens afterwards.
+BENCH_APT_PACKAGES := etcd-server etcd-client redis-server redis-tools
+bench-deps:
+	@missing=""; for p in $(BENCH_APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "bench-deps: all present"; exit 0; fi; \
+	$(SUDO) apt-get update -q >/dev/null; \
+	available=""; for p in $$missing; do \
+	  candidate=$$(apt-cache policy $$p 2>/dev/null | awk '/Candidate:/ {print $$2}'); \
+	  if [ -n "$$candidate" ] && [ "$$candidate" != "(none)" ]; then available="$$available $$p"; \
+	  else echo "bench-deps: $$p is not in this Debian release's archive; its rows will be left out" >&2; fi; \
+	done; \
+	if [ -n "$$available" ]; then \
+	  echo "installing:$$available"; \
+	  policy=/usr/sbin/policy-rc.d; made=""; \
+	  if [ ! -e $$policy ]; then printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee $$policy >/dev/null && $(SUDO) chmod +x $$policy && made=1; fi; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$available; status=$$?; \
+	  if [ -n "$$made" ]; then $(SUDO) rm -f $$policy; fi; \
+	  exit $$status; \
+	fi
+
+## bench-compare: etcd (3 members) and Redis (appendfsync always, everysec) on loopback next to
+## Keel, same operations and client counts, side-by-side table with the ratio Keel/other
+## rewritten in docs/benchmarks.md. keel-bench compare starts and stops every server.
+bench-compare: deps bench-deps
+	$(SWIFT) build -c release --product keel-server
+	$(SWIFT) build -c release --product keel-bench
+	.build/release/keel-bench compare --duration $(BENCH_DURATION) --failover-trials $(BENCH_FAILOVER_TRIALS) \
+	  --doc docs/benchmarks.md --json .build/bench-compare.json
 
 clean:
 	rm -rf .build

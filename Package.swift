@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // The Raft consensus core: pure, deterministic, standard library only.
@@ -36,11 +37,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Every benchmark: the Raft core and the store's apply path in process, load against a
+        // cluster through KeelClient, the fsync probe, `make bench` and `make bench-compare`.
         .executableTarget(
             name: "keel-bench",
             dependencies: [
                 "KeelRaft",
+                "KeelStore",
+                "RocksDB",
+                "KeelClient",
+                "KeelTestKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .testTarget(name: "KeelRaftTests", dependencies: ["KeelRaft", "KeelRaftSimulator"]),
@@ -174,18 +183,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Sorted-set load through KeelClient (fanout throughput, page-read latency); starts a
-        // local 3-node cluster with KeelTestKit unless given endpoints. Prints, never asserts.
-        .executableTarget(
-            name: "keel-zset-bench",
-            dependencies: [
-                "KeelClient",
-                "KeelStore",
-                "KeelTestKit",
-                "RocksDB",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+        // keel-bench's own parts (key distributions, report parsing, generated doc sections);
+        // no benchmark runs here.
+        .testTarget(
+            name: "KeelBenchTests",
+            dependencies: ["keel-bench"]
         ),
         // Fault injection against real keel-server processes with a linearizability check of
         // the recorded history (`make chaos`); the peer proxy that makes partitions.
@@ -226,15 +228,6 @@ let package = Package(
                 "KeelClient",
                 "KeelTestKit",
                 .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // In-process micro-benchmark of KeelStore's apply path (no Raft, no network).
-        .executableTarget(
-            name: "keel-store-bench",
-            dependencies: [
-                "KeelStore",
-                "RocksDB",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The admin command line: cluster status, membership, leadership, snapshots, keys.

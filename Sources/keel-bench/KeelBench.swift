@@ -5,7 +5,11 @@ import ArgumentParser
 struct KeelBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keel-bench",
-        abstract: "Keel benchmarks.",
-        subcommands: [RaftBenchmark.self]
+        abstract: "Keel benchmarks: load against a cluster, in-process micro-benchmarks, the standard suite and the comparison with etcd and Redis.",
+        subcommands: [
+            PutWorkload.self, GetWorkload.self, CompareAndSetWorkload.self, IncrementWorkload.self,
+            SortedSetAddWorkload.self, FanoutWorkload.self, RangeWorkload.self, MergedRangeWorkload.self,
+            FailoverWorkload.self, FsyncProbe.self, RaftBenchmark.self, StoreBenchmark.self, SuiteCommand.self, CompareCommand.self,
+        ]
     )
 }

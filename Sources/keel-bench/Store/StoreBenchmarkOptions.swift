@@ -1,8 +1,8 @@
 import ArgumentParser
 import RocksDB
 
-/// Options every workload shares.
-struct BenchmarkOptions: ParsableArguments {
+/// Options every `keel-bench store` workload shares.
+struct StoreBenchmarkOptions: ParsableArguments {
     @Option(help: "Commands per apply call (one group of committed entries).")
     var group = 10
 

@@ -2,13 +2,13 @@ import ArgumentParser
 import KeelStore
 
 /// Key-value puts over a uniform key space.
-struct PutBenchmark: ParsableCommand {
+struct StorePutBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "put",
         abstract: "put of --value-size byte values under keys drawn uniformly from --keys keys."
     )
 
-    @OptionGroup var options: BenchmarkOptions
+    @OptionGroup var options: StoreBenchmarkOptions
 
     @Option(help: "Distinct keys.")
     var keys = 100_000

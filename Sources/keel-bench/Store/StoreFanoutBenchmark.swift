@@ -3,13 +3,13 @@ import KeelStore
 
 /// add-to-many into capped sets: fills every set to its maximum length, then measures the
 /// steady state where every insert also trims the set's lowest member.
-struct FanoutBenchmark: ParsableCommand {
+struct StoreFanoutBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fanout",
         abstract: "add-to-many of one new member into --fanout of --sets sets, each capped at --max-length."
     )
 
-    @OptionGroup var options: BenchmarkOptions
+    @OptionGroup var options: StoreBenchmarkOptions
 
     @Option(help: "Distinct sets (timelines).")
     var sets = 1_000

@@ -13,9 +13,9 @@ final class BenchmarkStore {
     private var commandNumber = 0
     private let sync: Bool
 
-    init(options: BenchmarkOptions) throws {
+    init(options: StoreBenchmarkOptions) throws {
         let parent = options.directory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? FileManager.default.temporaryDirectory
-        directory = parent.appendingPathComponent("keel-store-bench-\(UUID().uuidString)", isDirectory: true)
+        directory = parent.appendingPathComponent("keel-bench-store-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         do {
             database = try Database(

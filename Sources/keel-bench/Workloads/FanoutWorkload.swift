@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import KeelClient
+
+/// Add-to-many: one new member into `--sets-per-command` of `--keys` timelines per request
+/// (one log entry each), every timeline trimmed to `--max-length`. Counts set inserts.
+struct FanoutWorkload: ClusterWorkload {
+    static let configuration = CommandConfiguration(
+        commandName: "fanout", abstract: "add-to-many of one member into --sets-per-command timelines; counts set inserts."
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var load: LoadOptions
+
+    @Option(help: "Sets named by each add-to-many.")
+    var setsPerCommand = 100
+
+    @Option(help: "Each set is trimmed to this many members.")
+    var maxLength: UInt64 = 3_600
+
+    func validate() throws {
+        guard setsPerCommand >= 1, setsPerCommand <= load.keys, maxLength >= 1 else {
+            throw ValidationError("need 1 <= --sets-per-command <= --keys and --max-length >= 1")
+        }
+    }
+
+    func measure(on target: BenchTarget) async throws -> WorkloadReport {
+        let clients = try target.makeClients(load.connections, concurrency: load.concurrency, timeout: load.timeout)
+        let load = self.load
+        let chooser = load.chooser()
+        let setsPerCommand = self.setsPerCommand
+        let maxLength = self.maxLength
+        let settings = ["sets": "\(load.keys)", "setsPerCommand": "\(setsPerCommand)", "maxLength": "\(maxLength)"]
+        return try await LoadRunner(options: load, clients: clients).report(
+            workload: "fanout", settings: settings, operationName: "set inserts"
+        ) { client, context in
+            // Distinct sets: draw until enough (cheap while setsPerCommand is well below --keys).
+            var chosen = Set<Int>()
+            while chosen.count < setsPerCommand { chosen.insert(context.next(chooser)) }
+            let sets = chosen.map { load.key($0, prefix: "timeline:") }
+            let member = Array("post:\(context.worker):\(context.sequence)".utf8)
+            let changes = try await client.zaddToMany(
+                sets, member: member, score: (Date().timeIntervalSince1970 * 1000).rounded(), maxLength: maxLength
+            )
+            return Int(changes.added)
+        }
+    }
+}
