@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "keel-bench", targets: ["keel-bench"]),
         .executable(name: "keel-server", targets: ["keel-server"]),
         .library(name: "KeelClient", targets: ["KeelClient"]),
+        .library(name: "KeelFeed", targets: ["KeelFeed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -166,6 +167,21 @@ let package = Package(
         .testTarget(
             name: "KeelClientIntegrationTests",
             dependencies: [
+                "KeelClient",
+                "KeelTestKit",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Activity feeds on KeelClient: follows, fanout on write and on read, timelines.
+        .target(
+            name: "KeelFeed",
+            dependencies: ["KeelClient"]
+        ),
+        // KeelFeed against real keel-server processes, plus its pure parts.
+        .testTarget(
+            name: "KeelFeedTests",
+            dependencies: [
+                "KeelFeed",
                 "KeelClient",
                 "KeelTestKit",
                 .product(name: "Logging", package: "swift-log"),
