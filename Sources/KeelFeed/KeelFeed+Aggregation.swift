@@ -31,21 +31,21 @@ extension KeelFeed {
             let page = try await self.timelineMembers(user, limit: min(100, maximumActivities - membersRead), before: cursor)
             membersRead += page.members.count
             read += try await self.resolve(page.members)
-            guard let next = page.nextCursor else {
-                exhausted = true
-                break
+            exhausted = page.nextCursor == nil
+            cursor = page.nextCursor.map(FeedCursor.init)
+            // Days older than the last activity read are complete (all of them once the
+            // timeline is exhausted).
+            let lastDay = read.last.map { ActivityGroup.day(of: $0.activity.time) } ?? 0
+            let complete = exhausted ? read[...] : read.prefix { ActivityGroup.day(of: $0.activity.time) > lastDay }
+            if let kept = self.wholeDays(of: complete, reaching: groups), !(exhausted && kept.count == read.count) {
+                // The next page starts after the last activity of the last whole day kept.
+                return AggregatedPage(
+                    groups: ActivityGroup.grouping(kept.map(\.activity)),
+                    nextCursor: kept.last.map { FeedCursor(SortedSetCursor(score: $0.position.score, member: $0.position.member)) }
+                )
             }
-            cursor = FeedCursor(next)
-            if let last = read.last {
-                let lastDay = ActivityGroup.day(of: last.activity.time)
-                let complete = read.prefix { ActivityGroup.day(of: $0.activity.time) > lastDay }
-                if let kept = self.wholeDays(of: complete, reaching: groups) {
-                    // The next page starts after the last activity of the last whole day kept.
-                    return AggregatedPage(
-                        groups: ActivityGroup.grouping(kept.map(\.activity)),
-                        nextCursor: kept.last.map { FeedCursor(SortedSetCursor(score: $0.position.score, member: $0.position.member)) }
-                    )
-                }
+            if exhausted {
+                break
             }
         }
         return AggregatedPage(groups: ActivityGroup.grouping(read.map(\.activity)), nextCursor: exhausted ? nil : cursor)

@@ -19,27 +19,24 @@ extension KeelFeed {
     ///   finished by ``resumeUnfinishedFanouts(startedBefore:)``).
     @discardableResult
     public func publish(_ activity: Activity) async throws -> PublishResult {
-        let stored = try self.validated(activity)
-        let record = FanoutRecord(work: .publish(activity), startedAt: self.now())
+        _ = try self.validated(activity)
         let recordKey = self.keys.activityFanout(activity.id)
-        let recordBytes = record.encoded()
-        do {
-            try await self.client.batch([
-                .compareAndSet(key: self.keys.activity(activity.id), expected: .absent, replacement: .value(stored)),
-                .put(key: recordKey, value: recordBytes),
-            ])
-        } catch KeelError.conditionFailed {
-            guard let existing = try await self.client.get(self.keys.activity(activity.id)) else {
-                // Removed between the two calls: publishing again is a new publish.
-                return try await self.publish(activity)
+        // A node's batch holds puts and deletes only, so the record and the activity are two
+        // writes: the record first, only where no fanout of this id is unfinished (a publish
+        // must not overwrite a crashed publisher's record, nor a removal's).
+        for _ in 0..<8 {
+            let record = FanoutRecord(work: .publish(activity), startedAt: self.now()).encoded()
+            do {
+                try await self.client.compareAndSet(recordKey, expected: .absent, replacement: .value(record))
+            } catch KeelError.conditionFailed {
+                if let unfinished = try await self.client.get(recordKey), let pending = try? FanoutRecord(decoding: unfinished) {
+                    try await self.run(pending, bytes: unfinished)
+                }
+                continue
             }
-            guard existing == stored else { throw FeedError.conflictingActivity(activity.id) }
-            if let unfinished = try await self.client.get(recordKey), let pending = try? FanoutRecord(decoding: unfinished) {
-                try await self.run(pending, bytes: unfinished)
-            }
-            return PublishResult(id: activity.id, delivery: .alreadyPublished)
+            return PublishResult(id: activity.id, delivery: try await self.deliver(activity, record: record, resuming: false))
         }
-        return PublishResult(id: activity.id, delivery: try await self.deliver(activity, record: recordBytes))
+        throw KeelError.unavailable(lastFailure: "fanouts of activity \(activity.id) kept replacing each other")
     }
 
     /// Removes an activity from the actor's user feed, every follower's timeline and every
@@ -86,7 +83,7 @@ extension KeelFeed {
     func run(_ record: FanoutRecord, bytes: [UInt8]) async throws {
         switch record.work {
         case .publish(let activity):
-            _ = try await self.deliver(activity, record: bytes)
+            _ = try await self.deliver(activity, record: bytes, resuming: true)
         case .removal(let activity):
             try await self.retract(activity, record: bytes)
         case .pullSwitch(let producer):
@@ -94,7 +91,29 @@ extension KeelFeed {
         }
     }
 
-    private func deliver(_ activity: Activity, record: [UInt8]) async throws -> PublishResult.Delivery {
+    /// Stores the activity once, then fans it out. A fresh publish that finds the same
+    /// activity stored stops there (it was published before); a resumed one goes on, since
+    /// its publisher may have died after storing it.
+    private func deliver(_ activity: Activity, record: [UInt8], resuming: Bool) async throws -> PublishResult.Delivery {
+        let recordKey = self.keys.activityFanout(activity.id)
+        let stored = ActivityCodec.encode(activity)
+        storing: while true {
+            do {
+                try await self.client.compareAndSet(self.keys.activity(activity.id), expected: .absent, replacement: .value(stored))
+                break storing
+            } catch KeelError.conditionFailed {
+                guard let existing = try await self.client.get(self.keys.activity(activity.id)) else {
+                    continue storing
+                }
+                if existing == stored && resuming {
+                    break storing
+                }
+                // Best effort: a record left behind only makes the worker repeat idempotent work.
+                _ = try? await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
+                guard existing == stored else { throw FeedError.conflictingActivity(activity.id) }
+                return .alreadyPublished
+            }
+        }
         let reference = ActivityReference(activity)
         // The user feed first: a concurrent follow lists the user feed after adding itself
         // to the followers, so it either backfills this activity or is listed below.
@@ -123,9 +142,8 @@ extension KeelFeed {
         } else {
             delivery = .pulled
         }
-        let key = self.keys.activityFanout(activity.id)
         do {
-            try await self.client.compareAndSet(key, expected: .value(record), replacement: .delete)
+            try await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
         } catch KeelError.conditionFailed {
             // A removal replaced the record while this fanout ran; its follower walk may
             // have come before some of the pushes above, so take them back.
@@ -165,14 +183,9 @@ extension KeelFeed {
         try await self.forEachChunk(of: timelines, size: self.configuration.fanoutChunkSize) { _, chunk in
             try await self.client.zremFromMany(Array(chunk), member: reference.member)
         }
-        do {
-            try await self.client.batch([
-                .compareAndSet(key: self.keys.activityFanout(activity.id), expected: .value(record), replacement: .delete),
-                .delete(key: self.keys.activity(activity.id)),
-            ])
-        } catch KeelError.conditionFailed {
-            // Another removal of the same activity replaced the record; it finishes the job.
-        }
+        // Unconditional: while a removal record stands, a publish of this id finishes the
+        // removal before it writes a record of its own, so no other record can be here.
+        try await self.client.batch([.delete(key: self.keys.activity(activity.id)), .delete(key: self.keys.activityFanout(activity.id))])
     }
 
     /// The followers to push to, recent readers first; `nil` when the producer is pulled
