@@ -4,8 +4,9 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A connection to a Keel cluster: key-value reads and writes, atomic batches, prefix scans
-/// and admin operations, with leader tracking, safe retries and pipelining.
+/// A connection to a Keel cluster: key-value reads and writes, atomic batches, prefix scans,
+/// sorted sets (`zadd`, `zaddToMany`, `zrange`, ...) and admin operations, with leader
+/// tracking, safe retries and pipelining.
 ///
 /// One client is meant to be shared by a whole process: it keeps one connection per node,
 /// opened on first use, and carries many requests on each at once. Every write is stamped

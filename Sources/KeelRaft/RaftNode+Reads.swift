@@ -26,15 +26,17 @@ extension RaftNode {
             return false
         }
         let confirmed = readQueue.quorumRound(voters: membership.voters, leader: id, quorum: membership.quorum)
+        // The last record at or before the confirmed round gives the tick it was sent in.
         let rounds = readQueue.roundTicks
         var low = 0
         var high = rounds.count
         while low < high {
             let middle = (low + high) / 2
-            if rounds[middle].round < confirmed { low = middle + 1 } else { high = middle }
+            if rounds[middle].round <= confirmed { low = middle + 1 } else { high = middle }
         }
-        guard low < rounds.count, rounds[low].round == confirmed else { return false }
+        guard low > 0 else { return false }  // older than every record: long expired
+        let sentAt = rounds[low - 1].tick
         let lease = UInt64(configuration.electionTicks - configuration.leaseClockDriftTicks)
-        return tickCount < rounds[low].tick + lease
+        return tickCount < sentAt + lease
     }
 }

@@ -53,7 +53,8 @@ extension RaftNode {
     mutating func broadcastHeartbeat() {
         readQueue.round += 1
         readQueue.roundRequested = false
-        readQueue.roundTicks.append((readQueue.round, tickCount))
+        // One record per tick: every round sent in a tick shares its send time.
+        if readQueue.roundTicks.last?.tick != tickCount { readQueue.roundTicks.append((readQueue.round, tickCount)) }
         let horizon = tickCount >= UInt64(configuration.electionTicks) ? tickCount - UInt64(configuration.electionTicks) : 0
         if let keep = readQueue.roundTicks.firstIndex(where: { $0.tick >= horizon }), keep > 0 {
             readQueue.roundTicks.removeFirst(keep)

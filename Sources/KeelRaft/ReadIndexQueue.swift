@@ -18,7 +18,8 @@ struct ReadIndexQueue: Sendable {
     var roundRequested = false
     /// The highest round each peer acknowledged.
     var acknowledged: [UInt64: UInt64] = [:]
-    /// When recent rounds were broadcast (round, tick), for the lease; oldest first.
+    /// The first round broadcast in each recent tick (round, tick), for the lease; oldest
+    /// first, trimmed to the last election timeout.
     var roundTicks: [(round: UInt64, tick: UInt64)] = []
 
     mutating func reset() {

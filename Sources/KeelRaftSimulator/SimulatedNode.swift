@@ -18,6 +18,8 @@ struct SimulatedNode {
     /// Removed from the membership and shut down for good.
     var decommissioned = false
     var wasLeader = false
+    /// The commit index up to which the checks compared this node's entries.
+    var checkedCommit: UInt64 = 0
 
     init(id: UInt64, membership: Membership, configuration: RaftConfiguration) {
         self.id = id
@@ -34,6 +36,7 @@ struct SimulatedNode {
         incomingImages.removeAll()
         restartAt = tick
         wasLeader = false
+        checkedCommit = 0
     }
 
     mutating func restart(with configuration: RaftConfiguration) throws(RaftError) {

@@ -44,6 +44,7 @@ public struct Simulation {
     /// (index, term) of every entry ever persisted: its payload digest and previous term.
     var entryIdentity: [EntryKey: (digest: UInt64, previousTerm: UInt64)] = [:]
     var committedMembership: Membership
+    var committedMembershipIndex: UInt64 = 0
 
     struct EntryKey: Hashable {
         var index: UInt64
@@ -58,7 +59,10 @@ public struct Simulation {
         dropPerMille = faults ? random.next(below: 100) : 0
         duplicatePerMille = faults ? random.next(below: 50) : 0
         maxDelay = faults ? 1 + Int(random.next(below: 8)) : 1
-        tickSkipPerMille = faults ? random.next(below: 20) : 0
+        // Half of the runs have clocks that skip ticks (drift); only the others try lease reads.
+        var clocksSkip = false
+        if faults { clocksSkip = random.chance(1, in: 2) }
+        tickSkipPerMille = clocksSkip ? 1 + random.next(below: 20) : 0
         let initialVoters = (1...UInt64(options.nodeCount)).map { $0 }
         committedMembership = Membership(voters: initialVoters)
         var base = RaftConfiguration()
@@ -71,6 +75,7 @@ public struct Simulation {
         base.maxUncommittedBytes = 4096
         // Lease reads need bounded clock drift: only on runs whose clocks never skip.
         base.leaseReads = base.checkQuorum && tickSkipPerMille == 0 && random.chance(1, in: 2)
+        statistics.leaseReads = base.leaseReads
         // Two spare nodes start empty and wait to be added.
         for id in 1...UInt64(options.nodeCount + 2) {
             var configuration = base
@@ -252,11 +257,17 @@ public struct Simulation {
         guard nodes[position].stateMachine.apply(entry) else {
             throw violation(.applyOrder, "node \(id) applied \(entry.index) after \(nodes[position].stateMachine.appliedIndex)")
         }
+        try learnCommitted(entry, at: position, applying: true)
+    }
+
+    /// Records that `entry` is committed, as seen at node `position`; any other entry seen
+    /// committed at the same index breaks state machine safety.
+    mutating func learnCommitted(_ entry: Entry, at position: Int, applying: Bool) throws(InvariantViolation) {
         let digest = Self.digest(of: entry)
         if let known = committed[entry.index] {
             guard known.term == entry.term && known.digest == digest else {
-                throw violation(.stateMachineSafety, "node \(id) applied term \(entry.term) at \(entry.index), "
-                                + "another node applied term \(known.term)")
+                throw violation(.stateMachineSafety, "node \(nodes[position].id) \(applying ? "applied" : "committed") "
+                                + "term \(entry.term) at \(entry.index), another node term \(known.term)")
             }
             return
         }
@@ -272,8 +283,9 @@ public struct Simulation {
                 acceptedBy[requestID] = nil
             }
         case .configurationChange:
-            if let payload = try? ConfigurationChangeEntry(decoding: entry.data) {
+            if entry.index > committedMembershipIndex, let payload = try? ConfigurationChangeEntry(decoding: entry.data) {
                 committedMembership = payload.membership
+                committedMembershipIndex = entry.index
                 statistics.membershipChanges += 1
             }
         case .noop:
@@ -314,6 +326,9 @@ public struct Simulation {
 
     mutating func checkRead(_ read: ReadState, node position: Int) throws(InvariantViolation) {
         statistics.readsServed += 1
+        if let leader = currentLeader(), nodes[leader].raft!.term > nodes[position].raft!.term {
+            statistics.readsServedByStaleLeaders += 1
+        }
         guard let floor = readFloors.removeValue(forKey: read.context) else { return }
         guard read.index >= floor else {
             throw violation(.linearizableRead, "node \(nodes[position].id) served read \(read.context) at index "
@@ -325,6 +340,13 @@ public struct Simulation {
         for position in nodes.indices where nodes[position].isUp {
             let raft = nodes[position].raft!
             let id = nodes[position].id
+            // Every node's committed prefix agrees with everyone else's, applied or not yet.
+            if raft.commitIndex > nodes[position].checkedCommit {
+                for entry in raft.entries(in: (nodes[position].checkedCommit + 1)...raft.commitIndex) {
+                    try learnCommitted(entry, at: position, applying: false)
+                }
+                nodes[position].checkedCommit = raft.commitIndex
+            }
             if raft.role == .leader {
                 if let other = leaderOfTerm[raft.term], other != id {
                     throw violation(.electionSafety, "nodes \(other) and \(id) both led term \(raft.term)")
@@ -392,12 +414,16 @@ public struct Simulation {
 
     mutating func runClients(faulty: Bool) throws(InvariantViolation) {
         guard let leader = currentLeader() else { return }
+        // Clients talk to any node that believes it leads, stale leaders included: those
+        // must neither commit nor serve a read that misses newer writes.
+        let believers = nodes.indices.filter { nodes[$0].isUp && nodes[$0].raft!.role == .leader }
+        let contacted = believers[Int(random.next(below: UInt64(believers.count)))]
         if faulty && random.chance(1, in: 3) {
             let requestID = nextRequestID
             nextRequestID += 1
             pendingRequests.insert(requestID)
-            if (try? nodes[leader].raft!.propose(SimulatedStateMachine.payload(for: requestID))) != nil {
-                acceptedBy[requestID] = (nodes[leader].id, nodes[leader].raft!.term)
+            if (try? nodes[contacted].raft!.propose(SimulatedStateMachine.payload(for: requestID))) != nil {
+                acceptedBy[requestID] = (nodes[contacted].id, nodes[contacted].raft!.term)
             }
         }
         // Clients resubmit what a former leader accepted but did not commit, or what was
@@ -412,11 +438,12 @@ public struct Simulation {
                 for requestID in batch { acceptedBy[requestID] = (leaderID, term) }
             }
         }
-        if random.chance(1, in: 15) {
+        // Reads are frequent, and more so where two nodes believe they lead.
+        for position in believers where random.chance(1, in: believers.count > 1 ? 2 : 10) {
             let context = nextReadContext
             nextReadContext += 1
             readFloors[context] = highestCommitted
-            try? nodes[leader].raft!.readIndex(context: context)
+            try? nodes[position].raft!.readIndex(context: context)
         }
         guard faulty else { return }
         if random.chance(1, in: 150) { changeMembership(leader: leader) }
@@ -486,7 +513,7 @@ public struct Simulation {
     mutating func partition() {
         let ids = nodes.map(\.id)
         var links: Set<SimulatedNetwork.Link> = []
-        switch random.next(below: 3) {
+        switch random.next(below: 4) {
         case 0:
             // Symmetric split into two sides.
             let side = Set(ids.filter { _ in random.chance(1, in: 2) })
@@ -500,6 +527,15 @@ public struct Simulation {
             for from in ids {
                 for to in ids where from != to && random.chance(1, in: 4) {
                     links.insert(.init(from: from, to: to))
+                }
+            }
+        case 2:
+            // The leader cannot reach some followers, which still reach everyone: they
+            // campaign while the leader believes it is fine (the lease-read trap).
+            if let leader = currentLeader() {
+                let leaderID = nodes[leader].id
+                for to in ids where to != leaderID && random.chance(1, in: 2) {
+                    links.insert(.init(from: leaderID, to: to))
                 }
             }
         default:

@@ -16,6 +16,8 @@ public struct SimulationResult: Sendable, Hashable {
 /// Counters of one run, for a human checking that the faults did happen.
 public struct SimulationStatistics: Sendable, Hashable, CustomStringConvertible {
     public var ticks = 0
+    public var leaseReads = false
+    public var readsServedByStaleLeaders = 0
     public var messagesDelivered = 0
     public var messagesDropped = 0
     public var leadersElected = 0
@@ -32,7 +34,7 @@ public struct SimulationStatistics: Sendable, Hashable, CustomStringConvertible 
     public init() {}
 
     public var description: String {
-        "ticks=\(ticks) delivered=\(messagesDelivered) dropped=\(messagesDropped) leaders=\(leadersElected) "
+        "ticks=\(ticks) lease=\(leaseReads) stale-reads=\(readsServedByStaleLeaders) delivered=\(messagesDelivered) dropped=\(messagesDropped) leaders=\(leadersElected) "
             + "committed=\(entriesCommitted) crashes=\(crashes) partitions=\(partitions) "
             + "snapshots=\(snapshotsInstalled) compactions=\(compactions) membership=\(membershipChanges) "
             + "transfers=\(leadershipTransfers) reads=\(readsServed) heal-leader-ticks=\(ticksToLeaderAfterHeal)"

@@ -1,43 +1,4 @@
 import Foundation
-import KeelRaft
-import KeelStore
-import KeelWire
-
-/// Everything that reaches the driver from other threads: peer messages, client proposals,
-/// reads, admin requests and transport reports.
-enum DriverEvent: Sendable {
-    case messages([Message])
-    case propose(WriteProposal)
-    case read(@Sendable (ReadPermission) -> Void)
-    case admin(AdminOperation, @Sendable (ClientResult) -> Void)
-    case peerIntroduced(UInt64, MemberAddress)
-    case snapshotStaged(Message, directory: String)
-    case snapshotReport(peer: UInt64, success: Bool)
-    case unreachable(UInt64)
-}
-
-/// One client write on its way into the log.
-struct WriteProposal: Sendable {
-    var clientID: UInt64
-    var sequence: UInt64
-    var command: Command
-    var completion: @Sendable (WriteOutcome) -> Void
-}
-
-/// What a proposed write came to.
-enum WriteOutcome: Sendable {
-    /// The entry at `index` was applied with `result`.
-    case applied(index: UInt64, result: CommandResult)
-    /// It was not (or may not have been) applied.
-    case failed(ErrorReply)
-}
-
-/// The answer to a linearizable read: the state machine now reflects every write
-/// acknowledged before the read arrived, or the read cannot be served here.
-enum ReadPermission: Sendable {
-    case granted
-    case refused(ErrorReply)
-}
 
 /// The queue between the world and the driver thread: a lock and a condition, drained whole
 /// by each loop iteration, so that everything that arrived during one fsync is handled (and

@@ -169,6 +169,7 @@ public final class KeelNode: Service, Sendable {
             while !counter.waitForZero(until: Date().addingTimeInterval(0.01)) && Date() < deadline {
                 await Task.yield()
             }
+            await driver.handOffLeadership()
             sender.shutdown()
             await driver.stop()
             try? await peerServer.close()
@@ -181,14 +182,5 @@ public final class KeelNode: Service, Sendable {
         try? await group.shutdownGracefully()
         try? database.flushWAL(sync: true)
         logger.info("node stopped")
-    }
-}
-
-/// The node could not start.
-public struct ServerStartError: Error, CustomStringConvertible {
-    public let description: String
-
-    init(_ description: String) {
-        self.description = description
     }
 }

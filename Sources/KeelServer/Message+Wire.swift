@@ -33,11 +33,6 @@ extension Message {
     }
 }
 
-/// A peer sent a message this build cannot hand to the core.
-enum PeerMessageError: Error, Hashable {
-    case unknownEntryKind(UInt8)
-}
-
 extension Message.Kind {
     var wireKind: PeerMessage.Kind {
         switch self {

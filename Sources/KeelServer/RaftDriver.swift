@@ -112,6 +112,46 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
 
+    /// On graceful shutdown: when this node leads, hands leadership to the most caught-up
+    /// voter and returns once another node leads or the core gave up (an election timeout),
+    /// so clients see a short switch instead of a full election timeout.
+    /// - Parameter timeout: the longest wait, whatever happens to the transfer.
+    func handOffLeadership(timeout: TimeInterval = 3) async {
+        final class ResumeOnce: @unchecked Sendable {
+            // Unchecked Sendable: `continuation` is only touched with `lock` held.
+            private let lock = NSLock()
+            private var continuation: CheckedContinuation<Void, Never>?
+            init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+            func resume() {
+                let taken: CheckedContinuation<Void, Never>? = lock.withLock {
+                    defer { continuation = nil }
+                    return continuation
+                }
+                taken?.resume()
+            }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = ResumeOnce(continuation)
+            if !inbox.post(.handOff({ once.resume() })) { once.resume() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { once.resume() }
+        }
+    }
+
+    private func handOff(_ completion: @escaping @Sendable () -> Void) {
+        guard node.role == .leader else { return completion() }
+        let candidates = node.membership.voters.filter { $0 != configuration.nodeID }
+        guard let target = candidates.max(by: {
+            (node.replicationPosition(of: $0)?.match ?? 0) < (node.replicationPosition(of: $1)?.match ?? 0)
+        }) else { return completion() }
+        do {
+            try node.transferLeadership(to: target)
+            logger.info("handing leadership over before stopping", metadata: ["raft.target": "\(target)"])
+            transfers.append((target, { _ in completion() }))
+        } catch {
+            completion()
+        }
+    }
+
     // MARK: The loop
 
     private func run() {
@@ -176,6 +216,8 @@ final class RaftDriver: @unchecked Sendable {
                 node.reportSnapshot(peer: peer, success: success)
             case .unreachable(let peer):
                 node.reportUnreachable(peer: peer)
+            case .handOff(let completion):
+                handOff(completion)
             }
         }
         if !proposals.isEmpty { propose(proposals) }
@@ -276,6 +318,13 @@ final class RaftDriver: @unchecked Sendable {
             }
             try installer.install(snapshot, from: staged.directory, storage: storage, store: store)
             self.staged = nil
+            // Entries the snapshot covers are never applied one by one here, so their waiters
+            // would otherwise wait for their deadline.
+            for index in waiters.keys where index <= snapshot.index {
+                if let waiter = waiters.removeValue(forKey: index) {
+                    fail(waiter, ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session"))
+                }
+            }
             metrics.snapshotsInstalled.increment()
             logger.info("snapshot installed", metadata: ["raft.snapshot.index": "\(snapshot.index)", "raft.snapshot.term": "\(snapshot.term)"])
         }
@@ -410,15 +459,17 @@ final class RaftDriver: @unchecked Sendable {
         let applied = node.appliedIndex
         let snapshotIndex = storage.snapshotMetadata().index
         guard applied > snapshotIndex, applied - snapshotIndex >= configuration.snapshotEntries else { return }
-        compact()
+        // Keep a quarter of the threshold behind the applied index, so that a follower that
+        // is only slightly behind still catches up from the log rather than by a snapshot.
+        compact(upTo: applied - configuration.snapshotEntries / 4)
     }
 
     @discardableResult
-    private func compact() -> SnapshotMetadata {
-        let applied = node.appliedIndex
-        guard applied > storage.snapshotMetadata().index else { return storage.snapshotMetadata() }
+    private func compact(upTo target: UInt64? = nil) -> SnapshotMetadata {
+        let index = min(target ?? node.appliedIndex, node.appliedIndex)
+        guard index > storage.snapshotMetadata().index else { return storage.snapshotMetadata() }
         do {
-            let metadata = try node.compact(upTo: applied)
+            let metadata = try node.compact(upTo: index)
             try storage.compact(to: metadata)
             logger.info("log compacted", metadata: ["raft.snapshot.index": "\(metadata.index)"])
             return metadata
@@ -576,6 +627,7 @@ final class RaftDriver: @unchecked Sendable {
             case .read(let completion): completion(.refused(reply))
             case .admin(let operation, let completion):
                 if case .status = operation { completion(.admin(.status(status()))) } else { completion(.error(reply)) }
+            case .handOff(let completion): completion()
             case .messages, .peerIntroduced, .snapshotStaged, .snapshotReport, .unreachable: break
             }
         }
@@ -589,16 +641,5 @@ final class RaftDriver: @unchecked Sendable {
         )
         failEverything(ErrorReply(code: .unavailable, message: "the node stopped serving after a disk error"))
         transport.shutdown()
-    }
-}
-
-extension NodeRole {
-    init(_ role: RaftRole) {
-        switch role {
-        case .follower: self = .follower
-        case .preCandidate: self = .preCandidate
-        case .candidate: self = .candidate
-        case .leader: self = .leader
-        }
     }
 }

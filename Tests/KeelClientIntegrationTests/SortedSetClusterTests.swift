@@ -195,6 +195,60 @@ final class SortedSetClusterTests: XCTestCase {
         }
     }
 
+    // MARK: - Merged ranges and housekeeping
+
+    func testMergedWalkTrimAndScoreRemovalThroughTheClient() async throws {
+        let (cluster, _) = try self.startCluster()
+        let client = try self.makeClient(for: cluster)
+        let sources = (0..<3).map { Array("posts:\($0)".utf8) }
+        // 60 posts, each in one or two of the three sets, always with the same score (a fanout).
+        for post in 0..<60 {
+            let targets = post.isMultiple(of: 4) ? [sources[post % 3], sources[(post + 1) % 3]] : [sources[post % 3]]
+            try await client.zaddToMany(targets, member: "post:\(post)".utf8, score: Double(post))
+        }
+
+        var seen: [SortedSetMember] = []
+        var cursor: SortedSetCursor?
+        repeat {
+            let page = try await client.zmerged(sources, from: cursor.map { .after($0) } ?? .beginning, limit: 7)
+            seen += page.members
+            cursor = page.nextCursor
+        } while cursor != nil
+        XCTAssertEqual(seen.map(\.score), (0..<60).reversed().map(Double.init), "every post once, newest first")
+        XCTAssertEqual(Set(seen.map(\.member)).count, 60)
+
+        let fromScore = try await client.zmerged(sources, order: .oldestFirst, from: .score(55), limit: 100)
+        XCTAssertEqual(fromScore.members.map(\.score), [55, 56, 57, 58, 59])
+        XCTAssertNil(fromScore.nextCursor)
+
+        // Offset paging on one set, then housekeeping.
+        let set = sources[0]
+        let total = try await client.zcount(set)
+        let second = try await client.zrange(set, order: .oldestFirst, from: .offset(5), limit: 5)
+        let all = try await client.zrange(set, order: .oldestFirst, limit: 100)
+        XCTAssertEqual(all.members.count, Int(total))
+        XCTAssertEqual(second.members, Array(all.members[5..<10]))
+
+        let trimmed = try await client.ztrim(set, maxLength: 10)
+        XCTAssertEqual(trimmed.removed, total - 10)
+        let kept = try await client.zrange(set, limit: 100)
+        XCTAssertEqual(kept.members, Array(all.members.suffix(10).reversed()), "trim keeps the highest scores")
+
+        let lowest = try XCTUnwrap(kept.members.last?.score)
+        let removed = try await client.zremRangeByScore(set, minimum: -.infinity, maximum: lowest)
+        XCTAssertEqual(removed.removed, 1)
+        let remaining = try await client.zcount(set)
+        XCTAssertEqual(remaining, 9)
+        let score = try await client.zscore(set, member: kept.members[0].member)
+        XCTAssertEqual(score, kept.members[0].score)
+
+        let deleted = try await client.zdelete(set)
+        XCTAssertEqual(deleted.removed, 9)
+        let gone = try await client.zrange(set, limit: 10)
+        XCTAssertEqual(gone.members, [])
+        XCTAssertNil(gone.nextCursor)
+    }
+
     // MARK: - Bad input
 
     func testBadInputGetsTypedErrorsAndChangesNothing() async throws {

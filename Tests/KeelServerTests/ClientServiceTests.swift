@@ -133,10 +133,3 @@ final class ClientServiceTests: ClusterTestCase {
         XCTAssertEqual(error.code, .notLeader)
     }
 }
-
-extension ClientResult {
-    var isSuccess: Bool {
-        if case .error = self { return false }
-        return true
-    }
-}

@@ -38,6 +38,10 @@ final class ClusterElectionTests: ClusterTestCase {
         XCTAssertEqual(error.code, .notLeader)
         XCTAssertEqual(error.leaderID, leader)
         XCTAssertEqual(error.leaderAddress, cluster.nodes[leader]!.clientAddress)
+        let write = try cluster.client(follower).call(.write(.put(key: [1], value: [1])))
+        guard case .error(let writeError) = write else { return XCTFail("follower accepted a write: \(write)") }
+        XCTAssertEqual(writeError.code, .notLeader)
+        XCTAssertEqual(writeError.leaderAddress, cluster.nodes[leader]!.clientAddress)
         // A stale read on the follower catches up and carries its applied index.
         let value = try cluster.waitFor("the follower to apply key-19") { () -> [UInt8]? in
             try get("key-19", from: follower, consistency: .stale)

@@ -6,22 +6,26 @@ import KeelWire
 /// follows NOT_LEADER hints, moves on when a node stops answering, and retries each write
 /// with its session stamp so a retry is never applied twice. Records every acknowledged write.
 final class LeaderFollowingWriter: @unchecked Sendable {
-    // Unchecked Sendable: `acknowledged`, `stopRequested` and `finished` are guarded by
+    // Unchecked Sendable: `acknowledged`, `wrongCounters`, `stopRequested` and `finished` are guarded by
     // `condition`; the rest is immutable or used by the writer thread alone.
     private let condition = NSCondition()
     private var acknowledged: [String: String] = [:]
+    private var wrongCounters: [String] = []
     private var stopRequested = false
     private var finished = false
     private let ports: [UInt64: Int]
     private let clusterID: String
     private let name: String
     private let clientID: UInt64
+    /// With a counter key, each write increments it by one instead of putting a new key.
+    let counterKey: String?
 
-    init(name: String, clientID: UInt64, ports: [UInt64: Int], clusterID: String) {
+    init(name: String, clientID: UInt64, ports: [UInt64: Int], clusterID: String, counterKey: String? = nil) {
         self.name = name
         self.clientID = clientID
         self.ports = ports
         self.clusterID = clusterID
+        self.counterKey = counterKey
     }
 
     func start() {
@@ -42,6 +46,13 @@ final class LeaderFollowingWriter: @unchecked Sendable {
         stopRequested = true
         while !finished { condition.wait() }
         return acknowledged
+    }
+
+    /// Increments whose answer was not the count of increments acknowledged so far.
+    var counterMismatches: [String] {
+        condition.lock()
+        defer { condition.unlock() }
+        return wrongCounters
     }
 
     var acknowledgedCount: Int {
@@ -69,11 +80,19 @@ final class LeaderFollowingWriter: @unchecked Sendable {
             while !shouldStop {
                 do {
                     if client == nil { client = try WireClient(port: ports[target]!, clusterID: clusterID, receiveTimeout: 3) }
-                    let result = try client!.call(
-                        .write(.put(key: Array(key.utf8), value: Array(value.utf8))), session: session, timeoutMilliseconds: 2000
-                    )
+                    let operation: WriteOperation = counterKey.map { .increment(key: Array($0.utf8), delta: 1) }
+                        ?? .put(key: Array(key.utf8), value: Array(value.utf8))
+                    let result = try client!.call(.write(operation), session: session, timeoutMilliseconds: 2000)
                     if case .put = result {
                         condition.lock()
+                        acknowledged[key] = value
+                        condition.unlock()
+                        break
+                    }
+                    if case .increment(let counter, _) = result {
+                        condition.lock()
+                        // Exactly once: the n-th acknowledged increment sees the value n.
+                        if counter != Int64(sequence) { wrongCounters.append("increment \(sequence) answered \(counter)") }
                         acknowledged[key] = value
                         condition.unlock()
                         break

@@ -3,7 +3,7 @@ import KeelTestKit
 import KeelWire
 import XCTest
 
-final class MembershipTests: ClusterTestCase {
+final class ClusterMembershipTests: ClusterTestCase {
     func testAddLearnerPromoteItAndRemoveAnotherNode() throws {
         let cluster = try startCluster()
         for index in 0..<20 { XCTAssertNotNil(try put("m\(index)", "v\(index)")) }
@@ -54,6 +54,24 @@ final class MembershipTests: ClusterTestCase {
         XCTAssertEqual(newLeader, target)
         XCTAssertEqual(try cluster.waitForLeader(), target)
         XCTAssertEqual(try get("t"), Array("1".utf8))
+    }
+
+    func testRemovingTheLeaderHandsLeadershipToTheOthers() throws {
+        let cluster = try startCluster()
+        XCTAssertNotNil(try put("r", "1"))
+        let leader = try cluster.waitForLeader()
+        let result = try cluster.waitFor("the leader's removal") { () -> ClientResult? in
+            let answer = try cluster.client(leader).call(.admin(.remove(nodeID: leader)), timeoutMilliseconds: 5000)
+            if case .error(let error) = answer, error.code == .unavailable { return nil }
+            return answer
+        }
+        guard case .admin(.remove(let members, _)) = result else { return XCTFail("remove: \(result)") }
+        XCTAssertFalse(members.contains { $0.nodeID == leader })
+        cluster.kill(leader)
+        let successor = try cluster.waitForLeader(excluding: [leader])
+        XCTAssertNotEqual(successor, leader)
+        XCTAssertNotNil(try put("r", "2"))
+        XCTAssertEqual(try get("r"), Array("2".utf8))
     }
 
     func testMembershipChangesOnAFollowerAnswerNotLeader() throws {

@@ -1,0 +1,17 @@
+import KeelRaft
+import KeelWire
+
+/// Everything that reaches the driver from other threads: peer messages, client proposals,
+/// reads, admin requests and transport reports.
+enum DriverEvent: Sendable {
+    case messages([Message])
+    case propose(WriteProposal)
+    case read(@Sendable (ReadPermission) -> Void)
+    case admin(AdminOperation, @Sendable (ClientResult) -> Void)
+    case peerIntroduced(UInt64, MemberAddress)
+    case snapshotStaged(Message, directory: String)
+    case snapshotReport(peer: UInt64, success: Bool)
+    case unreachable(UInt64)
+    /// Shutdown: move leadership away (if this node leads), then call back.
+    case handOff(@Sendable () -> Void)
+}

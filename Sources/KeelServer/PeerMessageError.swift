@@ -1,0 +1,4 @@
+/// A peer sent a message this build cannot hand to the core.
+enum PeerMessageError: Error, Hashable {
+    case unknownEntryKind(UInt8)
+}
