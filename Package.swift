@@ -187,5 +187,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Feed load through KeelFeed (publish fanout latency, merged timeline pages); starts a
+        // local 3-node cluster with KeelTestKit unless given endpoints. Prints, never asserts.
+        .executableTarget(
+            name: "keel-feed-bench",
+            dependencies: [
+                "KeelFeed",
+                "KeelClient",
+                "KeelTestKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

@@ -67,7 +67,19 @@ extension KeelFeed {
             return try await own
         }
         let sets = [timeline] + producers.map { self.keys.userFeed(String(decoding: $0.member, as: UTF8.self)) }
-        return try await self.client.zmerged(sets, from: start, limit: UInt32(limit), consistency: consistency)
+        // One member more than the page: whether it exists says whether another page
+        // follows. The store's own answer can be a false "more" when the last member of the
+        // page is also in another set (an activity pushed before its producer was pulled):
+        // the duplicate left in its merge heap counts as a next member.
+        let merged = try await self.client.zmerged(sets, from: start, limit: UInt32(limit + 1), consistency: consistency)
+        guard merged.members.count > limit else {
+            return SortedSetPage(members: merged.members, nextCursor: nil, appliedIndex: merged.appliedIndex)
+        }
+        let members = Array(merged.members.prefix(limit))
+        let last = members[limit - 1]
+        return SortedSetPage(
+            members: members, nextCursor: SortedSetCursor(score: last.score, member: last.member), appliedIndex: merged.appliedIndex
+        )
     }
 
     private func recordRead(by user: String) async {

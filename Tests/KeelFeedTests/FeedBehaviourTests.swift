@@ -140,6 +140,43 @@ final class FeedBehaviourTests: FeedClusterTestCase {
         XCTAssertEqual(unknown, FeedPage(activities: [], nextCursor: nil))
     }
 
+    func testProducerSwitchedToPullKeepsOnePageAndOneCopy() async throws {
+        let client = try self.startClusterClient()
+        var configuration = FeedConfiguration()
+        configuration.namespace = "switch"
+        configuration.pullThreshold = 1
+        let feed = try KeelFeed(client: client, configuration: configuration)
+        try await feed.follow("ann", "bob")
+        let early = Activity(actor: "bob", verb: "post", object: "1", time: 1_000, foreignID: "early")
+        let pushed = try await feed.publish(early)
+        XCTAssertEqual(pushed.delivery, .pushed(followers: 1))
+        try await feed.follow("cid", "bob")
+        let late = Activity(actor: "bob", verb: "post", object: "2", time: 2_000, foreignID: "late")
+        let pulled = try await feed.publish(late)
+        XCTAssertEqual(pulled.delivery, .pulled)
+        // `early` is in Ann's timeline set and in Bob's user feed: merged, it shows once, and
+        // a page that ends with it is the last page.
+        let page = try await feed.timeline("ann", limit: 2)
+        XCTAssertEqual(page.activities, [late, early])
+        XCTAssertNil(page.nextCursor)
+        let first = try await feed.timeline("ann", limit: 1)
+        XCTAssertEqual(first.activities, [late])
+        let second = try await feed.timeline("ann", limit: 1, before: first.nextCursor)
+        XCTAssertEqual(second.activities, [early])
+        XCTAssertNil(second.nextCursor)
+        // Cid followed after the switch: no backfill needed, the merge shows both.
+        let cid = try await feed.timeline("cid", limit: 10)
+        XCTAssertEqual(cid.activities, [late, early])
+        // Once pulled, stays pulled even below the threshold.
+        try await feed.unfollow("cid", "bob")
+        let again = try await feed.publish(Activity(actor: "bob", verb: "post", object: "3", time: 3_000, foreignID: "third"))
+        XCTAssertEqual(again.delivery, .pulled)
+        let ann = try await feed.timeline("ann", limit: 10)
+        XCTAssertEqual(ann.activities.map(\.foreignID), ["third", "late", "early"])
+        let cidAfter = try await feed.timeline("cid", limit: 10)
+        XCTAssertEqual(cidAfter.activities, [])
+    }
+
     func testBadInputIsRefusedAndWritesNothing() async throws {
         let client = try self.startClusterClient()
         var configuration = FeedConfiguration()
