@@ -40,6 +40,13 @@ public struct FeedConfiguration: Sendable {
     /// many milliseconds ago, leaving a live publisher time to finish its own. Default 30 s.
     public var fanoutTakeoverMilliseconds: Int64 = 30_000
 
+    /// About how many resolved activities this process keeps in memory, so that pages of
+    /// popular activities need no gets; 0 turns the cache off. A stored activity never
+    /// changes under its id, so a cached copy is current; the one exception is an id removed
+    /// by another process and then published again with different content, which this
+    /// process keeps showing with the old content until evicted. Default 10,000.
+    public var activityCacheCapacity: Int = 10_000
+
     /// Creates the default configuration.
     public init() {}
 
@@ -49,6 +56,7 @@ public struct FeedConfiguration: Sendable {
         try checkRange("defaultBackfill", self.defaultBackfill, 0...FeedLimits.maximumBackfill)
         try checkRange("maximumActivityBytes", self.maximumActivityBytes, 1_024...1_048_576)
         try checkRange("pullThreshold", self.pullThreshold, 0...Int.max)
+        try checkRange("activityCacheCapacity", self.activityCacheCapacity, 0...10_000_000)
         for (name, length) in [
             ("timelineMaxLength", self.timelineMaxLength), ("userFeedMaxLength", self.userFeedMaxLength),
             ("notificationMaxLength", self.notificationMaxLength), ("readersMaxLength", self.readersMaxLength),

@@ -52,6 +52,7 @@ extension KeelFeed {
         guard let stored = try await self.client.get(self.keys.activity(id)) else { return false }
         let activity = try ActivityCodec.decode(stored)
         // Replacing a publish record makes a publisher still fanning out undo its pushes.
+        self.activityCache.remove(id)
         let record = FanoutRecord(work: .removal(activity), startedAt: self.now()).encoded()
         try await self.client.put(self.keys.activityFanout(id), value: record)
         try await self.retract(activity, record: record)

@@ -24,6 +24,7 @@ public final class KeelFeed: Sendable {
     let keys: FeedKeys
     let now: @Sendable () -> Int64
     let readTimes = ReadTimes()
+    let activityCache: ActivityCache
     /// Called before each chunk of a fanout to timelines, with the chunk's index. Only tests
     /// set it (through the internal initialiser), to stop a publisher between chunks.
     let fanoutChunkWillStart: (@Sendable (Int) async throws -> Void)?
@@ -55,6 +56,7 @@ public final class KeelFeed: Sendable {
         self.keys = FeedKeys(namespace: configuration.namespace)
         self.now = now
         self.fanoutChunkWillStart = fanoutChunkWillStart
+        self.activityCache = ActivityCache(capacity: configuration.activityCacheCapacity)
     }
 
     /// The wall clock in milliseconds since the Unix epoch.
@@ -82,28 +84,29 @@ public final class KeelFeed: Sendable {
         try await self.allMembers(of: set).map { String(decoding: $0.member, as: UTF8.self) }
     }
 
-    /// Loads the activities of a page's members in one round trip: every get is sent at once
-    /// and they share the connection's pipeline (KeelClient has no multi-get). Members whose
-    /// activity is gone (removed meanwhile) are left out.
+    /// Loads the activities of a page's members: from the activity cache, and the rest in one
+    /// round trip (every get is sent at once and they share the connection's pipeline;
+    /// KeelClient has no multi-get). Members whose activity is gone (removed meanwhile) are
+    /// left out.
     func resolve(_ members: [SortedSetMember]) async throws -> [(activity: Activity, position: SortedSetMember)] {
-        let keys = members.map { ActivityReference(member: $0.member).map { self.keys.activity($0.id) } }
+        let references = members.map { ActivityReference(member: $0.member) }
+        var activities = references.map { $0.flatMap { self.activityCache.activity($0.id) } }
         let consistency = self.configuration.readConsistency
         let client = self.client
-        let values = try await withThrowingTaskGroup(of: (Int, [UInt8]?).self) { group in
-            for (index, key) in keys.enumerated() {
-                guard let key else { continue }
-                group.addTask { (index, try await client.get(key, consistency: consistency)) }
+        let keys = self.keys
+        let fetched = try await withThrowingTaskGroup(of: (Int, [UInt8]?).self) { group in
+            for (index, reference) in references.enumerated() {
+                guard let reference, activities[index] == nil else { continue }
+                group.addTask { (index, try await client.get(keys.activity(reference.id), consistency: consistency)) }
             }
-            var values = [[UInt8]?](repeating: nil, count: members.count)
-            for try await (index, value) in group {
-                values[index] = value
-            }
-            return values
+            return try await group.reduce(into: [(Int, [UInt8]?)]()) { $0.append($1) }
         }
-        return zip(values, members).compactMap { value, member in
-            guard let value, let activity = try? ActivityCodec.decode(value) else { return nil }
-            return (activity, member)
+        for (index, value) in fetched {
+            guard let value, let activity = try? ActivityCodec.decode(value) else { continue }
+            self.activityCache.insert(activity)
+            activities[index] = activity
         }
+        return zip(activities, members).compactMap { activity, member in activity.map { ($0, member) } }
     }
 
     /// Runs `body` on `items` in slices of at most `size`, in order.

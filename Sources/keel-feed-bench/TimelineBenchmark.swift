@@ -42,34 +42,43 @@ struct TimelineBenchmark: AsyncParsableCommand {
         defer { cluster?.shutdown() }
         var configuration = FeedConfiguration()
         configuration.namespace = self.target.feedNamespace
-        // Readers are the large producers' only followers here: a threshold below their count
-        // makes those producers pulled, as 10,000+ followers would.
-        configuration.pullThreshold = self.readers - 1
+        // Every reader follows every producer; one extra follower of each large producer puts
+        // it above a threshold of `readers`, so it is pulled as one with 10,000+ followers
+        // would be, while the others stay pushed.
+        configuration.pullThreshold = self.readers
         let feed = try KeelFeed(client: client, configuration: configuration)
         let producers = (0..<self.pulled).map { "large-\($0)" } + (0..<self.pushed).map { "small-\($0)" }
         try await feed.followMany(
             (0..<self.readers).flatMap { reader in producers.map { FollowRequest(follower: "reader-\(reader)", followee: $0) } }
+                + producers.prefix(self.pulled).map { FollowRequest(follower: "extra-fan", followee: $0) }
         )
         let base = KeelFeed.wallClock()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let pulledPublishes = try await withThrowingTaskGroup(of: Int.self) { group in
             for (index, producer) in producers.enumerated() {
                 group.addTask {
+                    var pulled = 0
                     for number in 0..<self.activities {
                         let time = base - Int64((number * producers.count + index) * 1_000)
-                        try await feed.publish(Activity(actor: producer, verb: "post", object: "item:\(number)", time: time))
+                        let result = try await feed.publish(Activity(actor: producer, verb: "post", object: "item:\(number)", time: time))
+                        if result.delivery == .pulled { pulled += 1 }
                     }
+                    return pulled
                 }
             }
-            try await group.waitForAll()
+            return try await group.reduce(0, +)
+        }
+        guard pulledPublishes == self.pulled * self.activities else {
+            throw ValidationError("\(pulledPublishes) publishes were pulled, expected \(self.pulled * self.activities)")
         }
         let load = MixedLoad(feed: feed, users: self.socialUsers, concurrency: self.background)
         if self.background > 0 {
             try await load.prepare()
         }
         let loadTask = Task { self.background > 0 ? await load.run() : 0 }
-        for consistency in [ReadConsistency.linearizable, .lease] {
+        for (consistency, cache) in [(ReadConsistency.linearizable, 0), (.linearizable, 10_000), (.lease, 0), (.lease, 10_000)] {
             var readConfiguration = configuration
             readConfiguration.readConsistency = consistency
+            readConfiguration.activityCacheCapacity = cache
             let reader = try KeelFeed(client: client, configuration: readConfiguration)
             let clock = ContinuousClock()
             var first: [Duration] = []
@@ -92,13 +101,55 @@ struct TimelineBenchmark: AsyncParsableCommand {
                 }
                 cursor = page.nextCursor
             }
-            print("timeline \(consistency), \(self.pageSize) per page, \(self.pulled) pulled + \(self.pushed) pushed producers:")
+            print("timeline \(consistency), activity cache \(cache), \(self.pageSize) per page, \(self.pulled) pulled + \(self.pushed) pushed producers:")
             print("  all pages:   \(Percentiles(first + later).summary)")
             print("  first pages: \(Percentiles(first).summary)")
             print("  next pages:  \(Percentiles(later).summary)")
         }
+        try await self.breakdown(client: client, namespace: configuration.namespace, producers: producers)
         loadTask.cancel()
         _ = await loadTask.value
         await client.shutdown()
+    }
+
+    /// The parts of a page read timed alone (linearizable): the pulled-producer list, the
+    /// merged range, and the activity gets sent all at once.
+    private func breakdown(client: KeelClient, namespace: String, producers: [String]) async throws {
+        let clock = ContinuousClock()
+        var pulls: [Duration] = []
+        var merged: [Duration] = []
+        var gets: [Duration] = []
+        for _ in 0..<500 {
+            let reader = "reader-\(Int.random(in: 0..<self.readers))"
+            var begin = clock.now
+            let pulled = try await client.zrange(Array("\(namespace):pulls:\(reader)".utf8), limit: 999)
+            pulls.append(clock.now - begin)
+            let sets = [Array("\(namespace):timeline:\(reader)".utf8)]
+                + pulled.members.map { Array("\(namespace):user:".utf8) + $0.member }
+            begin = clock.now
+            let page = try await client.zmerged(sets, limit: UInt32(self.pageSize + 1))
+            merged.append(clock.now - begin)
+            let keys = page.members.prefix(self.pageSize).map { member -> [UInt8] in
+                // <time>:<n>:<actor><foreign id> -> activity:<time>:<foreign id>
+                let text = String(decoding: member.member, as: UTF8.self)
+                let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+                let actorBytes = Int(parts[1])!
+                let foreignID = String(decoding: Array(parts[2].utf8).dropFirst(actorBytes), as: UTF8.self)
+                return Array("\(namespace):activity:\(parts[0]):\(foreignID)".utf8)
+            }
+            begin = clock.now
+            let found = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for key in keys {
+                    group.addTask { try await client.get(key) != nil }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            gets.append(clock.now - begin)
+            guard found == self.pageSize else { throw ValidationError("resolved \(found) of \(self.pageSize)") }
+        }
+        print("parts of a page, linearizable, one at a time:")
+        print("  pulled producers (zrange): \(Percentiles(pulls).summary)")
+        print("  merged range (zmerged of \(producers.count - self.pushed + 1) sets): \(Percentiles(merged).summary)")
+        print("  \(self.pageSize) gets at once: \(Percentiles(gets).summary)")
     }
 }

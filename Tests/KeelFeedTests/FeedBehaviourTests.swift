@@ -177,6 +177,37 @@ final class FeedBehaviourTests: FeedClusterTestCase {
         XCTAssertEqual(cidAfter.activities, [])
     }
 
+    func testFollowManyBackfillsEveryFollowerAndJoinsPulledProducers() async throws {
+        let client = try self.startClusterClient()
+        var configuration = FeedConfiguration()
+        configuration.namespace = "onboard"
+        configuration.pullThreshold = 2
+        let feed = try KeelFeed(client: client, configuration: configuration)
+        let posts = (0..<4).map { Activity(actor: "bob", verb: "post", object: "\($0)", time: 100 + Int64($0), foreignID: "b\($0)") }
+        for post in posts {
+            try await feed.publish(post)
+        }
+        // Dan has three followers, so his first publish switches him to pull.
+        try await feed.followMany(["x", "y", "z"].map { FollowRequest(follower: $0, followee: "dan") })
+        let danPost = Activity(actor: "dan", verb: "post", object: "d", time: 50, foreignID: "d0")
+        let switched = try await feed.publish(danPost)
+        XCTAssertEqual(switched.delivery, .pulled)
+
+        // Onboarding: three new users follow Bob (backfill 3 of 4) and Dan (pulled) at once.
+        let newcomers = ["n1", "n2", "n3"]
+        try await feed.followMany(newcomers.flatMap { [FollowRequest(follower: $0, followee: "bob"), FollowRequest(follower: $0, followee: "dan")] }, backfill: 3)
+        for user in newcomers {
+            let page = try await feed.timeline(user, limit: 10)
+            XCTAssertEqual(page.activities, [posts[3], posts[2], posts[1], danPost], user)
+            let following = try await feed.following(of: user)
+            XCTAssertEqual(Set(following.map(\.user)), ["bob", "dan"], user)
+        }
+        let bobFollowers = try await feed.followerCount(of: "bob")
+        XCTAssertEqual(bobFollowers, 3)
+        let danFollowers = try await feed.followerCount(of: "dan")
+        XCTAssertEqual(danFollowers, 6)
+    }
+
     func testBadInputIsRefusedAndWritesNothing() async throws {
         let client = try self.startClusterClient()
         var configuration = FeedConfiguration()

@@ -70,6 +70,29 @@ final class FeedEncodingTests: XCTestCase {
         XCTAssertEqual(groups[0].actors, ["a", "c"])
     }
 
+    func testActivityCacheKeepsRecentlyUsedAndForgetsRemoved() {
+        func activity(_ number: Int) -> Activity {
+            Activity(actor: "a", verb: "v", object: "", time: Int64(number), foreignID: "\(number)")
+        }
+        let cache = ActivityCache(capacity: 4)
+        for number in 0..<4 {
+            cache.insert(activity(number))
+        }
+        // Generations of two: 0 and 1 went to the previous generation when 2 arrived.
+        XCTAssertEqual(cache.activity(activity(0).id), activity(0))
+        cache.insert(activity(4))
+        cache.insert(activity(5))
+        // 0 was used again, so it survived; 1 was not, and is gone.
+        XCTAssertEqual(cache.activity(activity(0).id), activity(0))
+        XCTAssertNil(cache.activity(activity(1).id))
+        XCTAssertEqual(cache.activity(activity(5).id), activity(5))
+        cache.remove(activity(5).id)
+        XCTAssertNil(cache.activity(activity(5).id))
+        let off = ActivityCache(capacity: 0)
+        off.insert(activity(1))
+        XCTAssertNil(off.activity(activity(1).id))
+    }
+
     func testConfigurationOutOfRangeIsRefused() {
         var configuration = FeedConfiguration()
         configuration.fanoutChunkSize = 10_001
