@@ -22,8 +22,8 @@ public struct FeedConfiguration: Sendable {
     /// Activities a follow copies into the follower's timeline when no backfill is given.
     /// Default 100.
     public var defaultBackfill: Int = 100
-    /// The largest stored activity, in bytes: 1 KiB to 1 MiB (the store's value limit).
-    /// Default 64 KiB.
+    /// The largest stored activity, in bytes: 1,024 to 1,000,000 (a fanout record holds the
+    /// activity too and must stay under the store's 1 MiB value limit). Default 64 KiB.
     public var maximumActivityBytes: Int = 64 * 1_024
     /// How feed pages are read. Linearizable by default (a reader sees its own writes);
     /// `.lease` or `.stale` are cheaper where a moment of lag is fine.
@@ -54,7 +54,7 @@ public struct FeedConfiguration: Sendable {
         try checkText(self.namespace, field: "namespace")
         try checkRange("fanoutChunkSize", self.fanoutChunkSize, 1...10_000)
         try checkRange("defaultBackfill", self.defaultBackfill, 0...FeedLimits.maximumBackfill)
-        try checkRange("maximumActivityBytes", self.maximumActivityBytes, 1_024...1_048_576)
+        try checkRange("maximumActivityBytes", self.maximumActivityBytes, 1_024...1_000_000)
         try checkRange("pullThreshold", self.pullThreshold, 0...Int.max)
         try checkRange("activityCacheCapacity", self.activityCacheCapacity, 0...10_000_000)
         for (name, length) in [

@@ -14,12 +14,12 @@ extension KeelFeed {
     /// more than finish its fanout if that was interrupted.
     /// - Parameter activity: The activity.
     /// - Returns: How it was delivered.
-    /// - Throws: ``FeedError`` for an invalid or oversized activity, or one whose id is taken
-    ///   by different content (nothing written); `KeelError` (an interrupted fanout is
-    ///   finished by ``resumeUnfinishedFanouts(startedBefore:)``).
+    /// - Throws: ``FeedError`` for an invalid or oversized activity (nothing written), or one
+    ///   whose id is taken by different content (nothing kept); `KeelError` (an interrupted
+    ///   fanout is finished by ``resumeUnfinishedFanouts(startedBefore:)``).
     @discardableResult
     public func publish(_ activity: Activity) async throws -> PublishResult {
-        _ = try self.validated(activity)
+        try self.validate(activity)
         let recordKey = self.keys.activityFanout(activity.id)
         // A node's batch holds puts and deletes only, so the record and the activity are two
         // writes: the record first, only where no fanout of this id is unfinished (a publish
@@ -51,16 +51,16 @@ extension KeelFeed {
         guard (0...FeedLimits.maximumTime).contains(id.time) else { throw FeedError.timeOutOfRange(id.time) }
         guard let stored = try await self.client.get(self.keys.activity(id)) else { return false }
         let activity = try ActivityCodec.decode(stored)
-        // Replacing a publish record makes a publisher still fanning out undo its pushes.
         self.activityCache.remove(id)
+        // Replacing a publish record makes a publisher still fanning out undo its pushes.
         let record = FanoutRecord(work: .removal(activity), startedAt: self.now()).encoded()
         try await self.client.put(self.keys.activityFanout(id), value: record)
         try await self.retract(activity, record: record)
         return true
     }
 
-    /// An activity's stored form, after checking every field against ``FeedLimits``.
-    func validated(_ activity: Activity) throws -> [UInt8] {
+    /// Checks every field against ``FeedLimits`` and the encoded size against the configuration.
+    func validate(_ activity: Activity) throws {
         try checkText(activity.actor, field: "actor")
         try checkText(activity.verb, field: "verb")
         try checkText(activity.foreignID, field: "foreign id")
@@ -71,11 +71,10 @@ extension KeelFeed {
         for recipient in activity.to {
             try checkText(recipient, field: "recipient")
         }
-        let stored = ActivityCodec.encode(activity)
-        guard stored.count <= self.configuration.maximumActivityBytes else {
-            throw FeedError.activityTooLarge(bytes: stored.count, limit: self.configuration.maximumActivityBytes)
+        let size = ActivityCodec.encode(activity).count
+        guard size <= self.configuration.maximumActivityBytes else {
+            throw FeedError.activityTooLarge(bytes: size, limit: self.configuration.maximumActivityBytes)
         }
-        return stored
     }
 
     // MARK: - The work of a fanout record
