@@ -207,14 +207,17 @@ extension KeelFeed {
             try await self.switchToPull(producer, record: record)
             return nil
         }
-        async let followers = self.allUsers(in: self.keys.followers(producer))
-        async let readers = self.client.zrange(self.keys.readers, limit: 10_000)
+        let all = try await self.allUsers(in: self.keys.followers(producer))
+        guard all.count > self.configuration.fanoutChunkSize else {
+            // One chunk reaches everyone at once: order does not matter.
+            return all
+        }
+        let readers = try await self.client.zrange(self.keys.readers, limit: 10_000)
         let cutoff = Double(self.now() - self.configuration.recentReaderWindowMilliseconds)
         var lastRead: [String: Double] = [:]
-        for reader in try await readers.members where reader.score >= cutoff {
+        for reader in readers.members where reader.score >= cutoff {
             lastRead[String(decoding: reader.member, as: UTF8.self)] = reader.score
         }
-        let all = try await followers
         let recent = all.filter { lastRead[$0] != nil }.sorted { lastRead[$0]! > lastRead[$1]! }
         return recent + all.filter { lastRead[$0] == nil }
     }
