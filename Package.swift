@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "KeelClient", targets: ["KeelClient"]),
         .executable(name: "keelctl", targets: ["keelctl"]),
         .executable(name: "keel-chaos", targets: ["keel-chaos"]),
+        .library(name: "KeelFeed", targets: ["KeelFeed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -244,6 +245,33 @@ let package = Package(
         .testTarget(
             name: "KeelOpsTests",
             dependencies: ["KeelTestKit"]
+        ),
+        // Activity feeds on KeelClient: follows, fanout on write and on read, timelines.
+        .target(
+            name: "KeelFeed",
+            dependencies: ["KeelClient"]
+        ),
+        // KeelFeed against real keel-server processes, plus its pure parts.
+        .testTarget(
+            name: "KeelFeedTests",
+            dependencies: [
+                "KeelFeed",
+                "KeelClient",
+                "KeelTestKit",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Feed load through KeelFeed (publish fanout latency, merged timeline pages); starts a
+        // local 3-node cluster with KeelTestKit unless given endpoints. Prints, never asserts.
+        .executableTarget(
+            name: "keel-feed-bench",
+            dependencies: [
+                "KeelFeed",
+                "KeelClient",
+                "KeelTestKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

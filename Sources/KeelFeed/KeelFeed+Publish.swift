@@ -1,0 +1,244 @@
+import KeelClient
+
+// Publishing and removing activities. Both write a fanout record first (docs/feeds.md,
+// "Fanout"), so a publisher that dies half way leaves work the fanout worker finishes.
+extension KeelFeed {
+    /// Stores an activity once and delivers it: to the actor's user feed, to the notification
+    /// feeds of ``Activity/to``, and to the actor's followers' timelines in chunks of
+    /// ``FeedConfiguration/fanoutChunkSize`` (recent readers first), each timeline trimmed to
+    /// ``FeedConfiguration/timelineMaxLength``. An actor with more than
+    /// ``FeedConfiguration/pullThreshold`` followers is not fanned out: followers merge its
+    /// user feed into their timeline pages when they read.
+    ///
+    /// Publishing an activity that is already stored (same id, same content) does nothing
+    /// more than finish its fanout if that was interrupted.
+    /// - Parameter activity: The activity.
+    /// - Returns: How it was delivered.
+    /// - Throws: ``FeedError`` for an invalid or oversized activity (nothing written), or one
+    ///   whose id is taken by different content (nothing kept); `KeelError` (an interrupted
+    ///   fanout is finished by ``resumeUnfinishedFanouts(startedBefore:)``).
+    @discardableResult
+    public func publish(_ activity: Activity) async throws -> PublishResult {
+        try self.validate(activity)
+        let recordKey = self.keys.activityFanout(activity.id)
+        // A node's batch holds puts and deletes only, so the record and the activity are two
+        // writes: the record first, only where no fanout of this id is unfinished (a publish
+        // must not overwrite a crashed publisher's record, nor a removal's).
+        for _ in 0..<8 {
+            let record = FanoutRecord(work: .publish(activity), startedAt: self.now()).encoded()
+            do {
+                try await self.client.compareAndSet(recordKey, expected: .absent, replacement: .value(record))
+            } catch KeelError.conditionFailed {
+                if let unfinished = try await self.client.get(recordKey), let pending = try? FanoutRecord(decoding: unfinished) {
+                    try await self.run(pending, bytes: unfinished)
+                }
+                continue
+            }
+            return PublishResult(id: activity.id, delivery: try await self.deliver(activity, record: record, resuming: false))
+        }
+        throw KeelError.unavailable(lastFailure: "fanouts of activity \(activity.id) kept replacing each other")
+    }
+
+    /// Removes an activity from the actor's user feed, every follower's timeline and every
+    /// notification feed it reached, then deletes it.
+    /// - Parameter id: The activity's id.
+    /// - Returns: Whether the activity was stored.
+    /// - Throws: ``FeedError`` for a bad id (nothing written); `KeelError` (an interrupted
+    ///   removal is finished by ``resumeUnfinishedFanouts(startedBefore:)``).
+    @discardableResult
+    public func remove(_ id: ActivityID) async throws -> Bool {
+        try checkText(id.foreignID, field: "foreign id")
+        guard (0...FeedLimits.maximumTime).contains(id.time) else { throw FeedError.timeOutOfRange(id.time) }
+        guard let stored = try await self.client.get(self.keys.activity(id)) else { return false }
+        let activity = try ActivityCodec.decode(stored)
+        self.activityCache.remove(id)
+        // Replacing a publish record makes a publisher still fanning out undo its pushes.
+        let record = FanoutRecord(work: .removal(activity), startedAt: self.now()).encoded()
+        try await self.client.put(self.keys.activityFanout(id), value: record)
+        try await self.retract(activity, record: record)
+        return true
+    }
+
+    /// Checks every field against ``FeedLimits`` and the encoded size against the configuration.
+    func validate(_ activity: Activity) throws {
+        try checkText(activity.actor, field: "actor")
+        try checkText(activity.verb, field: "verb")
+        try checkText(activity.foreignID, field: "foreign id")
+        guard (0...FeedLimits.maximumTime).contains(activity.time) else { throw FeedError.timeOutOfRange(activity.time) }
+        guard activity.to.count <= FeedLimits.maximumRecipients else {
+            throw FeedError.tooManyRecipients(count: activity.to.count, limit: FeedLimits.maximumRecipients)
+        }
+        for recipient in activity.to {
+            try checkText(recipient, field: "recipient")
+        }
+        let size = ActivityCodec.encode(activity).count
+        guard size <= self.configuration.maximumActivityBytes else {
+            throw FeedError.activityTooLarge(bytes: size, limit: self.configuration.maximumActivityBytes)
+        }
+    }
+
+    // MARK: - The work of a fanout record
+
+    /// Runs a record's work from the start (every step is idempotent).
+    func run(_ record: FanoutRecord, bytes: [UInt8]) async throws {
+        switch record.work {
+        case .publish(let activity):
+            _ = try await self.deliver(activity, record: bytes, resuming: true)
+        case .removal(let activity):
+            try await self.retract(activity, record: bytes)
+        case .pullSwitch(let producer):
+            try await self.switchToPull(producer, record: bytes)
+        }
+    }
+
+    /// Stores the activity once, then fans it out. A fresh publish that finds the same
+    /// activity stored stops there (it was published before); a resumed one goes on, since
+    /// its publisher may have died after storing it.
+    private func deliver(_ activity: Activity, record: [UInt8], resuming: Bool) async throws -> PublishResult.Delivery {
+        let recordKey = self.keys.activityFanout(activity.id)
+        let stored = ActivityCodec.encode(activity)
+        storing: while true {
+            do {
+                try await self.client.compareAndSet(self.keys.activity(activity.id), expected: .absent, replacement: .value(stored))
+                break storing
+            } catch KeelError.conditionFailed {
+                guard let existing = try await self.client.get(self.keys.activity(activity.id)) else {
+                    continue storing
+                }
+                if existing == stored && resuming {
+                    break storing
+                }
+                // Best effort: a record left behind only makes the worker repeat idempotent work.
+                _ = try? await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
+                guard existing == stored else { throw FeedError.conflictingActivity(activity.id) }
+                return .alreadyPublished
+            }
+        }
+        let reference = ActivityReference(activity)
+        // The user feed first: a concurrent follow lists the user feed after adding itself
+        // to the followers, so it either backfills this activity or is listed below.
+        try await self.client.zadd(
+            self.keys.userFeed(activity.actor), member: reference.member, score: reference.score,
+            maxLength: self.configuration.userFeedMaxLength
+        )
+        try await self.forEachChunk(of: self.notificationSets(of: activity.to), size: 9_999) { _, sets in
+            try await self.client.zaddToMany(
+                Array(sets), member: reference.member, score: reference.score,
+                maxLength: self.configuration.notificationMaxLength
+            )
+        }
+        var pushed: [[UInt8]] = []
+        let delivery: PublishResult.Delivery
+        if let followers = try await self.followersToPush(activity.actor) {
+            pushed = followers.map { self.keys.timeline($0) }
+            try await self.forEachChunk(of: pushed, size: self.configuration.fanoutChunkSize) { index, timelines in
+                try await self.fanoutChunkWillStart?(index)
+                try await self.client.zaddToMany(
+                    Array(timelines), member: reference.member, score: reference.score,
+                    maxLength: self.configuration.timelineMaxLength
+                )
+            }
+            delivery = .pushed(followers: followers.count)
+        } else {
+            delivery = .pulled
+        }
+        do {
+            try await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
+        } catch KeelError.conditionFailed {
+            // A removal replaced the record while this fanout ran; its follower walk may
+            // have come before some of the pushes above, so take them back.
+            if try await self.isBeingRemoved(activity.id) {
+                try await self.forEachChunk(of: pushed, size: self.configuration.fanoutChunkSize) { _, timelines in
+                    try await self.client.zremFromMany(Array(timelines), member: reference.member)
+                }
+            }
+        }
+        return delivery
+    }
+
+    /// Whether the activity is gone or a removal record has taken over its fanout key.
+    private func isBeingRemoved(_ id: ActivityID) async throws -> Bool {
+        if try await self.client.get(self.keys.activity(id)) == nil {
+            return true
+        }
+        guard let bytes = try await self.client.get(self.keys.activityFanout(id)),
+              let record = try? FanoutRecord(decoding: bytes)
+        else {
+            return false
+        }
+        if case .removal = record.work {
+            return true
+        }
+        return false
+    }
+
+    private func retract(_ activity: Activity, record: [UInt8]) async throws {
+        let reference = ActivityReference(activity)
+        try await self.client.zrem(self.keys.userFeed(activity.actor), members: [reference.member])
+        try await self.forEachChunk(of: self.notificationSets(of: activity.to), size: 9_999) { _, sets in
+            try await self.client.zremFromMany(Array(sets), member: reference.member)
+        }
+        // Every current follower; whoever unfollowed had the actor's entries stripped then.
+        let timelines = try await self.allUsers(in: self.keys.followers(activity.actor)).map { self.keys.timeline($0) }
+        try await self.forEachChunk(of: timelines, size: self.configuration.fanoutChunkSize) { _, chunk in
+            try await self.client.zremFromMany(Array(chunk), member: reference.member)
+        }
+        // Unconditional: while a removal record stands, a publish of this id finishes the
+        // removal before it writes a record of its own, so no other record can be here.
+        try await self.client.batch([.delete(key: self.keys.activity(activity.id)), .delete(key: self.keys.activityFanout(activity.id))])
+    }
+
+    /// The followers to push to, recent readers first; `nil` when the producer is pulled
+    /// (switching it to pull when it has just crossed the threshold).
+    private func followersToPush(_ producer: String) async throws -> [String]? {
+        async let flag = self.client.get(self.keys.pulledFlag(producer))
+        async let count = self.client.zcount(self.keys.followers(producer))
+        if try await flag != nil {
+            return nil
+        }
+        if try await count > UInt64(self.configuration.pullThreshold) {
+            let record = FanoutRecord(work: .pullSwitch(producer: producer), startedAt: self.now()).encoded()
+            // The flag before the follower walk: a concurrent follow adds itself to the
+            // followers before it reads the flag, so it is walked or it sees the flag.
+            try await self.client.batch([
+                .put(key: self.keys.pulledFlag(producer), value: [1]),
+                .put(key: self.keys.pullSwitch(producer), value: record),
+            ])
+            try await self.switchToPull(producer, record: record)
+            return nil
+        }
+        let all = try await self.allUsers(in: self.keys.followers(producer))
+        guard all.count > self.configuration.fanoutChunkSize else {
+            // One chunk reaches everyone at once: order does not matter.
+            return all
+        }
+        let readers = try await self.client.zrange(self.keys.readers, limit: 10_000)
+        let cutoff = Double(self.now() - self.configuration.recentReaderWindowMilliseconds)
+        var lastRead: [String: Double] = [:]
+        for reader in readers.members where reader.score >= cutoff {
+            lastRead[String(decoding: reader.member, as: UTF8.self)] = reader.score
+        }
+        let recent = all.filter { lastRead[$0] != nil }.sorted { lastRead[$0]! > lastRead[$1]! }
+        return recent + all.filter { lastRead[$0] == nil }
+    }
+
+    private func switchToPull(_ producer: String, record: [UInt8]) async throws {
+        let followers = try await self.allUsers(in: self.keys.followers(producer))
+        let since = Double(self.now())
+        try await self.forEachChunk(of: followers, size: 10_000) { _, chunk in
+            try await self.client.zaddToMany(chunk.map { self.keys.pulls($0) }, member: Array(producer.utf8), score: since)
+        }
+        do {
+            try await self.client.compareAndSet(self.keys.pullSwitch(producer), expected: .value(record), replacement: .delete)
+        } catch KeelError.conditionFailed {
+            // A newer switch record of the same producer; it does the same work.
+        }
+    }
+
+    private func notificationSets(of recipients: [String]) -> [[UInt8]] {
+        var seen = Set<String>()
+        return recipients.filter { seen.insert($0).inserted }.flatMap {
+            [self.keys.notifications($0), self.keys.unseen($0), self.keys.unread($0)]
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import KeelClient
+
+// Reading feeds: pages of sorted-set members resolved to activities.
+extension KeelFeed {
+    /// One page of `user`'s timeline, newest first: what the producers `user` follows
+    /// published, pushed ones from the timeline set and pulled ones merged from their user
+    /// feeds, in one order with one cursor.
+    ///
+    /// Records that `user` read recently (at most once per
+    /// ``FeedConfiguration/readerRecordIntervalMilliseconds``), so that fanouts serve them first.
+    /// - Parameters:
+    ///   - user: The reader; an unknown user has an empty timeline.
+    ///   - limit: The most activities: 1 to ``FeedLimits/maximumPageSize``.
+    ///   - before: The previous page's ``FeedPage/nextCursor``; `nil` for the newest page.
+    /// - Returns: The page. It may hold fewer than `limit` activities while more follow when
+    ///   activities were removed during the read.
+    /// - Throws: ``FeedError`` for a bad id or limit; `KeelError`.
+    public func timeline(_ user: String, limit: Int = 30, before: FeedCursor? = nil) async throws -> FeedPage {
+        try checkText(user, field: "user")
+        try checkRange("limit", limit, 1...FeedLimits.maximumPageSize)
+        async let recorded: Void = self.recordRead(by: user)
+        let page = try await self.timelineMembers(user, limit: limit, before: before)
+        let resolved = try await self.resolve(page.members)
+        await recorded
+        return FeedPage(activities: resolved.map(\.activity), nextCursor: page.nextCursor.map(FeedCursor.init))
+    }
+
+    /// One page of what `user` published, newest first.
+    /// - Parameters:
+    ///   - user: The publisher; an unknown user has an empty feed.
+    ///   - limit: The most activities: 1 to ``FeedLimits/maximumPageSize``.
+    ///   - before: The previous page's ``FeedPage/nextCursor``; `nil` for the newest page.
+    /// - Throws: ``FeedError`` for a bad id or limit; `KeelError`.
+    public func userFeed(_ user: String, limit: Int = 30, before: FeedCursor? = nil) async throws -> FeedPage {
+        try checkText(user, field: "user")
+        try checkRange("limit", limit, 1...FeedLimits.maximumPageSize)
+        let page = try await self.client.zrange(
+            self.keys.userFeed(user), from: before.map { .after($0.position) } ?? .beginning, limit: UInt32(limit),
+            consistency: self.configuration.readConsistency
+        )
+        let resolved = try await self.resolve(page.members)
+        return FeedPage(activities: resolved.map(\.activity), nextCursor: page.nextCursor.map(FeedCursor.init))
+    }
+
+    /// The stored activity with this id, if any.
+    /// - Throws: ``FeedError`` for a bad id; `KeelError`.
+    public func activity(_ id: ActivityID) async throws -> Activity? {
+        try checkText(id.foreignID, field: "foreign id")
+        guard (0...FeedLimits.maximumTime).contains(id.time) else { throw FeedError.timeOutOfRange(id.time) }
+        return try await self.client.get(self.keys.activity(id), consistency: self.configuration.readConsistency)
+            .map(ActivityCodec.decode)
+    }
+
+    /// The members of one timeline page: the timeline set alone when the user pulls from no
+    /// producer (the timeline and the pulled producers are read at once), else one merged
+    /// range over the timeline and the pulled producers' user feeds.
+    func timelineMembers(_ user: String, limit: Int, before: FeedCursor?) async throws -> SortedSetPage {
+        let consistency = self.configuration.readConsistency
+        let start = before.map { SortedSetRangeStart.after($0.position) } ?? .beginning
+        let timeline = self.keys.timeline(user)
+        async let pulls = self.client.zrange(
+            self.keys.pulls(user), limit: UInt32(FeedLimits.maximumPulledProducers), consistency: consistency
+        )
+        async let own = self.client.zrange(timeline, from: start, limit: UInt32(limit), consistency: consistency)
+        let producers = try await pulls.members
+        if producers.isEmpty {
+            return try await own
+        }
+        let sets = [timeline] + producers.map { self.keys.userFeed(String(decoding: $0.member, as: UTF8.self)) }
+        // One member more than the page: whether it exists says whether another page
+        // follows. The store's own answer can be a false "more" when the last member of the
+        // page is also in another set (an activity pushed before its producer was pulled):
+        // the duplicate left in its merge heap counts as a next member.
+        let merged = try await self.client.zmerged(sets, from: start, limit: UInt32(limit + 1), consistency: consistency)
+        guard merged.members.count > limit else {
+            return SortedSetPage(members: merged.members, nextCursor: nil, appliedIndex: merged.appliedIndex)
+        }
+        let members = Array(merged.members.prefix(limit))
+        let last = members[limit - 1]
+        return SortedSetPage(
+            members: members, nextCursor: SortedSetCursor(score: last.score, member: last.member), appliedIndex: merged.appliedIndex
+        )
+    }
+
+    private func recordRead(by user: String) async {
+        let now = self.now()
+        guard await self.readTimes.shouldRecord(user, now: now, interval: self.configuration.readerRecordIntervalMilliseconds)
+        else {
+            return
+        }
+        // Best effort: a lost read time only changes the order of a later fanout.
+        _ = try? await self.client.zadd(
+            self.keys.readers, member: Array(user.utf8), score: Double(now), maxLength: self.configuration.readersMaxLength
+        )
+    }
+}

@@ -1,0 +1,123 @@
+import KeelClient
+@testable import KeelFeed
+import XCTest
+
+/// A publisher stopped between fanout chunks, then the fanout worker of another process.
+final class FanoutRecoveryTests: FeedClusterTestCase {
+    private struct PublisherStopped: Error {}
+
+    func testWorkerFinishesAFanoutStoppedBetweenChunks() async throws {
+        let client = try self.startClusterClient()
+        let clock = ManualClock()
+        var configuration = FeedConfiguration()
+        configuration.namespace = "crash"
+        configuration.fanoutChunkSize = 10
+        let setup = try KeelFeed(client: client, configuration: configuration, now: clock.now)
+        let followers = (0..<57).map { "follower-\($0)" }
+        try await setup.followMany(followers.map { FollowRequest(follower: $0, followee: "producer") })
+        // Five followers read recently, so the fanout serves them in its first chunk.
+        let readers = ["follower-50", "follower-3", "follower-44", "follower-21", "follower-56"]
+        for reader in readers {
+            clock.advance(by: 10)
+            _ = try await setup.timeline(reader)
+        }
+
+        // The publisher dies before its third chunk: 20 of 57 timelines have the activity.
+        let crashing = try KeelFeed(
+            client: client, configuration: configuration, now: clock.now,
+            fanoutChunkWillStart: { index in
+                if index == 2 { throw PublisherStopped() }
+            }
+        )
+        let activity = Activity(actor: "producer", verb: "post", object: "photo:1", time: 1_700_000_100_000, foreignID: "post-1")
+        do {
+            try await crashing.publish(activity)
+            XCTFail("the injected stop did not happen")
+        } catch is PublisherStopped {}
+        let member = ActivityReference(activity).member
+        var reached: [String] = []
+        for follower in followers {
+            if try await client.zscore(Array("crash:timeline:\(follower)".utf8), member: member) != nil {
+                reached.append(follower)
+            }
+        }
+        XCTAssertEqual(reached.count, 20)
+        XCTAssertTrue(Set(readers).isSubset(of: reached), "recent readers first: \(reached)")
+        let record = try await client.get(Array("crash:fanout:a:\(activity.time):post-1".utf8))
+        XCTAssertNotNil(record, "the fanout record must outlive the publisher")
+
+        // A fresh process (new client, new feed) runs the worker once the takeover delay passed.
+        let worker = try KeelFeed(client: try self.makeClient(), configuration: configuration, now: clock.now)
+        let tooEarly = try await worker.resumeUnfinishedFanouts()
+        XCTAssertEqual(tooEarly, 0, "a fanout younger than the takeover delay belongs to a live publisher")
+        clock.advance(by: configuration.fanoutTakeoverMilliseconds + 1)
+        let resumed = try await worker.resumeUnfinishedFanouts()
+        XCTAssertEqual(resumed, 1)
+
+        for follower in followers {
+            let timeline = try await self.members(of: Array("crash:timeline:\(follower)".utf8), client: client)
+            XCTAssertEqual(timeline.filter { $0.member == member }.count, 1, "\(follower) must have the activity exactly once")
+            XCTAssertEqual(timeline.count, 1, follower)
+            let page = try await worker.timeline(follower)
+            XCTAssertEqual(page.activities, [activity], follower)
+        }
+        let recordAfter = try await client.get(Array("crash:fanout:a:\(activity.time):post-1".utf8))
+        XCTAssertNil(recordAfter)
+        let again = try await worker.resumeUnfinishedFanouts(startedBefore: .max)
+        XCTAssertEqual(again, 0)
+
+        // Publishing the same activity again stores nothing new and pushes nothing twice.
+        let republished = try await worker.publish(activity)
+        XCTAssertEqual(republished.delivery, .alreadyPublished)
+        let userFeed = try await worker.userFeed("producer")
+        XCTAssertEqual(userFeed.activities, [activity])
+    }
+
+    func testWorkerFinishesARemovalAndARemovalOvertakesAPublish() async throws {
+        let client = try self.startClusterClient()
+        let clock = ManualClock()
+        var configuration = FeedConfiguration()
+        configuration.namespace = "undo"
+        configuration.fanoutChunkSize = 5
+        let feed = try KeelFeed(client: client, configuration: configuration, now: clock.now)
+        let followers = (0..<23).map { "f\($0)" }
+        try await feed.followMany(followers.map { FollowRequest(follower: $0, followee: "p") })
+        let activity = Activity(actor: "p", verb: "post", object: "o", time: 1_700_000_000_500, foreignID: "a1")
+
+        // The publisher removes the activity itself between its chunks: a removal overtaking
+        // a fanout in flight. The fanout's end notices and takes its pushes back.
+        let overtaken = try KeelFeed(
+            client: client, configuration: configuration, now: clock.now,
+            fanoutChunkWillStart: { index in
+                if index == 2 { _ = try await feed.remove(activity.id) }
+            }
+        )
+        try await overtaken.publish(activity)
+        for follower in followers {
+            let timeline = try await feed.timeline(follower)
+            XCTAssertEqual(timeline.activities, [], follower)
+            let count = try await client.zcount(Array("undo:timeline:\(follower)".utf8))
+            XCTAssertEqual(count, 0, follower)
+        }
+        let stored = try await feed.activity(activity.id)
+        XCTAssertNil(stored)
+
+        // A removal stopped half way is finished by the worker.
+        let second = Activity(actor: "p", verb: "post", object: "o2", time: 1_700_000_000_600, foreignID: "a2")
+        try await feed.publish(second)
+        // A remover that died right after writing its record (what `remove` writes first).
+        let record = FanoutRecord(work: .removal(second), startedAt: clock.now()).encoded()
+        try await client.put(Array("undo:fanout:a:\(second.time):a2".utf8), value: record)
+        clock.advance(by: configuration.fanoutTakeoverMilliseconds + 1)
+        let resumed = try await feed.resumeUnfinishedFanouts()
+        XCTAssertEqual(resumed, 1)
+        for follower in followers {
+            let timeline = try await feed.timeline(follower)
+            XCTAssertEqual(timeline.activities, [], follower)
+        }
+        let gone = try await feed.activity(second.id)
+        XCTAssertNil(gone)
+        let own = try await feed.userFeed("p")
+        XCTAssertEqual(own.activities, [])
+    }
+}
