@@ -147,6 +147,17 @@ public final class StoreSnapshot: Sendable {
                 heap.insert(MergeHead(entry: entry, source: head.source, descending: head.descending))
             }
         }
+        // Copies of the last returned entry in other sets sit at the cursor itself, which the
+        // next page excludes: they are not "more", so a page never ends with a cursor that
+        // leads to an empty page.
+        while let head = heap.minimum, head.entry == last {
+            _ = heap.removeMinimum()
+            let source = sources[head.source]
+            source.advance()
+            if let entry = try source.current() {
+                heap.insert(MergeHead(entry: entry, source: head.source, descending: head.descending))
+            }
+        }
         let more = !heap.isEmpty
         return RangePage(members: members, nextCursor: more ? last.map { RangeCursor(score: OrderedScore.decode($0.score), member: $0.member) } : nil)
     }

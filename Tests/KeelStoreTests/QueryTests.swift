@@ -87,6 +87,14 @@ final class QueryTests: StoreTestCase {
         XCTAssertEqual(page.nextCursor, RangeCursor(score: 3, member: bytes("shared")))
     }
 
+    func testMergedPageEndingOnAMemberSharedBySetsHasNoNextCursor() throws {
+        try apply(.add(set: bytes("p"), members: [scored("m", 2), scored("q", 1)], mode: .upsert, maxLength: nil))
+        try apply(.add(set: bytes("r"), members: [scored("q", 1)], mode: .upsert, maxLength: nil))
+        let page = try view.mergedRange(of: [bytes("p"), bytes("r")], order: .newestFirst, limit: 2)
+        XCTAssertEqual(page.members, [scored("m", 2), scored("q", 1)])
+        XCTAssertNil(page.nextCursor, "the only entry left is q's copy in r, at the cursor itself")
+    }
+
     func testCursorWalkWhileMembersArriveSeesEveryOlderMemberOnce() throws {
         let set = bytes("timeline")
         try apply(.add(set: set, members: (0..<200).map { scored("old\($0)", Double($0)) }, mode: .upsert, maxLength: nil))

@@ -194,6 +194,10 @@ struct ReferenceStore {
                 last = entry
             }
         }
+        // Copies of the last entry in other sets sit at the cursor, which the next page excludes.
+        while consumed < all.count, all[consumed].entry == last {
+            consumed += 1
+        }
         let cursor = consumed < all.count ? last.map { RangeCursor(score: $0.score, member: $0.member) } : nil
         return RangePage(members: members, nextCursor: cursor)
     }
