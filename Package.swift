@@ -86,6 +86,7 @@ let package = Package(
         .testTarget(
             name: "KeelWireTests",
             dependencies: [
+                "KeelRaft",
                 "KeelWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -99,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeelStoreTests",
-            dependencies: ["KeelStore", "RocksDB"]
+            dependencies: ["KeelRaft", "KeelStore", "RocksDB"]
         ),
         // History format and linearizability checker for fault-injection runs; depends on
         // no other Keel module so that any tool can check a history file.
@@ -115,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeelLinearizabilityTests",
-            dependencies: ["KeelLinearizability"],
+            dependencies: ["KeelRaft", "KeelLinearizability"],
             resources: [.copy("Fixtures")]
         ),
         // One database node: Raft log on RocksDB, the driver loop, peer transport, snapshots,
@@ -195,6 +196,7 @@ let package = Package(
         .target(
             name: "KeelChaos",
             dependencies: [
+                "KeelRaft",
                 "KeelClient",
                 "KeelLinearizability",
                 "KeelTestKit",
@@ -255,6 +257,7 @@ let package = Package(
         .testTarget(
             name: "KeelFeedTests",
             dependencies: [
+                "KeelRaft",
                 "KeelFeed",
                 "KeelClient",
                 "KeelTestKit",

@@ -1,23 +1,13 @@
-/// SplitMix64 (Steele, Lea and Flood): a small, fast generator whose whole state is one seed,
-/// so that every choice of a run follows from `--seed`.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+import KeelRaft
 
-    init(seed: UInt64) {
-        state = seed
-    }
+/// The project's one seeded generator (SplitMix64, from the Raft core), so that every choice of
+/// a run follows from `--seed`.
+typealias SeededGenerator = DeterministicRandom
 
+extension DeterministicRandom {
     /// A generator for one part of the run (the nemesis, client `n`), independent of the others.
     init(seed: UInt64, stream: UInt64) {
-        var mixer = SeededGenerator(seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15))
-        state = mixer.next()
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var mixer = DeterministicRandom(seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15))
+        self.init(seed: mixer.next())
     }
 }

@@ -1,16 +1,5 @@
-/// A seedable random number generator (SplitMix64), so that a failing seed replays exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
+import KeelRaft
 
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's one seeded generator (SplitMix64, from the Raft core), so that a generated
+/// history replays exactly from its seed.
+typealias SplitMix64 = DeterministicRandom

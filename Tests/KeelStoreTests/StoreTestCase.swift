@@ -1,4 +1,5 @@
 import Foundation
+import KeelRaft
 import KeelStore
 import RocksDB
 import XCTest
@@ -144,19 +145,6 @@ func counterBytes(_ value: Int64) -> [UInt8] {
     withUnsafeBytes(of: UInt64(bitPattern: value).bigEndian) { Array($0) }
 }
 
-/// A small seeded generator (SplitMix64), so a failing run replays exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's one seeded generator (SplitMix64, from the Raft core), so a failing run
+/// replays exactly.
+typealias SeededGenerator = DeterministicRandom

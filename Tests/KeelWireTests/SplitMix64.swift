@@ -1,20 +1,10 @@
-/// A small seeded random number generator (SplitMix64), so that every "random" test input is
-/// the same on every run and a failure can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
+import KeelRaft
 
-    init(seed: UInt64) {
-        self.state = seed
-    }
+/// The project's one seeded generator (SplitMix64, from the Raft core), so every "random" test
+/// input is the same on every run and a failure can be replayed from its seed.
+typealias SplitMix64 = DeterministicRandom
 
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension DeterministicRandom {
     mutating func bytes(count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
     }

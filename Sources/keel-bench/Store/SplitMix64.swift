@@ -1,16 +1,5 @@
-/// A small seeded generator, so every run of a benchmark applies the same commands.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
+import KeelRaft
 
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
+/// The project's one seeded generator (SplitMix64, from the Raft core): the same seed gives the
+/// same members and scores on every run.
+typealias SplitMix64 = DeterministicRandom
