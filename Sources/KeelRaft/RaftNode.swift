@@ -239,6 +239,24 @@ public struct RaftNode<Storage: RaftLogStorage> {
         progress[peer]!.becomeProbe()
     }
 
+    /// The driver's word that `peer`'s process is gone: its address refuses connections, as a
+    /// killed process's port does. A follower whose leader that is stops waiting out the full
+    /// election timeout: it forgets the leader, so that it grants (pre-)votes at once, and
+    /// campaigns after a short random delay (one tick to a third of the election timeout),
+    /// so that the other followers, told the same, hear its pre-vote first.
+    ///
+    /// Only a hint: a wrong one costs an election, never safety (elections are always safe).
+    /// Ignored when lease reads are on, because a leader's lease relies on followers honouring
+    /// the full election timeout.
+    /// - Parameter peer: the member whose address refused a connection.
+    public mutating func reportPeerDown(peer: UInt64) {
+        guard !configuration.leaseReads, role == .follower, peer != 0, leader == peer else { return }
+        leader = 0
+        ticksSinceLeaderContact = configuration.electionTicks
+        let delay = 1 + Int(random.next(below: UInt64(max(1, configuration.electionTicks / 3))))
+        electionElapsed = max(electionElapsed, randomizedElectionTimeout - delay)
+    }
+
     // MARK: Ready
 
     /// Whether `ready()` has anything for the driver; false between `ready()` and `advance(_:)`.

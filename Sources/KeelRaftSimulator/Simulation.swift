@@ -518,6 +518,17 @@ public struct Simulation {
                 crash(victim)
             }
         }
+        // A false "peer down" hint about a leader that is alive: it may cost an election,
+        // never safety.
+        if random.chance(1, in: 300) {
+            let up = nodes.indices.filter { nodes[$0].isUp }
+            if !up.isEmpty {
+                let told = up[Int(random.next(below: UInt64(up.count)))]
+                let leader = nodes[told].raft!.leader
+                nodes[told].raft!.reportPeerDown(peer: leader)
+                trace.combine(0xD0 << 8 | leader)
+            }
+        }
         // Leader churn (a third of the runs): leaders crash soon after they take office,
         // often before their first entry of the term reaches a quorum; the conditions of the
         // paper's Figure 8.
@@ -582,6 +593,11 @@ public struct Simulation {
         // while the term it promised it in is still running.
         let downtime = random.chance(1, in: 3) ? 1 + Int(random.next(below: 10)) : 5 + Int(random.next(below: 150))
         nodes[position].crash(restartAt: now + downtime)
+        // Most survivors notice the crash as a refused connection (the server's hint).
+        let crashed = nodes[position].id
+        for other in nodes.indices where nodes[other].isUp && random.chance(2, in: 3) {
+            nodes[other].raft!.reportPeerDown(peer: crashed)
+        }
     }
 
     mutating func restartDue() throws(InvariantViolation) {

@@ -12,6 +12,8 @@ enum DriverEvent: Sendable {
     case snapshotStaged(Message, directory: String)
     case snapshotReport(peer: UInt64, success: Bool)
     case unreachable(UInt64)
+    /// The peer's address refused a connection: its process is gone.
+    case peerDown(UInt64)
     /// Shutdown: move leadership away (if this node leads), then call back.
     case handOff(@Sendable () -> Void)
 }

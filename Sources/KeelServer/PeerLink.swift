@@ -3,6 +3,10 @@ import Logging
 import NIOCore
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The persistent outgoing connection to one peer: connects, introduces this node, writes
 /// batches of Raft messages and snapshot chunks, and reconnects with backoff when the
 /// connection fails.
@@ -25,6 +29,7 @@ final class PeerLink: @unchecked Sendable {
     private let queueLimit: Int
     private let logger: Logger
     private let onUnreachable: @Sendable (UInt64) -> Void
+    private let onRefused: @Sendable (UInt64) -> Void
     private let onDropped: @Sendable (Int) -> Void
     private let onAck: @Sendable (UInt64, SnapshotChunkAck) -> Void
 
@@ -41,6 +46,7 @@ final class PeerLink: @unchecked Sendable {
         peerID: UInt64, address: String, eventLoop: any EventLoop, hello: Hello, maximumFrameLength: UInt32,
         queueLimit: Int, logger: Logger,
         onUnreachable: @escaping @Sendable (UInt64) -> Void,
+        onRefused: @escaping @Sendable (UInt64) -> Void,
         onDropped: @escaping @Sendable (Int) -> Void,
         onAck: @escaping @Sendable (UInt64, SnapshotChunkAck) -> Void
     ) {
@@ -54,6 +60,7 @@ final class PeerLink: @unchecked Sendable {
         logger[metadataKey: "peer.id"] = "\(peerID)"
         self.logger = logger
         self.onUnreachable = onUnreachable
+        self.onRefused = onRefused
         self.onDropped = onDropped
         self.onAck = onAck
     }
@@ -208,6 +215,9 @@ final class PeerLink: @unchecked Sendable {
                     channel.writeAndFlush(buffer, promise: nil)
                 case .failure(let error):
                     self.logger.debug("peer connection failed", metadata: ["peer.address": "\(self.address)", "peer.error": "\(error)"])
+                    // Refused, not timed out: the host answered, so no process listens on the
+                    // port. The driver may stop waiting for a leader that is gone.
+                    if Self.isRefusal(error) { self.onRefused(self.peerID) }
                     self.connectionEnded()
                 }
             }
@@ -265,6 +275,16 @@ final class PeerLink: @unchecked Sendable {
         default:
             break
         }
+    }
+
+    /// Whether a connect failed because the address refused it (ECONNREFUSED), on every
+    /// address tried.
+    private static func isRefusal(_ error: any Error) -> Bool {
+        if let error = error as? IOError { return error.errnoCode == ECONNREFUSED }
+        if let error = error as? NIOConnectionError {
+            return !error.connectionErrors.isEmpty && error.connectionErrors.allSatisfy { isRefusal($0.error) }
+        }
+        return false
     }
 
     private func connectionEnded() {

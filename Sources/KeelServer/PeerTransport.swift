@@ -53,6 +53,7 @@ final class PeerTransport: @unchecked Sendable {
             peerID: peer, address: address, eventLoop: group.next(), hello: hello,
             maximumFrameLength: maximumFrameLength, queueLimit: queueLimit, logger: logger,
             onUnreachable: { inbox.post(.unreachable($0)) },
+            onRefused: { inbox.post(.peerDown($0)) },
             onDropped: { metrics.peers.messagesDropped.increment(by: $0) },
             onAck: ackHandler
         )

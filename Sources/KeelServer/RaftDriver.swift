@@ -223,6 +223,12 @@ final class RaftDriver: @unchecked Sendable {
                 node.reportSnapshot(peer: peer, success: success)
             case .unreachable(let peer):
                 node.reportUnreachable(peer: peer)
+            case .peerDown(let peer):
+                let leader = node.leader
+                node.reportPeerDown(peer: peer)
+                if leader == peer && node.leader == 0 {
+                    logger.info("the leader's peer port refuses connections; campaigning early", metadata: ["peer.id": "\(peer)"])
+                }
             case .handOff(let completion):
                 handOff(completion)
             }
@@ -658,7 +664,7 @@ final class RaftDriver: @unchecked Sendable {
             case .admin(let operation, let completion):
                 if case .status = operation { completion(.admin(.status(status()))) } else { completion(.error(reply)) }
             case .handOff(let completion): completion()
-            case .messages, .peerIntroduced, .snapshotStaged, .snapshotReport, .unreachable: break
+            case .messages, .peerIntroduced, .snapshotStaged, .snapshotReport, .unreachable, .peerDown: break
             }
         }
     }

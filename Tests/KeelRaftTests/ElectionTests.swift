@@ -132,3 +132,79 @@ final class CheckQuorumTests: XCTestCase {
         for id: UInt64 in [1, 2, 3] { XCTAssertEqual(cluster[id].leader, leader) }
     }
 }
+
+/// `reportPeerDown`: the driver saw the leader's port refuse connections (a killed process).
+final class PeerDownTests: XCTestCase {
+    /// Ticks 2 and 3 one at a time, delivering after each, as nodes with their own tick
+    /// phases would; returns the leaders other than 1 afterwards.
+    private func tickFollowers(_ cluster: inout LocalCluster, times: Int) -> [UInt64] {
+        for _ in 0..<times {
+            for id: UInt64 in [2, 3] {
+                cluster.tick(id)
+                cluster.settle()
+            }
+        }
+        return cluster.leaders.filter { $0 != 1 }
+    }
+
+    func testFollowersToldTheLeaderIsDownElectWithinAThirdOfTheElectionTimeout() {
+        var cluster = LocalCluster(voters: [1, 2, 3])
+        cluster.elect(1)
+        cluster.isolate(1)
+        for id: UInt64 in [2, 3] {
+            cluster[id].reportPeerDown(peer: 1)
+            XCTAssertEqual(cluster[id].leader, 0, "node \(id) forgets the leader")
+        }
+        // electionTicks is 10: the campaign starts after 1 to 3 ticks.
+        let newLeaders = tickFollowers(&cluster, times: 3)
+        XCTAssertEqual(newLeaders.count, 1)
+        XCTAssertEqual(newLeaders.first.map { cluster[$0].term }, 2)
+    }
+
+    func testWithoutTheHintFollowersWaitOutTheElectionTimeout() {
+        var cluster = LocalCluster(voters: [1, 2, 3])
+        cluster.elect(1)
+        cluster.isolate(1)
+        XCTAssertEqual(tickFollowers(&cluster, times: 3), [])
+        XCTAssertEqual(cluster[2].leader, 1)
+        XCTAssertEqual(tickFollowers(&cluster, times: 20).count, 1, "the ordinary timeout still elects")
+    }
+
+    func testAHintAboutAnotherPeerOrWithLeaseReadsChangesNothing() {
+        var cluster = LocalCluster(voters: [1, 2, 3])
+        cluster.elect(1)
+        cluster[2].reportPeerDown(peer: 3)
+        XCTAssertEqual(cluster[2].leader, 1)
+
+        // With lease reads a fresh node honours a lease it may have granted before a restart,
+        // so the first election waits out a timeout on every node.
+        var leased = LocalCluster(voters: [1, 2, 3]) { $0.leaseReads = true }
+        for _ in 0..<60 where leased.leaders.isEmpty { leased.tickAll() }
+        guard let leader = leased.leaders.first else { return XCTFail("no leader with lease reads") }
+        let followers = [UInt64(1), 2, 3].filter { $0 != leader }
+        leased.isolate(leader)
+        for id in followers { leased[id].reportPeerDown(peer: leader) }
+        XCTAssertEqual(leased[followers[0]].leader, leader, "a lease relies on followers waiting out the timeout")
+        for _ in 0..<3 {
+            for id in followers {
+                leased.tick(id)
+                leased.settle()
+            }
+        }
+        XCTAssertEqual(leased.leaders, [leader])
+    }
+
+    func testAWrongHintToOneFollowerDoesNotUnseatALiveLeader() throws {
+        var cluster = LocalCluster(voters: [1, 2, 3])
+        cluster.elect(1)
+        try cluster[1].propose([7])
+        cluster.settle()
+        cluster[2].reportPeerDown(peer: 1)
+        // Node 2 pre-campaigns; node 3 still hears the leader and refuses, so no term passes.
+        for _ in 0..<5 { cluster.tickAll() }
+        XCTAssertEqual(cluster.leaders, [1])
+        XCTAssertEqual(cluster[1].term, 1)
+        XCTAssertEqual(cluster[2].leader, 1, "the next heartbeat restores the leader")
+        XCTAssertEqual(cluster.appliedData(2), [[7]])
+    }
+}

