@@ -161,7 +161,10 @@ final class RaftDriver: @unchecked Sendable {
 
     private func run() {
         let tick = TimeInterval(configuration.tickMilliseconds) / 1000
-        var nextTick = Date().addingTimeInterval(tick)
+        // A random first tick: nodes started together would otherwise tick in step, and two
+        // followers told at once that the leader is gone (reportPeerDown) would often campaign
+        // in the same instant and split the vote.
+        var nextTick = Date().addingTimeInterval(tick * Double.random(in: 0.05...1))
         while let events = inbox.drain(waitingUntil: nextTick) {
             if failed {
                 refuseAll(events)
