@@ -3,6 +3,7 @@ import KeelRaft
 import KeelStore
 import KeelWire
 import Logging
+import NIOCore
 import RocksDB
 
 /// The single thread that owns the node's `RaftNode`: it feeds the core what arrives in its
@@ -36,11 +37,13 @@ final class RaftDriver: @unchecked Sendable {
         var term: UInt64
         var kind: Kind
         enum Kind {
-            case write(@Sendable (WriteOutcome) -> Void)
+            case write((any EventLoop)?, @Sendable (WriteOutcome) -> Void)
             case membership(ConfigurationChange.Kind, @Sendable (ClientResult) -> Void)
         }
     }
     private var waiters: [UInt64: Waiter] = [:]
+    /// Answers to writes applied in the current step, handed to their event loops together.
+    private var replies = ReplyBatch()
     private var nextReadContext: UInt64 = 1
     private var readsAwaitingConfirmation: [UInt64: [@Sendable (ReadPermission) -> Void]] = [:]
     private var readsAwaitingApply: [(index: UInt64, reads: [@Sendable (ReadPermission) -> Void])] = []
@@ -248,7 +251,7 @@ final class RaftDriver: @unchecked Sendable {
         }
         let first = node.lastIndex - UInt64(proposals.count) + 1
         for (offset, proposal) in proposals.enumerated() {
-            waiters[first + UInt64(offset)] = Waiter(term: node.term, kind: .write(proposal.completion))
+            waiters[first + UInt64(offset)] = Waiter(term: node.term, kind: .write(proposal.replyLoop, proposal.completion))
         }
     }
 
@@ -365,14 +368,16 @@ final class RaftDriver: @unchecked Sendable {
                 continue
             }
             switch waiter.kind {
-            case .write(let completion):
+            case .write(let loop, let completion):
+                let outcome: WriteOutcome
                 if let result {
-                    completion(.applied(index: entry.index, result: result))
+                    outcome = .applied(index: entry.index, result: result)
                 } else {
                     // Applied before a restart or inside an installed snapshot: the result is
                     // gone, the session remembers it.
-                    completion(.failed(ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session")))
+                    outcome = .failed(ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session"))
                 }
+                replies.add(on: loop) { completion(outcome) }
             case .membership(let kind, let completion):
                 let members = memberList(change?.membership ?? node.membership)
                 switch kind {
@@ -382,6 +387,8 @@ final class RaftDriver: @unchecked Sendable {
                 }
             }
         }
+        // Before the next fsync, so that these answers never wait for it.
+        replies.deliver()
     }
 
     private func applyMembershipChange(_ change: ConfigurationChangeEntry) {
@@ -633,7 +640,7 @@ final class RaftDriver: @unchecked Sendable {
 
     private func fail(_ waiter: Waiter, _ reply: ErrorReply) {
         switch waiter.kind {
-        case .write(let completion): completion(.failed(reply))
+        case .write(_, let completion): completion(.failed(reply))
         case .membership(_, let completion): completion(.error(reply))
         }
     }
