@@ -191,7 +191,13 @@ final class RaftDriver: @unchecked Sendable {
     }
 
     private func handle(_ events: [DriverEvent]) {
+        // Proposals go in before the peer messages that arrived with them: acknowledgements
+        // that then advance the commit index find the followers behind the new entries, so the
+        // new commit index rides on the appends that carry those entries instead of costing
+        // each follower an extra empty append (and its acknowledgement) per batch.
         var proposals: [WriteProposal] = []
+        for case .propose(let proposal) in events { proposals.append(proposal) }
+        if !proposals.isEmpty { propose(proposals) }
         var reads: [@Sendable (ReadPermission) -> Void] = []
         for event in events {
             switch event {
@@ -204,8 +210,8 @@ final class RaftDriver: @unchecked Sendable {
                         logger.debug("raft message refused", metadata: ["raft.error": "\(error)", "peer.id": "\(message.from)"])
                     }
                 }
-            case .propose(let proposal):
-                proposals.append(proposal)
+            case .propose:
+                break
             case .read(let completion):
                 reads.append(completion)
             case .admin(let operation, let completion):
@@ -230,7 +236,6 @@ final class RaftDriver: @unchecked Sendable {
                 handOff(completion)
             }
         }
-        if !proposals.isEmpty { propose(proposals) }
         if !reads.isEmpty { requestRead(reads) }
     }
 
@@ -310,6 +315,13 @@ final class RaftDriver: @unchecked Sendable {
                 }
             }
             serveReads()
+            // Writes that queued during this Ready's fsync join the log now, before `advance`
+            // counts the leader's own entries: a commit that advance makes then reaches the
+            // followers with those entries rather than in empty appends of its own.
+            if node.role == .leader {
+                let arrived = inbox.takeProposals()
+                if !arrived.isEmpty { propose(arrived) }
+            }
             node.advance(ready)
         }
     }
