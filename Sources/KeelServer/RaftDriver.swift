@@ -42,6 +42,15 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
     private var waiters: [UInt64: Waiter] = [:]
+    /// Appends without entries (a new commit index for a follower that holds everything, or a
+    /// probe), held back for up to ``emptyAppendDelay``: under load the next batch's append
+    /// carries the same commit index a moment later, and each empty append costs the follower
+    /// a wake-up, a step, a write of its hard state and an acknowledgement back. Holding or
+    /// dropping a message is always safe in Raft; the delay only bounds how long a follower
+    /// of an idle cluster waits to apply.
+    private var heldAppends: [UInt64: Message] = [:]
+    private var heldAppendsDeadline: Date?
+    private static let emptyAppendDelay: TimeInterval = 0.002
     /// Answers to writes applied in the current step, handed to their event loops together.
     private var replies = ReplyBatch()
     private var nextReadContext: UInt64 = 1
@@ -165,7 +174,7 @@ final class RaftDriver: @unchecked Sendable {
     private func run() {
         let tick = TimeInterval(configuration.tickMilliseconds) / 1000
         var nextTick = Date().addingTimeInterval(tick)
-        while let events = inbox.drain(waitingUntil: nextTick) {
+        while let events = inbox.drain(waitingUntil: min(nextTick, heldAppendsDeadline ?? nextTick)) {
             if failed {
                 refuseAll(events)
                 continue
@@ -177,6 +186,7 @@ final class RaftDriver: @unchecked Sendable {
             }
             handle(events)
             processReadies()
+            if let deadline = heldAppendsDeadline, Date() >= deadline { releaseHeldAppends() }
             housekeeping()
             maybeCompact()
             publishGauges()
@@ -327,12 +337,32 @@ final class RaftDriver: @unchecked Sendable {
     }
 
     private func send(_ message: Message) {
-        if message.kind == .append { metrics.raft.appendEntriesSent.increment() }
+        if message.kind == .append {
+            if message.entries.isEmpty {
+                heldAppends[message.to] = message
+                if heldAppendsDeadline == nil { heldAppendsDeadline = Date().addingTimeInterval(Self.emptyAppendDelay) }
+                return
+            }
+            // This append carries a commit index at least as new as the held one.
+            heldAppends[message.to] = nil
+            metrics.raft.appendEntriesSent.increment()
+        }
         if message.kind == .snapshot {
             snapshots.start(message)
         } else {
             transport.enqueue(message)
         }
+    }
+
+    private func releaseHeldAppends() {
+        heldAppendsDeadline = nil
+        guard !heldAppends.isEmpty else { return }
+        for message in heldAppends.values where message.term == node.term && node.role == .leader {
+            metrics.raft.appendEntriesSent.increment()
+            transport.enqueue(message)
+        }
+        heldAppends.removeAll(keepingCapacity: true)
+        transport.flush()
     }
 
     private func persist(_ ready: Ready) throws {
