@@ -719,6 +719,10 @@ final class RaftDriver: @unchecked Sendable {
             metadata: ["raft.error": "\(error)"]
         )
         failEverything(ErrorReply(code: .unavailable, message: "the node stopped serving after a disk error"))
+        // Nothing more goes out; a held deadline left behind would also keep the loop's wait
+        // from ever blocking.
+        heldAppends.removeAll()
+        heldAppendsDeadline = nil
         transport.shutdown()
     }
 }
