@@ -8,6 +8,10 @@ import NIOCore
 ///
 /// Backpressure: once `maxInFlight` requests are waiting, the handler stops asking the
 /// socket for more bytes and resumes when answers go out.
+///
+/// Deadlines: one timer per connection, set for the earliest deadline in flight, rather than
+/// one scheduled task per request (scheduling and cancelling a task per request costs more
+/// than the request's own work on the event loop).
 final class ClientConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = PrefacedFrameDecoder.Inbound
     typealias OutboundIn = ByteBuffer
@@ -35,11 +39,16 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private let logger: Logger
     private let metrics: ServerMetrics
     private struct InFlightRequest {
-        var deadline: Scheduled<Void>
+        /// `DispatchTime` uptime nanoseconds after which the request is answered `TIMEOUT`.
+        var deadlineNanoseconds: UInt64
+        var timeoutMilliseconds: UInt64
         var type: ClientServiceMetrics.RequestType
         var startNanoseconds: UInt64
     }
     private var inFlight: [UInt64: InFlightRequest] = [:]
+    /// The timer that answers expired requests, and when it fires.
+    private var deadlineTimer: Scheduled<Void>?
+    private var deadlineTimerNanoseconds = UInt64.max
     private var counted = false
     private var readHeld = false
     private var flushScheduled = false
@@ -72,11 +81,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             counted = false
             metrics.clients.connections.decrement()
         }
-        for (_, request) in inFlight {
-            request.deadline.cancel()
-            counter.end()
-        }
+        for _ in inFlight { counter.end() }
         inFlight.removeAll()
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
+        deadlineTimerNanoseconds = .max
         state = .closing
         context.fireChannelInactive()
     }
@@ -159,14 +168,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
         counter.begin()
-        let deadline = loop.scheduleTask(in: .milliseconds(Int64(clamping: timeout))) {
-            bound.value.finish(id, .error(ErrorReply(code: .timeout, message: "no answer within \(timeout) ms")))
-        }
+        let now = DispatchTime.now().uptimeNanoseconds
+        // 2^40 ms is 34 years: longer timeouts cannot overflow the nanosecond deadline.
+        let deadline = now + min(timeout, 1 << 40) * 1_000_000
         inFlight[id] = InFlightRequest(
-            deadline: deadline, type: ClientServiceMetrics.type(of: request.operation),
-            startNanoseconds: DispatchTime.now().uptimeNanoseconds
+            deadlineNanoseconds: deadline, timeoutMilliseconds: timeout,
+            type: ClientServiceMetrics.type(of: request.operation), startNanoseconds: now
         )
-        executor.execute(request) { result in
+        armDeadlineTimer(for: deadline, context: context)
+        executor.execute(request, replyLoop: loop) { result in
             if loop.inEventLoop {
                 bound.value.finish(id, result)
             } else {
@@ -177,7 +187,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     private func finish(_ id: UInt64, _ result: ClientResult) {
         guard let request = inFlight.removeValue(forKey: id) else { return }
-        request.deadline.cancel()
         counter.end()
         metrics.clients.record(
             request.type, ClientServiceMetrics.outcome(of: result),
@@ -195,6 +204,40 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         if readHeld && inFlight.count < settings.maxInFlight {
             readHeld = false
             context.read()
+        }
+    }
+
+    /// Makes sure the deadline timer fires no later than `deadline`.
+    private func armDeadlineTimer(for deadline: UInt64, context: ChannelHandlerContext) {
+        guard deadline < deadlineTimerNanoseconds else { return }
+        deadlineTimer?.cancel()
+        deadlineTimerNanoseconds = deadline
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        deadlineTimer = context.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(deadline)) {
+            bound.value.expireRequests()
+        }
+    }
+
+    /// Answers every request whose deadline passed with `TIMEOUT`, then sets the timer for the
+    /// earliest deadline still ahead.
+    private func expireRequests() {
+        deadlineTimer = nil
+        deadlineTimerNanoseconds = .max
+        let now = DispatchTime.now().uptimeNanoseconds
+        var earliest = UInt64.max
+        var expired: [(id: UInt64, timeout: UInt64)] = []
+        for (id, request) in inFlight {
+            if request.deadlineNanoseconds <= now {
+                expired.append((id, request.timeoutMilliseconds))
+            } else {
+                earliest = min(earliest, request.deadlineNanoseconds)
+            }
+        }
+        for (id, timeout) in expired {
+            finish(id, .error(ErrorReply(code: .timeout, message: "no answer within \(timeout) ms")))
+        }
+        if earliest != .max, let context {
+            armDeadlineTimer(for: earliest, context: context)
         }
     }
 

@@ -34,6 +34,20 @@ final class DriverInbox: @unchecked Sendable {
         return taken
     }
 
+    /// Takes the queued proposals without waiting, leaving every other event queued in order.
+    func takeProposals() -> [WriteProposal] {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !events.isEmpty else { return [] }
+        var proposals: [WriteProposal] = []
+        var others: [DriverEvent] = []
+        for event in events {
+            if case .propose(let proposal) = event { proposals.append(proposal) } else { others.append(event) }
+        }
+        if !proposals.isEmpty { events = others }
+        return proposals
+    }
+
     /// Stops accepting events; the driver handles what is queued, then ends.
     func close() {
         condition.lock()

@@ -3,6 +3,7 @@ import KeelRaft
 import KeelStore
 import KeelWire
 import Logging
+import NIOCore
 import RocksDB
 
 /// The single thread that owns the node's `RaftNode`: it feeds the core what arrives in its
@@ -36,11 +37,22 @@ final class RaftDriver: @unchecked Sendable {
         var term: UInt64
         var kind: Kind
         enum Kind {
-            case write(@Sendable (WriteOutcome) -> Void)
+            case write((any EventLoop)?, @Sendable (WriteOutcome) -> Void)
             case membership(ConfigurationChange.Kind, @Sendable (ClientResult) -> Void)
         }
     }
     private var waiters: [UInt64: Waiter] = [:]
+    /// Appends without entries (a new commit index for a follower that holds everything, or a
+    /// probe), held back for up to ``emptyAppendDelay``: under load the next batch's append
+    /// carries the same commit index a moment later, and each empty append costs the follower
+    /// a wake-up, a step, a write of its hard state and an acknowledgement back. Holding or
+    /// dropping a message is always safe in Raft; the delay only bounds how long a follower
+    /// of an idle cluster waits to apply.
+    private var heldAppends: [UInt64: Message] = [:]
+    private var heldAppendsDeadline: Date?
+    private static let emptyAppendDelay: TimeInterval = 0.002
+    /// Answers to writes applied in the current step, handed to their event loops together.
+    private var replies = ReplyBatch()
     private var nextReadContext: UInt64 = 1
     private var readsAwaitingConfirmation: [UInt64: [@Sendable (ReadPermission) -> Void]] = [:]
     private var readsAwaitingApply: [(index: UInt64, reads: [@Sendable (ReadPermission) -> Void])] = []
@@ -165,7 +177,7 @@ final class RaftDriver: @unchecked Sendable {
         // followers told at once that the leader is gone (reportPeerDown) would often campaign
         // in the same instant and split the vote.
         var nextTick = Date().addingTimeInterval(tick * Double.random(in: 0.05...1))
-        while let events = inbox.drain(waitingUntil: nextTick) {
+        while let events = inbox.drain(waitingUntil: min(nextTick, heldAppendsDeadline ?? nextTick)) {
             if failed {
                 refuseAll(events)
                 continue
@@ -177,6 +189,7 @@ final class RaftDriver: @unchecked Sendable {
             }
             handle(events)
             processReadies()
+            if let deadline = heldAppendsDeadline, Date() >= deadline { releaseHeldAppends() }
             housekeeping()
             maybeCompact()
             publishGauges()
@@ -191,7 +204,13 @@ final class RaftDriver: @unchecked Sendable {
     }
 
     private func handle(_ events: [DriverEvent]) {
+        // Proposals go in before the peer messages that arrived with them: acknowledgements
+        // that then advance the commit index find the followers behind the new entries, so the
+        // new commit index rides on the appends that carry those entries instead of costing
+        // each follower an extra empty append (and its acknowledgement) per batch.
         var proposals: [WriteProposal] = []
+        for case .propose(let proposal) in events { proposals.append(proposal) }
+        if !proposals.isEmpty { propose(proposals) }
         var reads: [@Sendable (ReadPermission) -> Void] = []
         for event in events {
             switch event {
@@ -204,8 +223,8 @@ final class RaftDriver: @unchecked Sendable {
                         logger.debug("raft message refused", metadata: ["raft.error": "\(error)", "peer.id": "\(message.from)"])
                     }
                 }
-            case .propose(let proposal):
-                proposals.append(proposal)
+            case .propose:
+                break
             case .read(let completion):
                 reads.append(completion)
             case .admin(let operation, let completion):
@@ -236,7 +255,6 @@ final class RaftDriver: @unchecked Sendable {
                 handOff(completion)
             }
         }
-        if !proposals.isEmpty { propose(proposals) }
         if !reads.isEmpty { requestRead(reads) }
     }
 
@@ -257,7 +275,7 @@ final class RaftDriver: @unchecked Sendable {
         }
         let first = node.lastIndex - UInt64(proposals.count) + 1
         for (offset, proposal) in proposals.enumerated() {
-            waiters[first + UInt64(offset)] = Waiter(term: node.term, kind: .write(proposal.completion))
+            waiters[first + UInt64(offset)] = Waiter(term: node.term, kind: .write(proposal.replyLoop, proposal.completion))
         }
     }
 
@@ -316,17 +334,44 @@ final class RaftDriver: @unchecked Sendable {
                 }
             }
             serveReads()
+            // Writes that queued during this Ready's fsync join the log now, before `advance`
+            // counts the leader's own entries: a commit that advance makes then reaches the
+            // followers with those entries rather than in empty appends of its own.
+            if node.role == .leader {
+                let arrived = inbox.takeProposals()
+                if !arrived.isEmpty { propose(arrived) }
+            }
             node.advance(ready)
         }
     }
 
     private func send(_ message: Message) {
-        if message.kind == .append { metrics.raft.appendEntriesSent.increment() }
+        if message.kind == .append {
+            if message.entries.isEmpty {
+                heldAppends[message.to] = message
+                if heldAppendsDeadline == nil { heldAppendsDeadline = Date().addingTimeInterval(Self.emptyAppendDelay) }
+                return
+            }
+            // This append carries a commit index at least as new as the held one.
+            heldAppends[message.to] = nil
+            metrics.raft.appendEntriesSent.increment()
+        }
         if message.kind == .snapshot {
             snapshots.start(message)
         } else {
             transport.enqueue(message)
         }
+    }
+
+    private func releaseHeldAppends() {
+        heldAppendsDeadline = nil
+        guard !heldAppends.isEmpty else { return }
+        for message in heldAppends.values where message.term == node.term && node.role == .leader {
+            metrics.raft.appendEntriesSent.increment()
+            transport.enqueue(message)
+        }
+        heldAppends.removeAll(keepingCapacity: true)
+        transport.flush()
     }
 
     private func persist(_ ready: Ready) throws {
@@ -374,14 +419,16 @@ final class RaftDriver: @unchecked Sendable {
                 continue
             }
             switch waiter.kind {
-            case .write(let completion):
+            case .write(let loop, let completion):
+                let outcome: WriteOutcome
                 if let result {
-                    completion(.applied(index: entry.index, result: result))
+                    outcome = .applied(index: entry.index, result: result)
                 } else {
                     // Applied before a restart or inside an installed snapshot: the result is
                     // gone, the session remembers it.
-                    completion(.failed(ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session")))
+                    outcome = .failed(ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session"))
                 }
+                replies.add(on: loop) { completion(outcome) }
             case .membership(let kind, let completion):
                 let members = memberList(change?.membership ?? node.membership)
                 switch kind {
@@ -391,6 +438,8 @@ final class RaftDriver: @unchecked Sendable {
                 }
             }
         }
+        // Before the next fsync, so that these answers never wait for it.
+        replies.deliver()
     }
 
     private func applyMembershipChange(_ change: ConfigurationChangeEntry) {
@@ -642,7 +691,7 @@ final class RaftDriver: @unchecked Sendable {
 
     private func fail(_ waiter: Waiter, _ reply: ErrorReply) {
         switch waiter.kind {
-        case .write(let completion): completion(.failed(reply))
+        case .write(_, let completion): completion(.failed(reply))
         case .membership(_, let completion): completion(.error(reply))
         }
     }
@@ -679,6 +728,10 @@ final class RaftDriver: @unchecked Sendable {
             metadata: ["raft.error": "\(error)"]
         )
         failEverything(ErrorReply(code: .unavailable, message: "the node stopped serving after a disk error"))
+        // Nothing more goes out; a held deadline left behind would also keep the loop's wait
+        // from ever blocking.
+        heldAppends.removeAll()
+        heldAppendsDeadline = nil
         transport.shutdown()
     }
 }

@@ -26,11 +26,24 @@ enum RaftRecords {
 
     static func encode(_ entry: Entry) -> [UInt8] {
         var bytes: [UInt8] = []
+        encode(entry, into: &bytes)
+        return bytes
+    }
+
+    /// Writes the key of entry `index` over `key`, reusing its storage.
+    static func entryKey(_ index: UInt64, into key: inout [UInt8]) {
+        key.removeAll(keepingCapacity: true)
+        key.append(entryTag)
+        BinaryCoding.append(index, to: &key)
+    }
+
+    /// Writes the stored form of `entry` over `bytes`, reusing its storage.
+    static func encode(_ entry: Entry, into bytes: inout [UInt8]) {
+        bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(9 + entry.data.count)
         BinaryCoding.append(entry.term, to: &bytes)
         bytes.append(entry.kind.rawValue)
         bytes.append(contentsOf: entry.data)
-        return bytes
     }
 
     static func decodeEntry(index: UInt64, _ bytes: [UInt8]) throws(StorageCorruption) -> Entry {

@@ -1,5 +1,6 @@
 import KeelStore
 import KeelWire
+import NIOCore
 
 // Sorted-set requests: writes become KeelStore commands proposed with the request's session,
 // reads are served like key-value reads (stale at once, otherwise after a ReadIndex round).
@@ -8,10 +9,11 @@ extension RequestExecutor {
     func executeSortedSet(
         _ operation: SortedSetOperation,
         request: ClientRequest,
+        replyLoop: (any EventLoop)? = nil,
         completion: @escaping @Sendable (ClientResult) -> Void
     ) {
         guard let consistency = operation.consistency else {
-            proposeSortedSet(Self.command(for: operation), request: request, completion: completion)
+            proposeSortedSet(Self.command(for: operation), request: request, replyLoop: replyLoop, completion: completion)
             return
         }
         if consistency == .stale {
@@ -28,7 +30,8 @@ extension RequestExecutor {
     }
 
     private func proposeSortedSet(
-        _ command: Command, request: ClientRequest, completion: @escaping @Sendable (ClientResult) -> Void
+        _ command: Command, request: ClientRequest, replyLoop: (any EventLoop)?,
+        completion: @escaping @Sendable (ClientResult) -> Void
     ) {
         // Checked here as well as when applied, so that invalid input never takes a log entry;
         // the answer is the same either way.
@@ -39,7 +42,8 @@ extension RequestExecutor {
             return
         }
         let proposal = WriteProposal(
-            clientID: request.session?.clientID ?? 0, sequence: request.session?.sequence ?? 0, command: command
+            clientID: request.session?.clientID ?? 0, sequence: request.session?.sequence ?? 0, command: command,
+            replyLoop: replyLoop
         ) { outcome in
             switch outcome {
             case .failed(let error):

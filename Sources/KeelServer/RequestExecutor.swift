@@ -1,5 +1,6 @@
 import KeelStore
 import KeelWire
+import NIOCore
 import RocksDB
 
 /// Turns client requests into driver events and store queries, and store results into wire
@@ -16,7 +17,13 @@ final class RequestExecutor: Sendable {
     private static let shuttingDown = ErrorReply(code: .unavailable, message: "the node is shutting down")
 
     /// Executes `request`; `completion` runs once, on any thread.
-    func execute(_ request: ClientRequest, completion: @escaping @Sendable (ClientResult) -> Void) {
+    /// - Parameter replyLoop: the event loop the caller wants the answer on; a write's answer
+    ///   then comes in one task with the other answers for that loop (`completion` still
+    ///   checks where it runs).
+    func execute(
+        _ request: ClientRequest, replyLoop: (any EventLoop)? = nil,
+        completion: @escaping @Sendable (ClientResult) -> Void
+    ) {
         switch request.operation {
         case .get, .scan:
             let consistency: Consistency
@@ -36,7 +43,7 @@ final class RequestExecutor: Sendable {
             })
             if !posted { completion(.error(Self.shuttingDown)) }
         case .write(let write):
-            propose(Self.command(for: write), request: request, operation: write, completion: completion)
+            propose(Self.command(for: write), request: request, operation: write, replyLoop: replyLoop, completion: completion)
         case .batch(let writes):
             var operations: [Command.BatchOperation] = []
             for write in writes {
@@ -51,9 +58,9 @@ final class RequestExecutor: Sendable {
                     return
                 }
             }
-            propose(.batch(operations), request: request, operation: nil, completion: completion)
+            propose(.batch(operations), request: request, operation: nil, replyLoop: replyLoop, completion: completion)
         case .sortedSet(let operation):
-            executeSortedSet(operation, request: request, completion: completion)
+            executeSortedSet(operation, request: request, replyLoop: replyLoop, completion: completion)
         case .admin(let operation):
             if !inbox.post(.admin(operation, completion)) { completion(.error(Self.shuttingDown)) }
         case .unknown:
@@ -62,11 +69,12 @@ final class RequestExecutor: Sendable {
     }
 
     private func propose(
-        _ command: Command, request: ClientRequest, operation: WriteOperation?,
+        _ command: Command, request: ClientRequest, operation: WriteOperation?, replyLoop: (any EventLoop)?,
         completion: @escaping @Sendable (ClientResult) -> Void
     ) {
         let proposal = WriteProposal(
-            clientID: request.session?.clientID ?? 0, sequence: request.session?.sequence ?? 0, command: command
+            clientID: request.session?.clientID ?? 0, sequence: request.session?.sequence ?? 0, command: command,
+            replyLoop: replyLoop
         ) { outcome in
             switch outcome {
             case .failed(let error):

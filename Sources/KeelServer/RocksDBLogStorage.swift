@@ -22,6 +22,9 @@ final class RocksDBLogStorage: RaftLogStorage {
     private var cacheBytes = 0
     private let cacheByteLimit: Int
     private let batch = WriteBatch()
+    /// Reused for every entry a `persist` writes (RocksDB copies them into the batch).
+    private var keyScratch: [UInt8] = []
+    private var valueScratch: [UInt8] = []
 
     /// Opens the log in `database`, creating the `raft` column family when missing.
     /// - Parameters:
@@ -133,7 +136,9 @@ final class RocksDBLogStorage: RaftLogStorage {
                 )
             }
             for entry in entries {
-                try batch.put(RaftRecords.entryKey(entry.index), RaftRecords.encode(entry), in: family)
+                RaftRecords.entryKey(entry.index, into: &keyScratch)
+                RaftRecords.encode(entry, into: &valueScratch)
+                try batch.put(keyScratch, valueScratch, in: family)
             }
         }
         if let newHardState {

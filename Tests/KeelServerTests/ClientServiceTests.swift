@@ -122,6 +122,29 @@ final class ClientServiceTests: ClusterTestCase {
         guard case .get = try client.call(.get(key: [1], consistency: .stale)) else { return XCTFail("stale read failed") }
     }
 
+    func testARequestWithAShorterDeadlineIsAnsweredFirst() throws {
+        let cluster = try startCluster()
+        let leader = try cluster.waitForLeader()
+        let client = try cluster.client(leader)
+        for follower in [UInt64(1), 2, 3] where follower != leader { cluster.kill(follower) }
+        // The connection's one deadline timer is set for the first request and must be moved
+        // earlier for the second.
+        let slow = try client.send(.write(.put(key: [1], value: [1])), timeoutMilliseconds: 3_000)
+        let fast = try client.send(.write(.put(key: [2], value: [2])), timeoutMilliseconds: 300)
+        let first = try client.receive()
+        let second = try client.receive()
+        XCTAssertEqual(Set([first.id, second.id]), [slow, fast])
+        for response in [first, second] {
+            guard case .error(let error) = response.result else { return XCTFail("a write without a quorum succeeded") }
+            XCTAssertTrue([.timeout, .notLeader, .unavailable].contains(error.code), "\(error)")
+        }
+        // Only a refusal (the node stepped down first) may answer the slow request before the
+        // fast one has timed out.
+        if first.id == slow, case .error(let error) = first.result {
+            XCTAssertNotEqual(error.code, .timeout, "the 3 s request timed out before the 300 ms one")
+        }
+    }
+
     func testLeaseReadsWhenEnabled() throws {
         let cluster = try startCluster(extraArguments: ["--lease-reads"])
         XCTAssertNotNil(try put("lease", "value"))
