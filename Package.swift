@@ -233,11 +233,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The admin command line: cluster status, membership, leadership, snapshots, keys.
+        // The admin command line: cluster status, membership, leadership, snapshots, keys,
+        // sorted sets and activity feeds.
         .executableTarget(
             name: "keelctl",
             dependencies: [
                 "KeelClient",
+                "KeelFeed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
