@@ -50,8 +50,16 @@ final class FeedWorkloadTests: XCTestCase {
             users: 300, distribution: .social, maxFollowers: 100, exponent: 1,
             largeProducers: 3, largeFollowers: 250, targetFollowers: 120, seed: 9
         )
-        XCTAssertEqual(population.targetFollowers.count, 120)
-        XCTAssertEqual(population.largeFollowers.map(\.count), [250, 250, 250])
+        // The probe is one of the followers: 119 drawn for 120, 249 for 250.
+        XCTAssertEqual(population.targetFollowers.count, 119)
+        XCTAssertEqual(population.largeFollowers.map(\.count), [249, 249, 249])
+        let groups = population.followGroups
+        XCTAssertEqual(groups.first { $0.first?.followee == "target" }?.count, 119)
+        // u0 posts: its 100 drawn followers less one, plus its probe, make 100.
+        XCTAssertEqual(groups.first { $0.first?.followee == "u0" }?.count, 99)
+        // u60 does not post, has no probe, keeps its 50 drawn followers.
+        XCTAssertEqual(groups.first { $0.first?.followee == "u60" }?.count, 50)
+        XCTAssertEqual(population.edges, groups.reduce(0) { $0 + $1.count } + population.probeFollows.count)
         let expected = Set(0..<300).filter { user in population.largeFollowers.allSatisfy { $0.contains(user) } }
         XCTAssertEqual(population.mergedReaders, expected)
         XCTAssertFalse(expected.isEmpty)
@@ -77,8 +85,8 @@ final class FeedWorkloadTests: XCTestCase {
         XCTAssertThrowsError(try FeedWorkload.parse(target + ["--page", "0"]))
         // Large producers must cross the pull threshold; the target producer must not.
         XCTAssertThrowsError(try FeedWorkload.parse(target + ["--pull-threshold", "1500"]))
-        XCTAssertThrowsError(try FeedWorkload.parse(target + ["--target-followers", "1200"]), "with its probe, pulled")
-        XCTAssertNoThrow(try FeedWorkload.parse(target + ["--target-followers", "1199"]))
+        XCTAssertThrowsError(try FeedWorkload.parse(target + ["--target-followers", "1201"]))
+        XCTAssertNoThrow(try FeedWorkload.parse(target + ["--target-followers", "1200"]))
         XCTAssertNoThrow(try FeedWorkload.parse(target + ["--large-producers", "0", "--pull-threshold", "5000"]))
     }
 }

@@ -93,7 +93,7 @@ struct FeedMixedLoad {
             for worker in 0..<settings.concurrency {
                 group.addTask { await self.worker(worker, state: state) }
             }
-            if population.targetFollowers.count > 0 {
+            if population.hasTarget {
                 group.addTask { await self.targetPublisher(state: state) }
             }
             try await Task.sleep(for: .milliseconds(Int64(settings.warmup * 1000)))

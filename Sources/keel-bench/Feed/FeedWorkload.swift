@@ -36,7 +36,7 @@ struct FeedWorkload: AsyncParsableCommand {
     @Option(help: "Exponent of the zipf distribution (followers of rank r: max-followers / r^exponent).")
     var zipfExponent = 1.0
 
-    @Option(help: "Producers with more followers than this (probes included) are pulled at read time (KeelFeed's pullThreshold).")
+    @Option(help: "Producers with more followers than this are pulled at read time (KeelFeed's pullThreshold).")
     var pullThreshold = 1_200
 
     @Option(help: "Each timeline keeps this many activities.")
@@ -101,9 +101,8 @@ struct FeedWorkload: AsyncParsableCommand {
                 throw ValidationError("--large-followers must be above --pull-threshold (to be pulled) and at most --users")
             }
         }
-        // The target's probe follower is one more: it must stay at or under the threshold.
-        guard targetFollowers >= 0, targetFollowers < pullThreshold || targetFollowers == 0, targetFollowers <= users else {
-            throw ValidationError("--target-followers must be below --pull-threshold (with its probe it must be pushed) and at most --users")
+        guard targetFollowers >= 0, targetFollowers <= pullThreshold, targetFollowers <= users else {
+            throw ValidationError("--target-followers must lie in 0 ... --pull-threshold (to be pushed) and at most --users")
         }
         guard targetRate > 0, prefill >= 0, fanoutSample >= 0 else {
             throw ValidationError("--target-rate must be positive, --prefill and --fanout-sample not negative")
