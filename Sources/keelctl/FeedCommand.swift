@@ -15,11 +15,11 @@ struct FeedCommand: AsyncParsableCommand {
 
     /// Connects, makes the feed system and runs `body`; KeelFeed's refusals become usage
     /// failures (exit 64) with its own explanation.
-    static func run<Result>(
+    static func run<Value>(
         _ connection: ConnectionOptions,
         _ options: FeedOptions,
-        _ body: @escaping (KeelFeed) async throws -> Result
-    ) async throws -> Result {
+        _ body: @escaping (KeelFeed) async throws -> Value
+    ) async throws -> Value {
         try await connection.withCluster { cluster in
             do {
                 return try await body(try options.feed(on: cluster))
