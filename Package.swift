@@ -39,7 +39,8 @@ let package = Package(
             ]
         ),
         // Every benchmark: the Raft core and the store's apply path in process, load against a
-        // cluster through KeelClient, the fsync probe, `make bench` and `make bench-compare`.
+        // cluster through KeelClient and KeelFeed, the fsync probe, `make bench` and
+        // `make bench-compare`.
         .executableTarget(
             name: "keel-bench",
             dependencies: [
@@ -47,6 +48,7 @@ let package = Package(
                 "KeelStore",
                 "RocksDB",
                 "KeelClient",
+                "KeelFeed",
                 "KeelTestKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -233,11 +235,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The admin command line: cluster status, membership, leadership, snapshots, keys.
+        // The admin command line: cluster status, membership, leadership, snapshots, keys,
+        // sorted sets and activity feeds.
         .executableTarget(
             name: "keelctl",
             dependencies: [
                 "KeelClient",
+                "KeelFeed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -261,18 +265,6 @@ let package = Package(
                 "KeelFeed",
                 "KeelClient",
                 "KeelTestKit",
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // Feed load through KeelFeed (publish fanout latency, merged timeline pages); starts a
-        // local 3-node cluster with KeelTestKit unless given endpoints. Prints, never asserts.
-        .executableTarget(
-            name: "keel-feed-bench",
-            dependencies: [
-                "KeelFeed",
-                "KeelClient",
-                "KeelTestKit",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -8,7 +8,7 @@ struct KeelBench: AsyncParsableCommand {
         abstract: "Keel benchmarks: load against a cluster, in-process micro-benchmarks, the standard suite and the comparison with etcd and Redis.",
         subcommands: [
             PutWorkload.self, GetWorkload.self, CompareAndSetWorkload.self, IncrementWorkload.self,
-            SortedSetAddWorkload.self, FanoutWorkload.self, RangeWorkload.self, MergedRangeWorkload.self,
+            SortedSetAddWorkload.self, FanoutWorkload.self, RangeWorkload.self, MergedRangeWorkload.self, FeedWorkload.self,
             FailoverWorkload.self, FsyncProbe.self, RaftBenchmark.self, StoreBenchmark.self, SuiteCommand.self, CompareCommand.self,
         ]
     )

@@ -30,7 +30,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .timedOut: "timed out; a change may or may not have been made"
         case .refused: "the cluster refused the request as invalid"
         case .wrongCluster: "a node belongs to another cluster id or speaks another protocol version"
-        case .keyNotFound: "kv get: the key does not exist"
+        case .keyNotFound: "kv get: the key does not exist; feed remove: no such activity is stored"
         case .usage: "invalid command-line arguments"
         }
     }

@@ -5,7 +5,7 @@ import ArgumentParser
 struct Keelctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keelctl",
-        abstract: "Look at and operate a Keel cluster: status, membership, leadership, snapshots, keys, sorted sets.",
+        abstract: "Look at and operate a Keel cluster: status, membership, leadership, snapshots, keys, sorted sets, activity feeds.",
         discussion: """
         Endpoints come from --endpoints or KEEL_ENDPOINTS (default \(ConnectionOptions.defaultEndpoints)), \
         the cluster id from --cluster-id or KEEL_CLUSTER_ID (default \(ConnectionOptions.defaultClusterID), \
@@ -16,7 +16,7 @@ struct Keelctl: AsyncParsableCommand {
         """,
         subcommands: [
             StatusCommand.self, HealthCommand.self, MembersCommand.self, LeaderCommand.self,
-            SnapshotCommand.self, KeyValueCommand.self, SortedSetCommand.self,
+            SnapshotCommand.self, KeyValueCommand.self, SortedSetCommand.self, FeedCommand.self,
         ]
     )
 }

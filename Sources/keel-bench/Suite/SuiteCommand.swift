@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 
 /// The standard suite of `make bench`: the fsync probe, then every workload for `--duration`
-/// seconds against one cluster, then the results table rewritten in docs/benchmarks.md.
+/// seconds against one cluster (the feed workload after the others, on the same cluster), then
+/// the results table rewritten in docs/benchmarks.md.
 struct SuiteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suite", abstract: "The standard suite (make bench): every workload against one cluster, then the table in --doc."
@@ -68,6 +69,13 @@ struct SuiteCommand: AsyncParsableCommand {
                 print(report.table + "\n")
                 reports.append(report)
                 purposes.append(row.purpose)
+            }
+            // The social model through KeelFeed: one run, several rows.
+            let feedArguments = ["--users", "2000", "--concurrency", "8", "--duration", "\(duration)", "--warmup", "2"]
+            for report in try await FeedWorkload.measure(feedArguments, on: target, quiet: false) {
+                print(report.table + "\n")
+                reports.append(report)
+                purposes.append(FeedWorkload.purposes[report.workload] ?? report.workload)
             }
         } catch {
             await target.shutdown()
