@@ -113,12 +113,13 @@ struct TimelineBenchmark: AsyncParsableCommand {
     }
 
     /// The parts of a page read timed alone (linearizable): the pulled-producer list, the
-    /// merged range, and the activity gets sent all at once.
+    /// merged range, the activity gets sent all at once, and the same keys in one multi-get.
     private func breakdown(client: KeelClient, namespace: String, producers: [String]) async throws {
         let clock = ContinuousClock()
         var pulls: [Duration] = []
         var merged: [Duration] = []
         var gets: [Duration] = []
+        var multiGets: [Duration] = []
         for _ in 0..<500 {
             let reader = "reader-\(Int.random(in: 0..<self.readers))"
             var begin = clock.now
@@ -146,10 +147,15 @@ struct TimelineBenchmark: AsyncParsableCommand {
             }
             gets.append(clock.now - begin)
             guard found == self.pageSize else { throw ValidationError("resolved \(found) of \(self.pageSize)") }
+            begin = clock.now
+            let values = try await client.getMany(keys)
+            multiGets.append(clock.now - begin)
+            guard values.allSatisfy({ $0 != nil }) else { throw ValidationError("a multi-get missed an activity") }
         }
         print("parts of a page, linearizable, one at a time:")
         print("  pulled producers (zrange): \(Percentiles(pulls).summary)")
         print("  merged range (zmerged of \(producers.count - self.pushed + 1) sets): \(Percentiles(merged).summary)")
         print("  \(self.pageSize) gets at once: \(Percentiles(gets).summary)")
+        print("  one multi-get of \(self.pageSize) keys: \(Percentiles(multiGets).summary)")
     }
 }
