@@ -682,6 +682,51 @@ void   keel__scan_request__free_unpacked
   assert(message->base.descriptor == &keel__scan_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   keel__get_many_request__init
+                     (Keel__GetManyRequest         *message)
+{
+  static const Keel__GetManyRequest init_value = KEEL__GET_MANY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__get_many_request__get_packed_size
+                     (const Keel__GetManyRequest *message)
+{
+  assert(message->base.descriptor == &keel__get_many_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__get_many_request__pack
+                     (const Keel__GetManyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__get_many_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__get_many_request__pack_to_buffer
+                     (const Keel__GetManyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__get_many_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__GetManyRequest *
+       keel__get_many_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__GetManyRequest *)
+     protobuf_c_message_unpack (&keel__get_many_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__get_many_request__free_unpacked
+                     (Keel__GetManyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__get_many_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   keel__response__init
                      (Keel__Response         *message)
 {
@@ -1085,6 +1130,96 @@ void   keel__scan_result__free_unpacked
   if(!message)
     return;
   assert(message->base.descriptor == &keel__scan_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__get_many_value__init
+                     (Keel__GetManyValue         *message)
+{
+  static const Keel__GetManyValue init_value = KEEL__GET_MANY_VALUE__INIT;
+  *message = init_value;
+}
+size_t keel__get_many_value__get_packed_size
+                     (const Keel__GetManyValue *message)
+{
+  assert(message->base.descriptor == &keel__get_many_value__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__get_many_value__pack
+                     (const Keel__GetManyValue *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__get_many_value__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__get_many_value__pack_to_buffer
+                     (const Keel__GetManyValue *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__get_many_value__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__GetManyValue *
+       keel__get_many_value__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__GetManyValue *)
+     protobuf_c_message_unpack (&keel__get_many_value__descriptor,
+                                allocator, len, data);
+}
+void   keel__get_many_value__free_unpacked
+                     (Keel__GetManyValue *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__get_many_value__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__get_many_result__init
+                     (Keel__GetManyResult         *message)
+{
+  static const Keel__GetManyResult init_value = KEEL__GET_MANY_RESULT__INIT;
+  *message = init_value;
+}
+size_t keel__get_many_result__get_packed_size
+                     (const Keel__GetManyResult *message)
+{
+  assert(message->base.descriptor == &keel__get_many_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__get_many_result__pack
+                     (const Keel__GetManyResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__get_many_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__get_many_result__pack_to_buffer
+                     (const Keel__GetManyResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__get_many_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__GetManyResult *
+       keel__get_many_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__GetManyResult *)
+     protobuf_c_message_unpack (&keel__get_many_result__descriptor,
+                                allocator, len, data);
+}
+void   keel__get_many_result__free_unpacked
+                     (Keel__GetManyResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__get_many_result__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   keel__sorted_set_member__init
@@ -3207,7 +3342,7 @@ const ProtobufCMessageDescriptor keel__session__descriptor =
   (ProtobufCMessageInit) keel__session__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor keel__request__field_descriptors[28] =
+static const ProtobufCFieldDescriptor keel__request__field_descriptors[29] =
 {
   {
     "id",
@@ -3325,6 +3460,18 @@ static const ProtobufCFieldDescriptor keel__request__field_descriptors[28] =
     offsetof(Keel__Request, op_case),
     offsetof(Keel__Request, scan),
     &keel__scan_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_many",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, get_many),
+    &keel__get_many_request__descriptor,
     NULL,
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -3547,42 +3694,43 @@ static const ProtobufCFieldDescriptor keel__request__field_descriptors[28] =
   },
 };
 static const unsigned keel__request__field_indices_by_name[] = {
-  12,   /* field[12] = add_learner */
+  13,   /* field[13] = add_learner */
   8,   /* field[8] = batch */
   6,   /* field[6] = compare_and_set */
   5,   /* field[5] = delete */
   3,   /* field[3] = get */
+  10,   /* field[10] = get_many */
   0,   /* field[0] = id */
   7,   /* field[7] = increment */
-  11,   /* field[11] = members */
-  13,   /* field[13] = promote */
+  12,   /* field[12] = members */
+  14,   /* field[14] = promote */
   4,   /* field[4] = put */
-  14,   /* field[14] = remove_member */
+  15,   /* field[15] = remove_member */
   9,   /* field[9] = scan */
   2,   /* field[2] = session */
-  17,   /* field[17] = sorted_set_add */
-  18,   /* field[18] = sorted_set_add_to_many */
-  25,   /* field[25] = sorted_set_count */
-  21,   /* field[21] = sorted_set_delete */
-  27,   /* field[27] = sorted_set_merged_range */
-  26,   /* field[26] = sorted_set_range */
-  19,   /* field[19] = sorted_set_remove */
-  23,   /* field[23] = sorted_set_remove_by_score */
-  20,   /* field[20] = sorted_set_remove_from_many */
-  24,   /* field[24] = sorted_set_score */
-  22,   /* field[22] = sorted_set_trim */
-  10,   /* field[10] = status */
-  16,   /* field[16] = take_snapshot */
+  18,   /* field[18] = sorted_set_add */
+  19,   /* field[19] = sorted_set_add_to_many */
+  26,   /* field[26] = sorted_set_count */
+  22,   /* field[22] = sorted_set_delete */
+  28,   /* field[28] = sorted_set_merged_range */
+  27,   /* field[27] = sorted_set_range */
+  20,   /* field[20] = sorted_set_remove */
+  24,   /* field[24] = sorted_set_remove_by_score */
+  21,   /* field[21] = sorted_set_remove_from_many */
+  25,   /* field[25] = sorted_set_score */
+  23,   /* field[23] = sorted_set_trim */
+  11,   /* field[11] = status */
+  17,   /* field[17] = take_snapshot */
   1,   /* field[1] = timeout_ms */
-  15,   /* field[15] = transfer_leadership */
+  16,   /* field[16] = transfer_leadership */
 };
 static const ProtobufCIntRange keel__request__number_ranges[4 + 1] =
 {
   { 1, 0 },
   { 10, 3 },
-  { 30, 10 },
-  { 40, 17 },
-  { 0, 28 }
+  { 30, 11 },
+  { 40, 18 },
+  { 0, 29 }
 };
 const ProtobufCMessageDescriptor keel__request__descriptor =
 {
@@ -3592,7 +3740,7 @@ const ProtobufCMessageDescriptor keel__request__descriptor =
   "Keel__Request",
   "keel",
   sizeof(Keel__Request),
-  28,
+  29,
   keel__request__field_descriptors,
   keel__request__field_indices_by_name,
   4,  keel__request__number_ranges,
@@ -4090,7 +4238,58 @@ const ProtobufCMessageDescriptor keel__scan_request__descriptor =
   (ProtobufCMessageInit) keel__scan_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor keel__response__field_descriptors[20] =
+static const ProtobufCFieldDescriptor keel__get_many_request__field_descriptors[2] =
+{
+  {
+    "keys",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Keel__GetManyRequest, n_keys),
+    offsetof(Keel__GetManyRequest, keys),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "consistency",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Keel__GetManyRequest, consistency),
+    &keel__consistency__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__get_many_request__field_indices_by_name[] = {
+  1,   /* field[1] = consistency */
+  0,   /* field[0] = keys */
+};
+static const ProtobufCIntRange keel__get_many_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__get_many_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.GetManyRequest",
+  "GetManyRequest",
+  "Keel__GetManyRequest",
+  "keel",
+  sizeof(Keel__GetManyRequest),
+  2,
+  keel__get_many_request__field_descriptors,
+  keel__get_many_request__field_indices_by_name,
+  1,  keel__get_many_request__number_ranges,
+  (ProtobufCMessageInit) keel__get_many_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__response__field_descriptors[21] =
 {
   {
     "id",
@@ -4196,6 +4395,18 @@ static const ProtobufCFieldDescriptor keel__response__field_descriptors[20] =
     offsetof(Keel__Response, result_case),
     offsetof(Keel__Response, scan),
     &keel__scan_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_many",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, get_many),
+    &keel__get_many_result__descriptor,
     NULL,
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -4334,35 +4545,36 @@ static const ProtobufCFieldDescriptor keel__response__field_descriptors[20] =
   },
 };
 static const unsigned keel__response__field_indices_by_name[] = {
-  11,   /* field[11] = add_learner */
+  12,   /* field[12] = add_learner */
   7,   /* field[7] = batch */
   5,   /* field[5] = compare_and_set */
   4,   /* field[4] = delete */
   1,   /* field[1] = error */
   2,   /* field[2] = get */
+  9,   /* field[9] = get_many */
   0,   /* field[0] = id */
   6,   /* field[6] = increment */
-  10,   /* field[10] = members */
-  12,   /* field[12] = promote */
+  11,   /* field[11] = members */
+  13,   /* field[13] = promote */
   3,   /* field[3] = put */
-  13,   /* field[13] = remove_member */
+  14,   /* field[14] = remove_member */
   8,   /* field[8] = scan */
-  18,   /* field[18] = sorted_set_count */
-  19,   /* field[19] = sorted_set_range */
-  17,   /* field[17] = sorted_set_score */
-  16,   /* field[16] = sorted_set_write */
-  9,   /* field[9] = status */
-  15,   /* field[15] = take_snapshot */
-  14,   /* field[14] = transfer_leadership */
+  19,   /* field[19] = sorted_set_count */
+  20,   /* field[20] = sorted_set_range */
+  18,   /* field[18] = sorted_set_score */
+  17,   /* field[17] = sorted_set_write */
+  10,   /* field[10] = status */
+  16,   /* field[16] = take_snapshot */
+  15,   /* field[15] = transfer_leadership */
 };
 static const ProtobufCIntRange keel__response__number_ranges[5 + 1] =
 {
   { 1, 0 },
   { 10, 2 },
-  { 30, 9 },
-  { 40, 16 },
-  { 47, 17 },
-  { 0, 20 }
+  { 30, 10 },
+  { 40, 17 },
+  { 47, 18 },
+  { 0, 21 }
 };
 const ProtobufCMessageDescriptor keel__response__descriptor =
 {
@@ -4372,7 +4584,7 @@ const ProtobufCMessageDescriptor keel__response__descriptor =
   "Keel__Response",
   "keel",
   sizeof(Keel__Response),
-  20,
+  21,
   keel__response__field_descriptors,
   keel__response__field_indices_by_name,
   5,  keel__response__number_ranges,
@@ -4772,6 +4984,108 @@ const ProtobufCMessageDescriptor keel__scan_result__descriptor =
   keel__scan_result__field_indices_by_name,
   1,  keel__scan_result__number_ranges,
   (ProtobufCMessageInit) keel__scan_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__get_many_value__field_descriptors[2] =
+{
+  {
+    "found",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Keel__GetManyValue, found),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__GetManyValue, value),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__get_many_value__field_indices_by_name[] = {
+  0,   /* field[0] = found */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange keel__get_many_value__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__get_many_value__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.GetManyValue",
+  "GetManyValue",
+  "Keel__GetManyValue",
+  "keel",
+  sizeof(Keel__GetManyValue),
+  2,
+  keel__get_many_value__field_descriptors,
+  keel__get_many_value__field_indices_by_name,
+  1,  keel__get_many_value__number_ranges,
+  (ProtobufCMessageInit) keel__get_many_value__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__get_many_result__field_descriptors[2] =
+{
+  {
+    "values",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__GetManyResult, n_values),
+    offsetof(Keel__GetManyResult, values),
+    &keel__get_many_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applied_index",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__GetManyResult, applied_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__get_many_result__field_indices_by_name[] = {
+  1,   /* field[1] = applied_index */
+  0,   /* field[0] = values */
+};
+static const ProtobufCIntRange keel__get_many_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__get_many_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.GetManyResult",
+  "GetManyResult",
+  "Keel__GetManyResult",
+  "keel",
+  sizeof(Keel__GetManyResult),
+  2,
+  keel__get_many_result__field_descriptors,
+  keel__get_many_result__field_indices_by_name,
+  1,  keel__get_many_result__number_ranges,
+  (ProtobufCMessageInit) keel__get_many_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor keel__sorted_set_member__field_descriptors[2] =

@@ -19,6 +19,10 @@ public struct FeedConfiguration: Sendable {
     /// Timelines per fanout command (one replicated log entry each): 1 to 10,000. Default
     /// 1,000.
     public var fanoutChunkSize: Int = 1_000
+    /// Fanout chunks sent at once (each its own command), started in order: recent readers
+    /// still come first, and the commands of a large fanout share the log's round trips and
+    /// fsyncs instead of queueing one behind another. 1 to 64; default 4.
+    public var fanoutChunksInFlight: Int = 4
     /// Activities a follow copies into the follower's timeline when no backfill is given.
     /// Default 100.
     public var defaultBackfill: Int = 100
@@ -47,6 +51,13 @@ public struct FeedConfiguration: Sendable {
     /// process keeps showing with the old content until evicted. Default 10,000.
     public var activityCacheCapacity: Int = 10_000
 
+    /// How many users' pulled-producer lists this process remembers, so that a timeline page
+    /// reads the pull list and the merged range at once instead of one after the other; 0
+    /// turns this off. A remembered list is only a guess: every page still reads the current
+    /// list and, when it differs, reads the page again with it, so pages are never built from
+    /// an old list. Default 10,000.
+    public var pullListCacheCapacity: Int = 10_000
+
     /// Creates the default configuration.
     public init() {}
 
@@ -57,6 +68,8 @@ public struct FeedConfiguration: Sendable {
         try checkRange("maximumActivityBytes", self.maximumActivityBytes, 1_024...1_000_000)
         try checkRange("pullThreshold", self.pullThreshold, 0...Int.max)
         try checkRange("activityCacheCapacity", self.activityCacheCapacity, 0...10_000_000)
+        try checkRange("fanoutChunksInFlight", self.fanoutChunksInFlight, 1...64)
+        try checkRange("pullListCacheCapacity", self.pullListCacheCapacity, 0...10_000_000)
         for (name, length) in [
             ("timelineMaxLength", self.timelineMaxLength), ("userFeedMaxLength", self.userFeedMaxLength),
             ("notificationMaxLength", self.notificationMaxLength), ("readersMaxLength", self.readersMaxLength),

@@ -94,34 +94,36 @@ extension KeelFeed {
     /// Stores the activity once, then fans it out. A fresh publish that finds the same
     /// activity stored stops there (it was published before); a resumed one goes on, since
     /// its publisher may have died after storing it.
+    ///
+    /// Steps that do not depend on each other run at once (docs/feeds.md, "Publishing and
+    /// fanout", says why each overlap is safe): the activity's compare-and-set, its user-feed
+    /// entry and the reads that decide push or pull; then the follower listing; then the
+    /// chunks, several in flight; the notification sets alongside; the record's deletion last.
     private func deliver(_ activity: Activity, record: [UInt8], resuming: Bool) async throws -> PublishResult.Delivery {
         let recordKey = self.keys.activityFanout(activity.id)
         let stored = ActivityCodec.encode(activity)
-        storing: while true {
-            do {
-                try await self.client.compareAndSet(self.keys.activity(activity.id), expected: .absent, replacement: .value(stored))
-                break storing
-            } catch KeelError.conditionFailed {
-                guard let existing = try await self.client.get(self.keys.activity(activity.id)) else {
-                    continue storing
-                }
-                if existing == stored && resuming {
-                    break storing
-                }
-                // Best effort: a record left behind only makes the worker repeat idempotent work.
-                _ = try? await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
-                guard existing == stored else { throw FeedError.conflictingActivity(activity.id) }
-                return .alreadyPublished
-            }
-        }
         let reference = ActivityReference(activity)
-        // The user feed first: a concurrent follow lists the user feed after adding itself
-        // to the followers, so it either backfills this activity or is listed below.
-        try await self.client.zadd(
-            self.keys.userFeed(activity.actor), member: reference.member, score: reference.score,
-            maxLength: self.configuration.userFeedMaxLength
-        )
-        try await self.forEachChunk(of: self.notificationSets(of: activity.to), size: 9_999) { _, sets in
+        async let pulledFlag = self.client.get(self.keys.pulledFlag(activity.actor))
+        async let followerCount = self.client.zcount(self.keys.followers(activity.actor))
+        async let addedToUserFeed: Void = self.addToUserFeed(reference)
+        if let existing = try await self.storeOnce(activity.id, encoded: stored), !(existing == stored && resuming) {
+            try await addedToUserFeed
+            if existing != stored, (try? ActivityCodec.decode(existing))?.actor != activity.actor {
+                // The entry added alongside names this actor, but the id belongs to another
+                // actor's activity: take it back (a crash before this leaves the record, and
+                // the worker's rerun comes here again).
+                try await self.client.zrem(self.keys.userFeed(activity.actor), members: [reference.member])
+            }
+            // Best effort: a record left behind only makes the worker repeat idempotent work.
+            _ = try? await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
+            guard existing == stored else { throw FeedError.conflictingActivity(activity.id) }
+            return .alreadyPublished
+        }
+        // The user feed before the follower listing: a concurrent follow lists the user feed
+        // after adding itself to the followers, so it either backfills this activity or is
+        // listed below.
+        try await addedToUserFeed
+        async let notified: Void = self.pipelineChunks(of: self.notificationSets(of: activity.to), size: 9_999) { _, sets in
             try await self.client.zaddToMany(
                 Array(sets), member: reference.member, score: reference.score,
                 maxLength: self.configuration.notificationMaxLength
@@ -129,10 +131,13 @@ extension KeelFeed {
         }
         var pushed: [[UInt8]] = []
         let delivery: PublishResult.Delivery
-        if let followers = try await self.followersToPush(activity.actor) {
+        let followers = try await self.followersToPush(
+            activity.actor, isPulled: try await pulledFlag != nil, followerCount: try await followerCount
+        )
+        if let followers {
             pushed = followers.map { self.keys.timeline($0) }
-            try await self.forEachChunk(of: pushed, size: self.configuration.fanoutChunkSize) { index, timelines in
-                try await self.fanoutChunkWillStart?(index)
+            try await self.pipelineChunks(of: pushed, size: self.configuration.fanoutChunkSize, willStart: self.fanoutChunkWillStart) {
+                _, timelines in
                 try await self.client.zaddToMany(
                     Array(timelines), member: reference.member, score: reference.score,
                     maxLength: self.configuration.timelineMaxLength
@@ -142,18 +147,43 @@ extension KeelFeed {
         } else {
             delivery = .pulled
         }
+        try await notified
         do {
             try await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
         } catch KeelError.conditionFailed {
             // A removal replaced the record while this fanout ran; its follower walk may
             // have come before some of the pushes above, so take them back.
             if try await self.isBeingRemoved(activity.id) {
-                try await self.forEachChunk(of: pushed, size: self.configuration.fanoutChunkSize) { _, timelines in
+                try await self.pipelineChunks(of: pushed, size: self.configuration.fanoutChunkSize) { _, timelines in
                     try await self.client.zremFromMany(Array(timelines), member: reference.member)
                 }
             }
         }
         return delivery
+    }
+
+    /// Adds the activity to its actor's user feed, trimmed to its maximum length.
+    private func addToUserFeed(_ reference: ActivityReference) async throws {
+        try await self.client.zadd(
+            self.keys.userFeed(reference.actor), member: reference.member, score: reference.score,
+            maxLength: self.configuration.userFeedMaxLength
+        )
+    }
+
+    /// Stores the encoded activity unless its id is taken; returns `nil` when it stored it,
+    /// else the bytes stored under the id.
+    private func storeOnce(_ id: ActivityID, encoded: [UInt8]) async throws -> [UInt8]? {
+        while true {
+            do {
+                try await self.client.compareAndSet(self.keys.activity(id), expected: .absent, replacement: .value(encoded))
+                return nil
+            } catch KeelError.conditionFailed {
+                // Gone again (removed meanwhile): try to store it once more.
+                if let existing = try await self.client.get(self.keys.activity(id)) {
+                    return existing
+                }
+            }
+        }
     }
 
     /// Whether the activity is gone or a removal record has taken over its fanout key.
@@ -175,12 +205,12 @@ extension KeelFeed {
     private func retract(_ activity: Activity, record: [UInt8]) async throws {
         let reference = ActivityReference(activity)
         try await self.client.zrem(self.keys.userFeed(activity.actor), members: [reference.member])
-        try await self.forEachChunk(of: self.notificationSets(of: activity.to), size: 9_999) { _, sets in
+        try await self.pipelineChunks(of: self.notificationSets(of: activity.to), size: 9_999) { _, sets in
             try await self.client.zremFromMany(Array(sets), member: reference.member)
         }
         // Every current follower; whoever unfollowed had the actor's entries stripped then.
         let timelines = try await self.allUsers(in: self.keys.followers(activity.actor)).map { self.keys.timeline($0) }
-        try await self.forEachChunk(of: timelines, size: self.configuration.fanoutChunkSize) { _, chunk in
+        try await self.pipelineChunks(of: timelines, size: self.configuration.fanoutChunkSize) { _, chunk in
             try await self.client.zremFromMany(Array(chunk), member: reference.member)
         }
         // Unconditional: while a removal record stands, a publish of this id finishes the
@@ -189,14 +219,14 @@ extension KeelFeed {
     }
 
     /// The followers to push to, recent readers first; `nil` when the producer is pulled
-    /// (switching it to pull when it has just crossed the threshold).
-    private func followersToPush(_ producer: String) async throws -> [String]? {
-        async let flag = self.client.get(self.keys.pulledFlag(producer))
-        async let count = self.client.zcount(self.keys.followers(producer))
-        if try await flag != nil {
+    /// (switching it to pull when it has just crossed the threshold). `isPulled` and
+    /// `followerCount` were read before the activity entered the user feed; both only grow
+    /// in a way that makes a stale value harmless (docs/feeds.md, "Publishing and fanout").
+    private func followersToPush(_ producer: String, isPulled: Bool, followerCount: UInt64) async throws -> [String]? {
+        if isPulled {
             return nil
         }
-        if try await count > UInt64(self.configuration.pullThreshold) {
+        if followerCount > UInt64(self.configuration.pullThreshold) {
             let record = FanoutRecord(work: .pullSwitch(producer: producer), startedAt: self.now()).encoded()
             // The flag before the follower walk: a concurrent follow adds itself to the
             // followers before it reads the flag, so it is walked or it sees the flag.
@@ -207,19 +237,34 @@ extension KeelFeed {
             try await self.switchToPull(producer, record: record)
             return nil
         }
+        // The reader list only orders a fanout of several chunks; read it alongside the
+        // followers when the count says there will be several.
+        let chunkSize = self.configuration.fanoutChunkSize
+        async let expectedReaders: [String: Double]? = followerCount > UInt64(chunkSize) ? try await self.recentReaders() : nil
         let all = try await self.allUsers(in: self.keys.followers(producer))
-        guard all.count > self.configuration.fanoutChunkSize else {
+        guard all.count > chunkSize else {
             // One chunk reaches everyone at once: order does not matter.
             return all
         }
+        let lastRead: [String: Double]
+        if let readers = try await expectedReaders {
+            lastRead = readers
+        } else {
+            lastRead = try await self.recentReaders()
+        }
+        let recent = all.filter { lastRead[$0] != nil }.sorted { lastRead[$0]! > lastRead[$1]! }
+        return recent + all.filter { lastRead[$0] == nil }
+    }
+
+    /// The users who read their timeline within the recent-reader window, with when.
+    private func recentReaders() async throws -> [String: Double] {
         let readers = try await self.client.zrange(self.keys.readers, limit: 10_000)
         let cutoff = Double(self.now() - self.configuration.recentReaderWindowMilliseconds)
         var lastRead: [String: Double] = [:]
         for reader in readers.members where reader.score >= cutoff {
             lastRead[String(decoding: reader.member, as: UTF8.self)] = reader.score
         }
-        let recent = all.filter { lastRead[$0] != nil }.sorted { lastRead[$0]! > lastRead[$1]! }
-        return recent + all.filter { lastRead[$0] == nil }
+        return lastRead
     }
 
     private func switchToPull(_ producer: String, record: [UInt8]) async throws {

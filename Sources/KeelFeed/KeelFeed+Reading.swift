@@ -52,8 +52,12 @@ extension KeelFeed {
     }
 
     /// The members of one timeline page: the timeline set alone when the user pulls from no
-    /// producer (the timeline and the pulled producers are read at once), else one merged
-    /// range over the timeline and the pulled producers' user feeds.
+    /// producer, else one merged range over the timeline and the pulled producers' user feeds.
+    ///
+    /// The pull list is read with the page in one round trip: alongside the timeline set
+    /// when this process remembers no pulls for the user, alongside the merged range over the
+    /// remembered producers when it does. That page is used only when the list read with it
+    /// is the same; otherwise the page is read again with the current list.
     func timelineMembers(_ user: String, limit: Int, before: FeedCursor?) async throws -> SortedSetPage {
         let consistency = self.configuration.readConsistency
         let start = before.map { SortedSetRangeStart.after($0.position) } ?? .beginning
@@ -61,17 +65,40 @@ extension KeelFeed {
         async let pulls = self.client.zrange(
             self.keys.pulls(user), limit: UInt32(FeedLimits.maximumPulledProducers), consistency: consistency
         )
+        if let remembered = self.pullLists.producers(of: user), !remembered.isEmpty {
+            async let guessed = self.mergedPage(timeline, producers: remembered, start: start, limit: limit)
+            let producers = try await pulls.members.map(\.member)
+            if producers == remembered {
+                return try await guessed
+            }
+            self.pullLists.remember(producers, of: user)
+            if producers.isEmpty {
+                return try await self.client.zrange(timeline, from: start, limit: UInt32(limit), consistency: consistency)
+            }
+            return try await self.mergedPage(timeline, producers: producers, start: start, limit: limit)
+        }
         async let own = self.client.zrange(timeline, from: start, limit: UInt32(limit), consistency: consistency)
-        let producers = try await pulls.members
+        let producers = try await pulls.members.map(\.member)
+        self.pullLists.remember(producers, of: user)
         if producers.isEmpty {
             return try await own
         }
-        let sets = [timeline] + producers.map { self.keys.userFeed(String(decoding: $0.member, as: UTF8.self)) }
+        return try await self.mergedPage(timeline, producers: producers, start: start, limit: limit)
+    }
+
+    /// One page of the merged range over a timeline and the user feeds of `producers` (the
+    /// members of the reader's `pulls` set).
+    private func mergedPage(
+        _ timeline: [UInt8], producers: [[UInt8]], start: SortedSetRangeStart, limit: Int
+    ) async throws -> SortedSetPage {
+        let sets = [timeline] + producers.map { self.keys.userFeed(String(decoding: $0, as: UTF8.self)) }
         // One member more than the page: whether it exists says whether another page
         // follows. The store's own answer can be a false "more" when the last member of the
         // page is also in another set (an activity pushed before its producer was pulled):
         // the duplicate left in its merge heap counts as a next member.
-        let merged = try await self.client.zmerged(sets, from: start, limit: UInt32(limit + 1), consistency: consistency)
+        let merged = try await self.client.zmerged(
+            sets, from: start, limit: UInt32(limit + 1), consistency: self.configuration.readConsistency
+        )
         guard merged.members.count > limit else {
             return SortedSetPage(members: merged.members, nextCursor: nil, appliedIndex: merged.appliedIndex)
         }

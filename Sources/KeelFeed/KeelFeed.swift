@@ -25,6 +25,7 @@ public final class KeelFeed: Sendable {
     let now: @Sendable () -> Int64
     let readTimes = ReadTimes()
     let activityCache: ActivityCache
+    let pullLists: PullListCache
     /// Called before each chunk of a fanout to timelines, with the chunk's index. Only tests
     /// set it (through the internal initialiser), to stop a publisher between chunks.
     let fanoutChunkWillStart: (@Sendable (Int) async throws -> Void)?
@@ -57,6 +58,7 @@ public final class KeelFeed: Sendable {
         self.now = now
         self.fanoutChunkWillStart = fanoutChunkWillStart
         self.activityCache = ActivityCache(capacity: configuration.activityCacheCapacity)
+        self.pullLists = PullListCache(capacity: configuration.pullListCacheCapacity)
     }
 
     /// The wall clock in milliseconds since the Unix epoch.
@@ -84,29 +86,85 @@ public final class KeelFeed: Sendable {
         try await self.allMembers(of: set).map { String(decoding: $0.member, as: UTF8.self) }
     }
 
-    /// Loads the activities of a page's members: from the activity cache, and the rest in one
-    /// round trip (every get is sent at once and they share the connection's pipeline;
-    /// KeelClient has no multi-get). Members whose activity is gone (removed meanwhile) are
-    /// left out.
+    /// Loads the activities of a page's members: from the activity cache, and the rest with
+    /// one multi-get (several only when the page's activities could be too large for one
+    /// answer). Members whose activity is gone (removed meanwhile) are left out.
     func resolve(_ members: [SortedSetMember]) async throws -> [(activity: Activity, position: SortedSetMember)] {
         let references = members.map { ActivityReference(member: $0.member) }
         var activities = references.map { $0.flatMap { self.activityCache.activity($0.id) } }
-        let consistency = self.configuration.readConsistency
-        let client = self.client
-        let keys = self.keys
-        let fetched = try await withThrowingTaskGroup(of: (Int, [UInt8]?).self) { group in
-            for (index, reference) in references.enumerated() {
-                guard let reference, activities[index] == nil else { continue }
-                group.addTask { (index, try await client.get(keys.activity(reference.id), consistency: consistency)) }
+        let missing = references.indices.filter { references[$0] != nil && activities[$0] == nil }
+        if !missing.isEmpty {
+            let values = try await self.values(of: missing.map { self.keys.activity(references[$0]!.id) })
+            for (index, value) in zip(missing, values) {
+                guard let value, let activity = try? ActivityCodec.decode(value) else { continue }
+                self.activityCache.insert(activity)
+                activities[index] = activity
             }
-            return try await group.reduce(into: [(Int, [UInt8]?)]()) { $0.append($1) }
-        }
-        for (index, value) in fetched {
-            guard let value, let activity = try? ActivityCodec.decode(value) else { continue }
-            self.activityCache.insert(activity)
-            activities[index] = activity
         }
         return zip(activities, members).compactMap { activity, member in activity.map { ($0, member) } }
+    }
+
+    /// The values of `keys` by multi-get. A request holds at most as many keys as surely fit
+    /// one answer at ``FeedConfiguration/maximumActivityBytes`` each (128 at the default
+    /// 64 KiB, so a page is one request); several requests go out at once. An answer refused
+    /// as too large (activities stored under a larger maximum) is asked for again in halves.
+    func values(of keys: [[UInt8]]) async throws -> [[UInt8]?] {
+        let perRequest = max(
+            1, min(KeelClient.maximumKeysPerGetMany, KeelClient.maximumGetManyValueBytes / self.configuration.maximumActivityBytes)
+        )
+        if keys.count <= perRequest {
+            do {
+                return try await self.client.getMany(keys, consistency: self.configuration.readConsistency)
+            } catch KeelError.tooLarge where keys.count > 1 {
+                // Split below.
+            }
+        }
+        let middle = keys.count <= perRequest ? keys.count / 2 : min(perRequest, keys.count / 2)
+        async let first = self.values(of: Array(keys[..<middle]))
+        let second = try await self.values(of: Array(keys[middle...]))
+        return try await first + second
+    }
+
+    /// Runs `body` on `items` in slices of at most `size`, started in order, with up to
+    /// ``FeedConfiguration/fanoutChunksInFlight`` slices running at once (a fanout's chunks
+    /// are independent and idempotent; docs/feeds.md). `willStart` runs before each slice
+    /// starts; when it throws, the slices already started finish and the error is rethrown.
+    /// Any slice's failure fails the whole run.
+    func pipelineChunks<Item: Sendable>(
+        of items: [Item],
+        size: Int,
+        willStart: (@Sendable (Int) async throws -> Void)? = nil,
+        _ body: @escaping @Sendable (_ index: Int, _ chunk: ArraySlice<Item>) async throws -> Void
+    ) async throws {
+        let window = self.configuration.fanoutChunksInFlight
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            var index = 0
+            var start = items.startIndex
+            while start < items.endIndex {
+                if running == window {
+                    _ = try await group.next()
+                    running -= 1
+                }
+                do {
+                    try await willStart?(index)
+                } catch {
+                    while running > 0 {
+                        _ = try? await group.next()
+                        running -= 1
+                    }
+                    throw error
+                }
+                let end = min(start + size, items.endIndex)
+                let chunk = items[start..<end]
+                let chunkIndex = index
+                group.addTask { try await body(chunkIndex, chunk) }
+                running += 1
+                index += 1
+                start = end
+            }
+            try await group.waitForAll()
+        }
     }
 
     /// Runs `body` on `items` in slices of at most `size`, in order.

@@ -32,7 +32,7 @@ struct ClientServiceMetrics: Sendable {
 
     /// What a request asked for, as the `type` label.
     enum RequestType: String, Sendable, CaseIterable {
-        case get, scan, put, delete, compareAndSet = "compare_and_set", increment, batch, admin, unknown
+        case get, getMany = "get_many", scan, put, delete, compareAndSet = "compare_and_set", increment, batch, admin, unknown
         /// Sorted-set writes (add, add-to-many, remove, trim, ...) and reads (score, count, ranges).
         case sortedSetWrite = "zset_write", sortedSetRead = "zset_read"
         /// A frame that did not decode as a request.
@@ -65,6 +65,7 @@ struct ClientServiceMetrics: Sendable {
     static func type(of operation: ClientOperation) -> RequestType {
         switch operation {
         case .get: .get
+        case .getMany: .getMany
         case .scan: .scan
         case .write(.put): .put
         case .write(.delete): .delete

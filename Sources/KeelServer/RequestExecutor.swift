@@ -25,10 +25,10 @@ final class RequestExecutor: Sendable {
         completion: @escaping @Sendable (ClientResult) -> Void
     ) {
         switch request.operation {
-        case .get, .scan:
+        case .get, .getMany, .scan:
             let consistency: Consistency
             switch request.operation {
-            case .get(_, let value), .scan(_, _, _, let value): consistency = value
+            case .get(_, let value), .getMany(_, let value), .scan(_, _, _, let value): consistency = value
             default: consistency = .linearizable
             }
             if consistency == .stale {
@@ -139,6 +139,13 @@ final class RequestExecutor: Sendable {
             return ErrorReply(code: .invalidArgument, message: "\(count) members is over the limit of \(StoreLimits.maxMembersPerCommand) members per request")
         case .tooManyOperations(let count):
             return ErrorReply(code: .invalidArgument, message: "\(count) operations is over the limit of \(StoreLimits.maxBatchOperations) per batch")
+        case .tooManyKeys(let count):
+            return ErrorReply(code: .invalidArgument, message: "\(count) keys is over the limit of \(StoreLimits.maxKeysPerGet) keys per multi-get")
+        case .replyTooLarge(let bytes):
+            return ErrorReply(
+                code: .tooLarge,
+                message: "the values found total at least \(bytes) bytes, over the limit of \(StoreLimits.maxGetManyValueBytes) bytes per multi-get; ask for fewer keys"
+            )
         case .nanScore:
             return ErrorReply(code: .invalidArgument, message: "a score is NaN; scores must be numbers (infinities are allowed)")
         case .invalidMaxLength:
@@ -170,6 +177,9 @@ final class RequestExecutor: Sendable {
             switch operation {
             case .get(let key, _):
                 return .get(value: try snapshot.get(key), appliedIndex: snapshot.appliedIndex)
+            case .getMany(let keys, _):
+                // One snapshot for every key: the answer is one state of the store.
+                return .getMany(values: try snapshot.getMany(keys), appliedIndex: snapshot.appliedIndex)
             case .scan(let prefix, let startAfter, let limit, _):
                 let cap = StoreLimits.maxPageLimit
                 let effective = limit == 0 ? cap : min(Int(limit), cap)

@@ -56,6 +56,8 @@ extension StoreError {
         case .counterOverflow: writer.writeByte(14)
         case .staleSequence(let last): writer.writeByte(15); writer.writeVarint(last)
         case .sessionExpired: writer.writeByte(16)
+        case .tooManyKeys(let count): writer.writeByte(18); writer.writeVarint(count)
+        case .replyTooLarge(let bytes): writer.writeByte(19); writer.writeVarint(bytes)
         case .malformedCommand(let error):
             writer.writeByte(17)
             switch error {
@@ -93,6 +95,8 @@ extension StoreError {
         case 14: self = .counterOverflow
         case 15: self = .staleSequence(lastApplied: try reader.readVarint())
         case 16: self = .sessionExpired
+        case 18: self = .tooManyKeys(count: try size(&reader))
+        case 19: self = .replyTooLarge(bytes: try size(&reader))
         case 17:
             let inner = try reader.readByte()
             switch inner {

@@ -38,4 +38,9 @@ public enum StoreError: Error, Sendable, Hashable {
     case sessionExpired
     /// The entry's bytes are not a command this build can decode.
     case malformedCommand(CommandDecodingError)
+    /// A multi-get of more keys than ``StoreLimits/maxKeysPerGet``.
+    case tooManyKeys(count: Int)
+    /// A multi-get whose values total more than ``StoreLimits/maxGetManyValueBytes``; `bytes`
+    /// is the total up to the first value over the budget (the reading stops there).
+    case replyTooLarge(bytes: Int)
 }

@@ -19,4 +19,9 @@ public enum StoreLimits {
     public static let maxRangeOffset = 100_000
     /// Most sets one merged range may read.
     public static let maxMergedSets = 1_000
+    /// Most keys one multi-get may read.
+    public static let maxKeysPerGet = 1_000
+    /// Most bytes of values one multi-get may return (8 MiB: its answer stays well inside a
+    /// 16 MiB frame whatever the keys).
+    public static let maxGetManyValueBytes = 8 << 20
 }

@@ -27,6 +27,30 @@ public final class StoreSnapshot: Sendable {
         return try database.get(DataKey.value(key), in: data, at: snapshot)
     }
 
+    /// The values of `keys`, in the same order, `nil` where a key is absent: every one from
+    /// this view's state.
+    /// - Parameter keys: 0 to ``StoreLimits/maxKeysPerGet`` keys; a key may repeat.
+    /// - Throws: ``StoreError/tooManyKeys(count:)``, ``StoreError/emptyKey`` or
+    ///   ``StoreError/keyTooLarge(size:)`` before reading anything;
+    ///   ``StoreError/replyTooLarge(bytes:)`` once the values found pass
+    ///   ``StoreLimits/maxGetManyValueBytes``; `RocksDBError`.
+    public func getMany(_ keys: [[UInt8]]) throws -> [[UInt8]?] {
+        guard keys.count <= StoreLimits.maxKeysPerGet else { throw StoreError.tooManyKeys(count: keys.count) }
+        for key in keys {
+            try Command.checkKey(key)
+        }
+        var values: [[UInt8]?] = []
+        values.reserveCapacity(keys.count)
+        var total = 0
+        for key in keys {
+            let value = try database.get(DataKey.value(key), in: data, at: snapshot)
+            total += value?.count ?? 0
+            guard total <= StoreLimits.maxGetManyValueBytes else { throw StoreError.replyTooLarge(bytes: total) }
+            values.append(value)
+        }
+        return values
+    }
+
     /// The pairs whose key starts with `prefix`, in key order, after `startAfter` if given.
     /// - Parameters:
     ///   - prefix: the key prefix; empty scans every key.

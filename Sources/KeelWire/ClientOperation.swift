@@ -10,6 +10,9 @@ public enum ClientOperation: Sendable, Hashable {
     /// Reads keys that start with `prefix`, in ascending byte order, beginning after
     /// `startAfter` when it is given, at most `limit` of them (0: the server's maximum).
     case scan(prefix: [UInt8], startAfter: [UInt8]?, limit: UInt32, consistency: Consistency)
+    /// Reads the values of `keys` (0 to 1,000, repeats allowed) from one state of the node:
+    /// one snapshot, and for linearizable reads one ReadIndex.
+    case getMany(keys: [[UInt8]], consistency: Consistency)
     /// A sorted-set command (a write) or query (a read).
     case sortedSet(SortedSetOperation)
     /// An operator's request (status, membership, leadership, snapshot).
@@ -26,7 +29,7 @@ public enum ClientOperation: Sendable, Hashable {
             return true
         case .sortedSet(let operation):
             return operation.isWrite
-        case .get, .scan, .admin, .unknown:
+        case .get, .getMany, .scan, .admin, .unknown:
             return false
         }
     }

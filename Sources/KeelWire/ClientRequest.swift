@@ -122,6 +122,13 @@ extension ClientRequest: CMessageConvertible {
             scan.pointee.consistency = consistency.cValue
             message.pointee.op_case = KEEL__REQUEST__OP_SCAN
             message.pointee.scan = scan
+        case .getMany(let keys, let consistency):
+            let getMany = arena.message(keel__get_many_request__init)
+            getMany.pointee.n_keys = keys.count
+            getMany.pointee.keys = arena.array(keys.map { arena.binaryData($0) })
+            getMany.pointee.consistency = consistency.cValue
+            message.pointee.op_case = KEEL__REQUEST__OP_GET_MANY
+            message.pointee.get_many = getMany
         case .sortedSet(let sortedSet):
             sortedSet.attach(to: message, in: arena)
         case .admin(let admin):
@@ -179,6 +186,12 @@ extension ClientRequest: CMessageConvertible {
                     ? reader.bytes(scan.start_after) : nil,
                 limit: scan.limit,
                 consistency: try Consistency(scan.consistency, reader: reader, field: "scan.consistency")
+            )
+        case KEEL__REQUEST__OP_GET_MANY:
+            let getMany = try reader.present(message.get_many, field: "get_many")
+            self.operation = .getMany(
+                keys: reader.scalars(getMany.keys, count: getMany.n_keys).map { reader.bytes($0) },
+                consistency: try Consistency(getMany.consistency, reader: reader, field: "get_many.consistency")
             )
         default:
             // Unset, or a field number this build does not know: protobuf-c keeps the latter

@@ -97,6 +97,19 @@ extension ClientResponse: CMessageConvertible {
             scan.pointee.applied_index = appliedIndex
             message.pointee.result_case = KEEL__RESPONSE__RESULT_SCAN
             message.pointee.scan = scan
+        case .getMany(let values, let appliedIndex):
+            let getMany = arena.message(keel__get_many_result__init)
+            let cValues = values.map { value -> UnsafeMutablePointer<Keel__GetManyValue>? in
+                let cValue = arena.message(keel__get_many_value__init)
+                cValue.pointee.found = value != nil ? 1 : 0
+                cValue.pointee.value = arena.binaryData(value ?? [])
+                return cValue
+            }
+            getMany.pointee.n_values = cValues.count
+            getMany.pointee.values = arena.array(cValues)
+            getMany.pointee.applied_index = appliedIndex
+            message.pointee.result_case = KEEL__RESPONSE__RESULT_GET_MANY
+            message.pointee.get_many = getMany
         case .sortedSet(let sortedSet):
             sortedSet.attach(to: message, in: arena)
         case .admin(let admin):
@@ -141,6 +154,13 @@ extension ClientResponse: CMessageConvertible {
                 KeyValue(key: reader.bytes(entry.key), value: reader.bytes(entry.value))
             }
             self.result = .scan(entries: entries, more: scan.more != 0, appliedIndex: scan.applied_index)
+        case KEEL__RESPONSE__RESULT_GET_MANY:
+            let getMany = try reader.present(message.get_many, field: "get_many")
+            let values = try reader.messages(getMany.values, count: getMany.n_values, field: "get_many.values") {
+                value throws(WireDecodingError) -> [UInt8]? in
+                value.found != 0 ? reader.bytes(value.value) : nil
+            }
+            self.result = .getMany(values: values, appliedIndex: getMany.applied_index)
         default:
             // Unset, or a result kind this build does not know.
             if let sortedSet = try SortedSetResult.decode(message, reader: reader) {

@@ -23,6 +23,9 @@ public enum ClientResult: Sendable, Hashable {
     /// The keys found, in ascending order; `more` is true when the limit cut the scan short
     /// (continue after the last key).
     case scan(entries: [KeyValue], more: Bool, appliedIndex: UInt64)
+    /// The values of a multi-get's keys, in the order asked, `nil` where a key is absent; all
+    /// read from the state at `appliedIndex`.
+    case getMany(values: [[UInt8]?], appliedIndex: UInt64)
     /// The answer to a ``SortedSetOperation``.
     case sortedSet(SortedSetResult)
     /// The answer to an ``AdminOperation``.

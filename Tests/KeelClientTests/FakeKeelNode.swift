@@ -213,6 +213,8 @@ final class FakeKeelNode: Sendable {
         switch request.operation {
         case .get(let key, _):
             result = .get(value: state.values[key], appliedIndex: state.appliedIndex)
+        case .getMany(let keys, _):
+            result = .getMany(values: keys.map { state.values[$0] }, appliedIndex: state.appliedIndex)
         case .scan(let prefix, let startAfter, let limit, _):
             let keys = state.values.keys
                 .filter { key in key.starts(with: prefix) && (startAfter.map { $0.lexicographicallyPrecedes(key) } ?? true) }

@@ -93,6 +93,23 @@ final class KeelClientOperationTests: KeelClientTestCase {
         XCTAssertEqual(node.received.last?.operation, .scan(prefix: Array("user:".utf8), startAfter: Array("user:5".utf8), limit: 3, consistency: .linearizable))
     }
 
+    func testGetManyIsOneRequestAnsweredInKeyOrder() async throws {
+        let node = try await self.startNode()
+        let client = self.makeClient(endpoints: [node.endpoint])
+        try await client.put("a".utf8, value: [1])
+        try await client.put("b".utf8, value: [])
+        let sentBefore = node.received.count
+        let values = try await client.getMany(["b".utf8, "missing".utf8, "a".utf8], consistency: .lease)
+        XCTAssertEqual(values, [[], nil, [1]])
+        XCTAssertEqual(node.received.count, sentBefore + 1)
+        XCTAssertEqual(
+            node.received.last?.operation,
+            .getMany(keys: [Array("b".utf8), Array("missing".utf8), Array("a".utf8)], consistency: .lease)
+        )
+        let read = try await client.readMany([[UInt8]](), consistency: .stale)
+        XCTAssertEqual(read.values, [])
+    }
+
     func testRefusalsAreThrownAtOnceAndTyped() async throws {
         let node = try await self.startNode()
         let client = self.makeClient(endpoints: [node.endpoint])

@@ -103,6 +103,34 @@ final class FeedEncodingTests: XCTestCase {
         configuration = FeedConfiguration()
         configuration.timelineMaxLength = 0
         XCTAssertThrowsError(try configuration.validate())
+        for inFlight in [0, 65] {
+            configuration = FeedConfiguration()
+            configuration.fanoutChunksInFlight = inFlight
+            XCTAssertThrowsError(try configuration.validate()) {
+                XCTAssertEqual($0 as? FeedError, .limitOutOfRange("fanoutChunksInFlight", value: inFlight, range: 1...64))
+            }
+        }
+        configuration = FeedConfiguration()
+        configuration.pullListCacheCapacity = -1
+        XCTAssertThrowsError(try configuration.validate())
         XCTAssertNoThrow(try FeedConfiguration().validate())
+    }
+
+    func testPullListCacheRemembersBoundedAndCanBeOff() {
+        let cache = PullListCache(capacity: 2)
+        XCTAssertNil(cache.producers(of: "ann"))
+        cache.remember([Array("bob".utf8)], of: "ann")
+        cache.remember([], of: "cid")
+        XCTAssertEqual(cache.producers(of: "ann"), [Array("bob".utf8)])
+        XCTAssertEqual(cache.producers(of: "cid"), [])
+        cache.remember([Array("eve".utf8)], of: "ann")
+        XCTAssertEqual(cache.producers(of: "ann"), [Array("eve".utf8)], "a user already remembered is replaced in place")
+        XCTAssertEqual(cache.producers(of: "cid"), [])
+        cache.remember([], of: "dan")
+        XCTAssertNil(cache.producers(of: "ann"), "a full cache forgets everyone rather than grow")
+        XCTAssertEqual(cache.producers(of: "dan"), [])
+        let off = PullListCache(capacity: 0)
+        off.remember([Array("bob".utf8)], of: "ann")
+        XCTAssertNil(off.producers(of: "ann"))
     }
 }

@@ -24,6 +24,7 @@ final class StoreErrorReplyTests: XCTestCase {
             (.invalidOffset(100_001), ["100001", "\(StoreLimits.maxRangeOffset)"]),
             (.notACounter, ["counter"]),
             (.counterOverflow, ["overflow"]),
+            (.tooManyKeys(count: 1_001), ["1001", "\(StoreLimits.maxKeysPerGet)"]),
         ]
         for (error, words) in cases {
             let reply = RequestExecutor.errorReply(for: error)
@@ -35,6 +36,9 @@ final class StoreErrorReplyTests: XCTestCase {
         let merged = RequestExecutor.errorReply(for: .tooManySets(count: 1_001), setLimit: StoreLimits.maxMergedSets)
         XCTAssertTrue(merged.message.contains("limit of \(StoreLimits.maxMergedSets) sets"), merged.message)
         XCTAssertEqual(RequestExecutor.errorReply(for: .malformedCommand(.empty)).code, .internal)
+        let tooLarge = RequestExecutor.errorReply(for: .replyTooLarge(bytes: 9_000_000))
+        XCTAssertEqual(tooLarge.code, .tooLarge)
+        XCTAssertTrue(tooLarge.message.contains("9000000") && tooLarge.message.contains("\(StoreLimits.maxGetManyValueBytes)"), tooLarge.message)
     }
 
     /// The limits table of docs/storage.md states the values StoreLimits holds.
@@ -60,6 +64,8 @@ final class StoreErrorReplyTests: XCTestCase {
             ("operations per batch", "1 ... \(grouped(StoreLimits.maxBatchOperations))"),
             ("page limit", "1 ... \(grouped(StoreLimits.maxPageLimit))"),
             ("range offset", "0 ... \(grouped(StoreLimits.maxRangeOffset))"),
+            ("keys per multi-get", "0 ... \(grouped(StoreLimits.maxKeysPerGet))"),
+            ("values per multi-get answer", "(\(grouped(StoreLimits.maxGetManyValueBytes)) bytes)"),
         ]
         for (label, value) in expectations {
             XCTAssertTrue(row(label).contains(value), "docs/storage.md row \"\(label)\" should state \(value): \(row(label))")

@@ -136,7 +136,7 @@ final class EncodingTests: XCTestCase {
             .counter(.min), .counter(.max), .sortedSet(added: 1, updated: 2, removed: .max),
             .failed(.emptyKey), .failed(.keyTooLarge(size: 5000)), .failed(.invalidLimit(-3)), .failed(.staleSequence(lastApplied: 9)),
             .failed(.sessionExpired), .failed(.malformedCommand(.malformed("bad"))), .failed(.malformedCommand(.unsupportedVersion(4))),
-            .failed(.counterOverflow), .failed(.notACounter), .failed(.nanScore), .failed(.invalidOffset(1 << 40)),
+            .failed(.counterOverflow), .failed(.notACounter), .failed(.nanScore), .failed(.invalidOffset(1 << 40)), .failed(.tooManyKeys(count: 1_001)), .failed(.replyTooLarge(bytes: 9_000_000)),
         ]
         for result in results {
             let record = SessionRecord(lastSequence: 12, lastSeen: 34, result: result)

@@ -92,12 +92,19 @@ final class MessageRoundTripTests: XCTestCase {
         }
     }
 
+    func testMultiGetKeepsEmptyValuesApartFromAbsentOnes() throws {
+        let result = ClientResult.getMany(values: [[], nil, [7], nil, []], appliedIndex: 3)
+        let decoded = try ClientResponse(serialized: ClientResponse(id: 2, result: result).serialized())
+        XCTAssertEqual(decoded.result, result)
+    }
+
     func testOperationKindsAndKeys() {
         XCTAssertTrue(ClientOperation.write(.delete(key: [1])).isWrite)
         XCTAssertTrue(ClientOperation.batch([]).isWrite)
         XCTAssertFalse(ClientOperation.get(key: [1], consistency: .stale).isWrite)
         XCTAssertFalse(ClientOperation.scan(prefix: [], startAfter: nil, limit: 1, consistency: .lease).isWrite)
         XCTAssertFalse(ClientOperation.unknown.isWrite)
+        XCTAssertFalse(ClientOperation.getMany(keys: [[1]], consistency: .linearizable).isWrite)
         XCTAssertEqual(WriteOperation.compareAndSet(key: [4], expected: nil, newValue: nil).key, [4])
         XCTAssertEqual(WriteOperation.increment(key: [5], delta: 1).key, [5])
     }

@@ -63,6 +63,9 @@ enum MessageSamples {
             .scan(prefix: Array("feed:".utf8), startAfter: nil, limit: 100, consistency: .linearizable),
             .scan(prefix: [], startAfter: [], limit: 0, consistency: .stale),
             .scan(prefix: [7], startAfter: [7, 8], limit: .max, consistency: .lease),
+            .getMany(keys: [], consistency: .linearizable),
+            .getMany(keys: [[], Array(unicode.utf8), [1], [1], largeValue], consistency: .stale),
+            .getMany(keys: (0..<1_000).map { Array("feed:activity:\($0)".utf8) }, consistency: .lease),
             .unknown,
         ] + adminOperations.map { .admin($0) }
         + sortedSetOperations.map { .sortedSet($0) }
@@ -231,6 +234,9 @@ enum MessageSamples {
                 more: true,
                 appliedIndex: .max
             ),
+            .getMany(values: [], appliedIndex: 0),
+            .getMany(values: [nil, [], [0], largeValue, nil, Array(unicode.utf8)], appliedIndex: .max),
+            .getMany(values: (0..<1_000).map { $0.isMultiple(of: 3) ? nil : Array("activity \($0)".utf8) }, appliedIndex: 12),
             .unknown,
         ] + adminResults.map { .admin($0) }
         + sortedSetResults.map { .sortedSet($0) }

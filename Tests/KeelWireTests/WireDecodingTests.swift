@@ -11,8 +11,8 @@ final class WireDecodingTests: XCTestCase {
         let request = try ClientRequest(serialized: [0x08, 0x2A, 0x9A, 0x06, 0x03, 0x01, 0x02, 0x03])
         XCTAssertEqual(request, ClientRequest(id: 42, operation: .unknown))
 
-        // id = 43, then field 17 as a varint.
-        let varintOp = try ClientRequest(serialized: [0x08, 0x2B, 0x88, 0x01, 0x05])
+        // id = 43, then field 29 (not in the schema) as a varint.
+        let varintOp = try ClientRequest(serialized: [0x08, 0x2B, 0xE8, 0x01, 0x05])
         XCTAssertEqual(varintOp, ClientRequest(id: 43, operation: .unknown))
     }
 
@@ -45,6 +45,22 @@ final class WireDecodingTests: XCTestCase {
             )
             XCTAssertEqual(($0 as? WireDecodingError)?.requestID, 5)
         }
+    }
+
+    func testUnknownConsistencyOfAMultiGetIsAnInvalidFieldOfThatRequest() {
+        // Request{id: 6, get_many: {keys: ["k"], consistency: 9}}.
+        XCTAssertThrowsError(try ClientRequest(serialized: [0x08, 0x06, 0x8A, 0x01, 0x05, 0x0A, 0x01, 0x6B, 0x10, 0x09])) {
+            XCTAssertEqual(
+                $0 as? WireDecodingError,
+                .invalidField(messageType: "keel.Request", field: "get_many.consistency",
+                              reason: "unknown consistency 9", requestID: 6)
+            )
+        }
+        // The same request with consistency 2 (stale) reads.
+        XCTAssertEqual(
+            try ClientRequest(serialized: [0x08, 0x06, 0x8A, 0x01, 0x05, 0x0A, 0x01, 0x6B, 0x10, 0x02]),
+            ClientRequest(id: 6, operation: .getMany(keys: [[0x6B]], consistency: .stale))
+        )
     }
 
     func testCompareAndSetWithoutConditionIsInvalid() {

@@ -30,6 +30,7 @@ typedef struct Keel__IncrementRequest Keel__IncrementRequest;
 typedef struct Keel__WriteOp Keel__WriteOp;
 typedef struct Keel__BatchRequest Keel__BatchRequest;
 typedef struct Keel__ScanRequest Keel__ScanRequest;
+typedef struct Keel__GetManyRequest Keel__GetManyRequest;
 typedef struct Keel__Response Keel__Response;
 typedef struct Keel__GetResult Keel__GetResult;
 typedef struct Keel__PutResult Keel__PutResult;
@@ -39,6 +40,8 @@ typedef struct Keel__IncrementResult Keel__IncrementResult;
 typedef struct Keel__BatchResult Keel__BatchResult;
 typedef struct Keel__KeyValue Keel__KeyValue;
 typedef struct Keel__ScanResult Keel__ScanResult;
+typedef struct Keel__GetManyValue Keel__GetManyValue;
+typedef struct Keel__GetManyResult Keel__GetManyResult;
 typedef struct Keel__SortedSetMember Keel__SortedSetMember;
 typedef struct Keel__SortedSetCursor Keel__SortedSetCursor;
 typedef struct Keel__SortedSetAddRequest Keel__SortedSetAddRequest;
@@ -248,6 +251,7 @@ typedef enum {
   KEEL__REQUEST__OP_INCREMENT = 14,
   KEEL__REQUEST__OP_BATCH = 15,
   KEEL__REQUEST__OP_SCAN = 16,
+  KEEL__REQUEST__OP_GET_MANY = 17,
   KEEL__REQUEST__OP_STATUS = 30,
   KEEL__REQUEST__OP_MEMBERS = 31,
   KEEL__REQUEST__OP_ADD_LEARNER = 32,
@@ -291,6 +295,7 @@ struct  Keel__Request
     Keel__IncrementRequest *increment;
     Keel__BatchRequest *batch;
     Keel__ScanRequest *scan;
+    Keel__GetManyRequest *get_many;
     /*
      * Admin operations (served on the client port, to client and admin connections).
      */
@@ -472,6 +477,23 @@ struct  Keel__ScanRequest
     , {0,NULL}, 0, KEEL__CONSISTENCY__CONSISTENCY_LINEARIZABLE, KEEL__SCAN_REQUEST__START__NOT_SET, {0} }
 
 
+/*
+ * Reads many keys from one state of the store (one snapshot, one ReadIndex for linearizable
+ * reads). 0 to 1,000 keys; a key may repeat. The values found may total at most 8 MiB, or the
+ * answer is ERROR_CODE_TOO_LARGE (docs/protocol.md).
+ */
+struct  Keel__GetManyRequest
+{
+  ProtobufCMessage base;
+  size_t n_keys;
+  ProtobufCBinaryData *keys;
+  Keel__Consistency consistency;
+};
+#define KEEL__GET_MANY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__get_many_request__descriptor) \
+    , 0,NULL, KEEL__CONSISTENCY__CONSISTENCY_LINEARIZABLE }
+
+
 typedef enum {
   KEEL__RESPONSE__RESULT__NOT_SET = 0,
   KEEL__RESPONSE__RESULT_ERROR = 2,
@@ -482,6 +504,7 @@ typedef enum {
   KEEL__RESPONSE__RESULT_INCREMENT = 14,
   KEEL__RESPONSE__RESULT_BATCH = 15,
   KEEL__RESPONSE__RESULT_SCAN = 16,
+  KEEL__RESPONSE__RESULT_GET_MANY = 17,
   KEEL__RESPONSE__RESULT_STATUS = 30,
   KEEL__RESPONSE__RESULT_MEMBERS = 31,
   KEEL__RESPONSE__RESULT_ADD_LEARNER = 32,
@@ -510,6 +533,7 @@ struct  Keel__Response
     Keel__IncrementResult *increment;
     Keel__BatchResult *batch;
     Keel__ScanResult *scan;
+    Keel__GetManyResult *get_many;
     Keel__StatusResult *status;
     Keel__MembersResult *members;
     /*
@@ -630,6 +654,35 @@ struct  Keel__ScanResult
 #define KEEL__SCAN_RESULT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&keel__scan_result__descriptor) \
     , 0,NULL, 0, 0 }
+
+
+/*
+ * One key of a GetManyRequest: found says whether the key has a value (an empty value is found).
+ */
+struct  Keel__GetManyValue
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean found;
+  ProtobufCBinaryData value;
+};
+#define KEEL__GET_MANY_VALUE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__get_many_value__descriptor) \
+    , 0, {0,NULL} }
+
+
+/*
+ * The values of GetManyRequest.keys, in the same order, one per key.
+ */
+struct  Keel__GetManyResult
+{
+  ProtobufCMessage base;
+  size_t n_values;
+  Keel__GetManyValue **values;
+  uint64_t applied_index;
+};
+#define KEEL__GET_MANY_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__get_many_result__descriptor) \
+    , 0,NULL, 0 }
 
 
 struct  Keel__SortedSetMember
@@ -1552,6 +1605,25 @@ Keel__ScanRequest *
 void   keel__scan_request__free_unpacked
                      (Keel__ScanRequest *message,
                       ProtobufCAllocator *allocator);
+/* Keel__GetManyRequest methods */
+void   keel__get_many_request__init
+                     (Keel__GetManyRequest         *message);
+size_t keel__get_many_request__get_packed_size
+                     (const Keel__GetManyRequest   *message);
+size_t keel__get_many_request__pack
+                     (const Keel__GetManyRequest   *message,
+                      uint8_t             *out);
+size_t keel__get_many_request__pack_to_buffer
+                     (const Keel__GetManyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__GetManyRequest *
+       keel__get_many_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__get_many_request__free_unpacked
+                     (Keel__GetManyRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Keel__Response methods */
 void   keel__response__init
                      (Keel__Response         *message);
@@ -1722,6 +1794,44 @@ Keel__ScanResult *
                       const uint8_t       *data);
 void   keel__scan_result__free_unpacked
                      (Keel__ScanResult *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__GetManyValue methods */
+void   keel__get_many_value__init
+                     (Keel__GetManyValue         *message);
+size_t keel__get_many_value__get_packed_size
+                     (const Keel__GetManyValue   *message);
+size_t keel__get_many_value__pack
+                     (const Keel__GetManyValue   *message,
+                      uint8_t             *out);
+size_t keel__get_many_value__pack_to_buffer
+                     (const Keel__GetManyValue   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__GetManyValue *
+       keel__get_many_value__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__get_many_value__free_unpacked
+                     (Keel__GetManyValue *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__GetManyResult methods */
+void   keel__get_many_result__init
+                     (Keel__GetManyResult         *message);
+size_t keel__get_many_result__get_packed_size
+                     (const Keel__GetManyResult   *message);
+size_t keel__get_many_result__pack
+                     (const Keel__GetManyResult   *message,
+                      uint8_t             *out);
+size_t keel__get_many_result__pack_to_buffer
+                     (const Keel__GetManyResult   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__GetManyResult *
+       keel__get_many_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__get_many_result__free_unpacked
+                     (Keel__GetManyResult *message,
                       ProtobufCAllocator *allocator);
 /* Keel__SortedSetMember methods */
 void   keel__sorted_set_member__init
@@ -2530,6 +2640,9 @@ typedef void (*Keel__BatchRequest_Closure)
 typedef void (*Keel__ScanRequest_Closure)
                  (const Keel__ScanRequest *message,
                   void *closure_data);
+typedef void (*Keel__GetManyRequest_Closure)
+                 (const Keel__GetManyRequest *message,
+                  void *closure_data);
 typedef void (*Keel__Response_Closure)
                  (const Keel__Response *message,
                   void *closure_data);
@@ -2556,6 +2669,12 @@ typedef void (*Keel__KeyValue_Closure)
                   void *closure_data);
 typedef void (*Keel__ScanResult_Closure)
                  (const Keel__ScanResult *message,
+                  void *closure_data);
+typedef void (*Keel__GetManyValue_Closure)
+                 (const Keel__GetManyValue *message,
+                  void *closure_data);
+typedef void (*Keel__GetManyResult_Closure)
+                 (const Keel__GetManyResult *message,
                   void *closure_data);
 typedef void (*Keel__SortedSetMember_Closure)
                  (const Keel__SortedSetMember *message,
@@ -2705,6 +2824,7 @@ extern const ProtobufCMessageDescriptor keel__increment_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__write_op__descriptor;
 extern const ProtobufCMessageDescriptor keel__batch_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__scan_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__get_many_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__response__descriptor;
 extern const ProtobufCMessageDescriptor keel__get_result__descriptor;
 extern const ProtobufCMessageDescriptor keel__put_result__descriptor;
@@ -2714,6 +2834,8 @@ extern const ProtobufCMessageDescriptor keel__increment_result__descriptor;
 extern const ProtobufCMessageDescriptor keel__batch_result__descriptor;
 extern const ProtobufCMessageDescriptor keel__key_value__descriptor;
 extern const ProtobufCMessageDescriptor keel__scan_result__descriptor;
+extern const ProtobufCMessageDescriptor keel__get_many_value__descriptor;
+extern const ProtobufCMessageDescriptor keel__get_many_result__descriptor;
 extern const ProtobufCMessageDescriptor keel__sorted_set_member__descriptor;
 extern const ProtobufCMessageDescriptor keel__sorted_set_cursor__descriptor;
 extern const ProtobufCMessageDescriptor keel__sorted_set_add_request__descriptor;

@@ -1,0 +1,83 @@
+import KeelClient
+@testable import KeelFeed
+import XCTest
+
+/// The read path's shortcuts stay correct: a remembered pull list that another process made
+/// stale, and pages of activities too large for one multi-get answer.
+final class FeedReadPathTests: FeedClusterTestCase {
+    func testPagesFollowPullListsChangedByAnotherProcess() async throws {
+        let client = try self.startClusterClient()
+        var configuration = FeedConfiguration()
+        configuration.namespace = "pulls"
+        configuration.pullThreshold = 1
+        let reader = try KeelFeed(client: client, configuration: configuration)
+        let writer = try KeelFeed(client: try self.makeClient(), configuration: configuration)
+        // Two followers each, so both producers are pulled from their first publish on.
+        for producer in ["bob", "cid"] {
+            try await writer.followMany([
+                FollowRequest(follower: "ann", followee: producer), FollowRequest(follower: "fan", followee: producer),
+            ])
+        }
+        let bobPost = Activity(actor: "bob", verb: "post", object: "1", time: 1_000, foreignID: "b1")
+        let cidPost = Activity(actor: "cid", verb: "post", object: "2", time: 2_000, foreignID: "c1")
+        for post in [bobPost, cidPost] {
+            let result = try await writer.publish(post)
+            XCTAssertEqual(result.delivery, .pulled)
+        }
+        try await writer.unfollow("ann", "cid")
+        let first = try await reader.timeline("ann")
+        XCTAssertEqual(first.activities, [bobPost])
+        XCTAssertEqual(reader.pullLists.producers(of: "ann"), [Array("bob".utf8)])
+
+        // Another process changes Ann's pull list: the reader's remembered list is now wrong.
+        try await writer.unfollow("ann", "bob")
+        try await writer.follow("ann", "cid")
+        let second = try await reader.timeline("ann")
+        XCTAssertEqual(second.activities, [cidPost])
+        XCTAssertEqual(reader.pullLists.producers(of: "ann"), [Array("cid".utf8)])
+        // And to no pulled producer at all: the timeline set alone.
+        try await writer.unfollow("ann", "cid")
+        let third = try await reader.timeline("ann")
+        XCTAssertEqual(third.activities, [])
+        // Paging with a remembered list that is right.
+        try await writer.follow("ann", "bob")
+        try await writer.follow("ann", "cid")
+        let pages = try await self.walkTimeline("ann", in: reader, pageSize: 1)
+        XCTAssertEqual(pages, [[cidPost], [bobPost]])
+        let again = try await self.walkTimeline("ann", in: reader, pageSize: 1)
+        XCTAssertEqual(again, pages)
+    }
+
+    func testPagesOfLargeActivitiesAreResolvedAcrossSeveralMultiGets() async throws {
+        let client = try self.startClusterClient()
+        var writing = FeedConfiguration()
+        writing.namespace = "large-activities"
+        writing.maximumActivityBytes = 1_000_000
+        let writer = try KeelFeed(client: client, configuration: writing)
+        try await writer.follow("ann", "bob")
+        // 20 activities of about 600 KB: 12 MB, over one multi-get answer's 8 MiB.
+        let body = String(repeating: "x", count: 600_000)
+        var posts: [Activity] = []
+        for index in 0..<20 {
+            let post = Activity(
+                actor: "bob", verb: "post", object: "video:\(index)", time: Int64(1_000 + index), foreignID: "v\(index)",
+                extra: ["body": body]
+            )
+            try await writer.publish(post)
+            posts.append(post)
+        }
+        // A reader sized for the whole answer at once: 8 keys a request.
+        var sized = writing
+        sized.activityCacheCapacity = 0
+        let sizedReader = try KeelFeed(client: client, configuration: sized)
+        let sizedPage = try await sizedReader.timeline("ann", limit: 20)
+        XCTAssertEqual(sizedPage.activities, posts.reversed())
+        // A reader that expects small activities asks for all 20 at once, is refused as too
+        // large, and asks again in halves.
+        var small = sized
+        small.maximumActivityBytes = 64 * 1_024
+        let smallReader = try KeelFeed(client: client, configuration: small)
+        let smallPage = try await smallReader.timeline("ann", limit: 20)
+        XCTAssertEqual(smallPage.activities, posts.reversed())
+    }
+}
