@@ -22,8 +22,8 @@ final class NodeConnection: Sendable {
 
     private enum ChannelState {
         case idle
-        case connecting(EventLoopFuture<any Channel>)
-        case ready(any Channel)
+        case connecting(EventLoopFuture<CoalescingWriter>)
+        case ready(CoalescingWriter)
     }
 
     private struct PendingRequest {
@@ -70,7 +70,8 @@ final class NodeConnection: Sendable {
     ) async throws(ConnectionFailure) -> ClientResponse {
         try await self.acquirePermit(deadline: deadline)
         defer { self.releasePermit() }
-        let channel = try await self.readyChannel(deadline: deadline)
+        let writer = try await self.readyWriter(deadline: deadline)
+        let channel = writer.channel
 
         let completion = OneShotCompletion<ClientResponse>()
         let channelID = ObjectIdentifier(channel)
@@ -96,7 +97,7 @@ final class NodeConnection: Sendable {
             self.forget(requestID: id)
             throw .requestTooLarge(bytes: payload.readableBytes, limit: self.configuration.maximumFrameLength)
         }
-        channel.writeAndFlush(payload).whenFailure { error in
+        writer.write(payload) { error in
             // Bytes refused by a closed channel never left this process.
             let sent = (error as? ChannelError) != .ioOnClosedChannel
             completion.complete(.failure(.lost("write failed: \(error)", requestSent: sent)))
@@ -133,7 +134,7 @@ final class NodeConnection: Sendable {
     func channelClosed(_ channel: any Channel) {
         let channelID = ObjectIdentifier(channel)
         let orphaned = self.state.withLock { state -> [PendingRequest] in
-            if case .ready(let current) = state.channel, ObjectIdentifier(current) == channelID {
+            if case .ready(let current) = state.channel, ObjectIdentifier(current.channel) == channelID {
                 state.channel = .idle
             }
             let orphaned = state.pending.filter { $0.value.channel == channelID }
@@ -155,14 +156,14 @@ final class NodeConnection: Sendable {
         let (openChannel, connecting, pending, waiters) = self.state.withLock { state in
             state.isShutDown = true
             var channel: (any Channel)?
-            var connecting: EventLoopFuture<any Channel>?
+            var connecting: EventLoopFuture<CoalescingWriter>?
             switch state.channel {
             case .idle:
                 break
             case .connecting(let future):
                 connecting = future
             case .ready(let current):
-                channel = current
+                channel = current.channel
             }
             state.channel = .idle
             let pending = Array(state.pending.values)
@@ -179,7 +180,7 @@ final class NodeConnection: Sendable {
         }
         var channel = openChannel
         if let connecting {
-            channel = try? await connecting.get()
+            channel = try? await connecting.get().channel
         }
         if let channel {
             try? await channel.close()
@@ -233,21 +234,21 @@ final class NodeConnection: Sendable {
 
     // MARK: - Connecting
 
-    private func readyChannel(deadline: NIODeadline) async throws(ConnectionFailure) -> any Channel {
+    private func readyWriter(deadline: NIODeadline) async throws(ConnectionFailure) -> CoalescingWriter {
         let (future, startConnecting) = try self.state.withLock {
-            state throws(ConnectionFailure) -> (EventLoopFuture<any Channel>, EventLoopPromise<any Channel>?) in
+            state throws(ConnectionFailure) -> (EventLoopFuture<CoalescingWriter>, EventLoopPromise<CoalescingWriter>?) in
             guard !state.isShutDown else {
                 throw .shutDown(requestSent: false)
             }
             switch state.channel {
-            case .ready(let channel):
-                return (channel.eventLoop.makeSucceededFuture(channel), nil)
+            case .ready(let writer):
+                return (writer.channel.eventLoop.makeSucceededFuture(writer), nil)
             case .connecting(let future):
                 return (future, nil)
             case .idle:
                 // Claim the connection attempt here; start it outside the lock, because its
                 // callbacks take the lock.
-                let promise = self.eventLoopGroup.next().makePromise(of: (any Channel).self)
+                let promise = self.eventLoopGroup.next().makePromise(of: CoalescingWriter.self)
                 state.channel = .connecting(promise.futureResult)
                 return (promise.futureResult, promise)
             }
@@ -255,7 +256,7 @@ final class NodeConnection: Sendable {
         if let startConnecting {
             self.connect(on: startConnecting.futureResult.eventLoop).cascade(to: startConnecting)
         }
-        let completion = OneShotCompletion<any Channel>()
+        let completion = OneShotCompletion<CoalescingWriter>()
         future.whenComplete { result in
             completion.complete(result.mapError(Self.connectFailure))
         }
@@ -263,7 +264,7 @@ final class NodeConnection: Sendable {
     }
 
     /// Opens a channel and runs the handshake; the future succeeds once the node accepted.
-    private func connect(on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+    private func connect(on eventLoop: any EventLoop) -> EventLoopFuture<CoalescingWriter> {
         let handshake = eventLoop.makePromise(of: HelloAck.self)
         let hello = Hello(clusterID: self.configuration.clusterID, softwareVersion: self.configuration.softwareVersion)
         let maximumFrameLength = self.configuration.maximumFrameLength
@@ -294,9 +295,9 @@ final class NodeConnection: Sendable {
             handshake.fail(ConnectionFailure.connectFailed("no handshake reply within \(connectTimeout)"))
         }
         let opened = connected.flatMap { channel in
-            handshake.futureResult.map { ack -> any Channel in
+            handshake.futureResult.map { ack -> CoalescingWriter in
                 logger.debug("Keel connection open", metadata: ["keel.node_id": "\(ack.nodeID)"])
-                return channel
+                return CoalescingWriter(channel: channel)
             }.flatMapErrorThrowing { error in
                 channel.close(promise: nil)
                 throw error
@@ -309,8 +310,8 @@ final class NodeConnection: Sendable {
                     return
                 }
                 switch result {
-                case .success(let channel) where channel.isActive:
-                    state.channel = .ready(channel)
+                case .success(let writer) where writer.channel.isActive:
+                    state.channel = .ready(writer)
                 case .success, .failure:
                     state.channel = .idle
                 }
