@@ -77,13 +77,6 @@ final class PendingSortedSet {
     }
 
     /// Whether a RocksDB entry of `member` is hidden by what the group did.
-    func hidesStoredEntry(of member: UnsafeRawBufferPointer) -> Bool {
-        if cleared { return true }
-        if members.isEmpty { return false }
-        return members.index(forKey: ByteString(Array(member))) != nil
-    }
-
-    /// Whether a RocksDB entry of `member` is hidden by what the group did.
     func hidesStoredEntry(of member: [UInt8]) -> Bool {
         if cleared { return true }
         return !members.isEmpty && members.index(forKey: ByteString(member)) != nil
