@@ -147,7 +147,7 @@ final class ApplyGroup {
             } else {
                 scoreBuffer.removeAll(keepingCapacity: true)
                 DataKey.appendUInt64(pending.count, to: &scoreBuffer)
-                DataKey.appendUInt64(pending.lowestScore, to: &scoreBuffer)
+                DataKey.appendUInt64(pending.recordedLowestScore, to: &scoreBuffer)
                 writes.put(keyBuffer, scoreBuffer)
             }
         }
@@ -297,11 +297,32 @@ final class ApplyGroup {
         let lowest = try lowestEntries(of: pending, count: excess + 1)
         for victim in lowest.prefix(excess) {
             try removeEntry(victim, from: pending)
+            if Self.refreshesLowestBound(victim.member) {
+                pending.refreshesLowestBound = true
+            }
         }
         if lowest.count > excess {
             pending.lowestScore = lowest[excess].score
         }
         return UInt64(min(excess, lowest.count))
+    }
+
+    /// Trims whose count record keeps its lowest-score bound, per trim that refreshes it, on average.
+    static let boundRefreshInterval: UInt64 = 8
+
+    /// Whether trimming `member` refreshes the set's lowest-score bound: a hash of the member
+    /// (FNV-1a, then SplitMix64's finalizer so that members differing in one byte spread over
+    /// all bits; the same in every process, unlike `Hasher`) picks about one victim in
+    /// ``boundRefreshInterval``.
+    static func refreshesLowestBound(_ member: [UInt8]) -> Bool {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in member {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
+        hash ^= hash >> 31
+        return hash % boundRefreshInterval == 0
     }
 
     /// The `count` lowest entries of the merged view, in order.
@@ -354,35 +375,45 @@ final class ApplyGroup {
     /// Entries read from RocksDB at a time once the stored head runs out.
     static let headReadAhead = 8
 
-    /// Appends up to `limit` stored entries that follow the stored head (from the start of
-    /// the set if the head is empty) to it.
+    /// Appends up to `limit` stored entries that follow the stored head (from the lowest
+    /// entry of the set if the head is empty) to it.
+    ///
+    /// RocksDB holds the set highest score first, so this walks backward: from the key of the
+    /// head's last entry, or from the end of the entries scored at least the stored lowest-score
+    /// bound, which lies before the deleted entries that trims leave at the set's oldest end.
+    /// It stops after the set's last stored entry instead of stepping into the set before it
+    /// (whose oldest end may be a run of such deleted entries).
     private func extendStoredHead(of pending: PendingSortedSet, by limit: Int) throws {
         let iterator = try iterator()
         DataKey.setPrefix(DataKey.entryTag, pending.key, into: &keyBuffer)
         let prefixLength = keyBuffer.count
-        let last = pending.storedHead.last
-        if let last {
-            DataKey.appendUInt64(last.score, to: &keyBuffer)
-            keyBuffer.append(contentsOf: last.member)
+        if let last = pending.storedHead.last {
+            DataKey.appendEntrySuffix(score: last.score, member: last.member, to: &keyBuffer)
+            iterator.seekForPrev(keyBuffer)
+            if iterator.withKey({ $0.elementsEqual(keyBuffer) }) == true {
+                iterator.previous()
+            }
         } else {
-            DataKey.appendUInt64(pending.storedLowestScore, to: &keyBuffer)
+            iterator.seekForPrev(DataKey.entriesEnd(scoredAtLeast: pending.storedLowestScore, prefix: keyBuffer))
         }
-        iterator.seek(to: keyBuffer)
-        if last != nil, iterator.withKey({ $0.elementsEqual(keyBuffer) }) == true {
-            iterator.next()
-        }
-        var read = 0
-        while read < limit {
-            let entry = keyBuffer.withUnsafeBytes { prefix in
-                iterator.withKey { key -> ScoredEntry? in
-                    guard key.count >= prefixLength + 8, memcmp(key.baseAddress!, prefix.baseAddress!, prefixLength) == 0 else { return nil }
-                    return ScoredEntry(score: DataKey.uint64(key, at: prefixLength), member: Array(key[(prefixLength + 8)...]))
+        let wanted = min(UInt64(limit), pending.storedCount - UInt64(pending.storedHead.count))
+        var read: UInt64 = 0
+        while read < wanted {
+            let entry = try keyBuffer.withUnsafeBytes { prefix throws(RocksDBError) in
+                try iterator.withKey { key throws(RocksDBError) -> ScoredEntry? in
+                    guard key.count >= prefixLength, memcmp(key.baseAddress!, prefix.baseAddress!, prefixLength) == 0 else { return nil }
+                    guard let entry = DataKey.entryContents(of: key, prefixLength: prefixLength) else {
+                        throw Self.corruption("malformed member entry key")
+                    }
+                    return entry
                 } ?? nil
             }
             guard let entry else { break }
             pending.storedHead.append(entry)
             read += 1
-            iterator.next()
+            if read < wanted {
+                iterator.previous()
+            }
         }
         if !iterator.isValid {
             try iterator.checkStatus()
@@ -392,11 +423,29 @@ final class ApplyGroup {
     /// Every entry of the merged view with a score in `low ... high`, in no particular order.
     private func entries(of pending: PendingSortedSet, scoredIn low: UInt64, _ high: UInt64) throws -> [ScoredEntry] {
         var found = pending.presentMembers(scoredIn: low, high)
-        if !pending.cleared {
-            var stored = try StoredEntryCursor(iterator: iterator(), set: pending, from: max(low, pending.storedLowestScore), keyBuffer: &keyBuffer)
-            while let entry = try stored.next(), entry.score <= high {
-                found.append(entry)
+        let lowest = max(low, pending.storedLowestScore)
+        if !pending.cleared, pending.storedCount > 0, lowest <= high {
+            // A bounded iterator of its own: the walk ends at the lowest wanted score without
+            // stepping over the deleted entries beyond it. Created on the same (unchanged)
+            // state as the group's other reads, as nothing is written before the group ends.
+            let prefix = DataKey.setPrefix(DataKey.entryTag, pending.key)
+            var start = prefix
+            DataKey.appendUInt64(~high, to: &start)
+            let iterator = try database.makeIterator(in: data, lowerBound: start, upperBound: DataKey.entriesEnd(scoredAtLeast: lowest, prefix: prefix))
+            iterator.seekToFirst()
+            while iterator.isValid {
+                let entry = try iterator.withKey { key throws(RocksDBError) -> ScoredEntry in
+                    guard let entry = DataKey.entryContents(of: key, prefixLength: prefix.count) else {
+                        throw Self.corruption("malformed member entry key")
+                    }
+                    return entry
+                }
+                if let entry, !pending.hidesStoredEntry(of: entry.member) {
+                    found.append(entry)
+                }
+                iterator.next()
             }
+            try iterator.checkStatus()
         }
         return found
     }
@@ -410,52 +459,5 @@ final class ApplyGroup {
 
     static func corruption(_ message: String) -> RocksDBError {
         RocksDBError(kind: .corruption, message: "KeelStore: \(message)")
-    }
-}
-
-/// Walks one set's member entries as RocksDB held them at the start of the group, skipping
-/// those the group has since removed, moved or deleted.
-private struct StoredEntryCursor {
-    private let iterator: Iterator
-    private let set: PendingSortedSet
-    private let prefixLength: Int
-    private let prefix: [UInt8]
-
-    init(iterator: Iterator, set: PendingSortedSet, from score: UInt64, keyBuffer: inout [UInt8]) {
-        self.iterator = iterator
-        self.set = set
-        DataKey.setPrefix(DataKey.entryTag, set.key, into: &keyBuffer)
-        prefix = keyBuffer
-        prefixLength = keyBuffer.count
-        DataKey.appendUInt64(score, to: &keyBuffer)
-        iterator.seek(to: keyBuffer)
-    }
-
-    private enum Step {
-        case outsideSet
-        case hidden
-        case entry(ScoredEntry)
-    }
-
-    mutating func next() throws -> ScoredEntry? {
-        while iterator.isValid {
-            let step = iterator.withKey { key -> Step in
-                guard key.count >= prefixLength + 8, key.starts(with: prefix) else { return .outsideSet }
-                let member = UnsafeRawBufferPointer(rebasing: key[(prefixLength + 8)...])
-                if set.hidesStoredEntry(of: member) { return .hidden }
-                return .entry(ScoredEntry(score: DataKey.uint64(key, at: prefixLength), member: Array(member)))
-            } ?? .outsideSet
-            switch step {
-            case .outsideSet:
-                return nil
-            case .hidden:
-                iterator.next()
-            case .entry(let found):
-                iterator.next()
-                return found
-            }
-        }
-        try iterator.checkStatus()
-        return nil
     }
 }

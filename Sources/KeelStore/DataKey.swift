@@ -38,11 +38,84 @@ enum DataKey {
         return buffer
     }
 
-    /// `Z | len16 | set | score8 | member` -> empty.
+    /// `Z | len16 | set | ~score8 | descending member` -> empty, for the member with encoded
+    /// score `score` (``OrderedScore``). Both parts are stored order-reversed, so a set's entries
+    /// lie in RocksDB newest first (highest score, ties highest member first): newest-first
+    /// ranges are forward scans.
     static func entry(_ set: [UInt8], score: UInt64, member: [UInt8], into buffer: inout [UInt8]) {
         setPrefix(entryTag, set, into: &buffer)
-        appendUInt64(score, to: &buffer)
-        buffer.append(contentsOf: member)
+        appendEntrySuffix(score: score, member: member, to: &buffer)
+    }
+
+    /// `~score8 | descending member`: what follows the set prefix in a member entry key.
+    static func appendEntrySuffix(score: UInt64, member: [UInt8], to buffer: inout [UInt8]) {
+        appendUInt64(~score, to: &buffer)
+        appendDescendingMember(member, to: &buffer)
+    }
+
+    /// Appends the member bytes encoded so that bytewise order of the encodings is the REVERSE
+    /// of the members' bytewise order, and no encoding is a prefix of another: each byte is
+    /// complemented, except that 0x00 becomes `FF FE`; then the terminator `FF FF`. (Complement
+    /// alone would not do: `a` is a prefix of `ab`, and their complements would still sort `a`
+    /// first.)
+    static func appendDescendingMember(_ member: [UInt8], to buffer: inout [UInt8]) {
+        buffer.reserveCapacity(buffer.count + member.count + 2)
+        for byte in member {
+            if byte == 0 {
+                buffer.append(0xFF)
+                buffer.append(0xFE)
+            } else {
+                buffer.append(~byte)
+            }
+        }
+        buffer.append(0xFF)
+        buffer.append(0xFF)
+    }
+
+    /// Bytes a member entry key has beyond its set prefix at least: the score and a terminator.
+    static let minimumEntrySuffixSize = 10
+
+    /// The encoded score and member of a member entry key whose set prefix is `prefixLength`
+    /// bytes long, or `nil` if the rest is not a valid `~score8 | descending member`.
+    static func entryContents(of key: UnsafeRawBufferPointer, prefixLength: Int) -> ScoredEntry? {
+        guard key.count >= prefixLength + minimumEntrySuffixSize else { return nil }
+        let score = ~uint64(key, at: prefixLength)
+        var member: [UInt8] = []
+        member.reserveCapacity(key.count - prefixLength - minimumEntrySuffixSize)
+        var index = prefixLength + 8
+        while index < key.count {
+            let byte = key[index]
+            if byte != 0xFF {
+                member.append(~byte)
+                index += 1
+                continue
+            }
+            guard index + 1 < key.count else { return nil }
+            switch key[index + 1] {
+            case 0xFE:
+                member.append(0)
+                index += 2
+            case 0xFF:
+                return index + 2 == key.count ? ScoredEntry(score: score, member: member) : nil
+            default:
+                return nil
+            }
+        }
+        return nil
+    }
+
+    static func entryContents(of key: [UInt8], prefixLength: Int) -> ScoredEntry? {
+        key.withUnsafeBytes { entryContents(of: $0, prefixLength: prefixLength) }
+    }
+
+    /// The position right after every member entry of the set (whose entry prefix is `prefix`)
+    /// with an encoded score of `score` or more: seeking backward from it finds the lowest
+    /// such member first. `score` 0 (no bound, below every encoded score) gives the end of the set.
+    static func entriesEnd(scoredAtLeast score: UInt64, prefix: [UInt8]) -> [UInt8] {
+        guard score != 0 else { return prefixEnd(prefix)! }
+        var position = prefix
+        appendUInt64(~score + 1, to: &position)
+        return position
     }
 
     /// `M | len16 | set | member` -> score8.
@@ -52,7 +125,8 @@ enum DataKey {
     }
 
     /// `C | len16 | set` -> count (8 bytes BE) | lower bound of the members' encoded scores
-    /// (8 bytes BE). Absent for an empty set.
+    /// (score8 as ``OrderedScore`` encodes it, not complemented; 8 bytes BE). Absent for an
+    /// empty set.
     static func count(_ set: [UInt8], into buffer: inout [UInt8]) {
         setPrefix(countTag, set, into: &buffer)
     }

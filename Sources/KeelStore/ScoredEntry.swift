@@ -1,5 +1,5 @@
-/// A member with its encoded score, ordered as the member entries are in RocksDB: by score,
-/// then by member bytes.
+/// A member with its encoded score, ordered by score, then by member bytes: the order of an
+/// oldest-first range. RocksDB holds the member entries in exactly the reverse order.
 struct ScoredEntry: Comparable, Hashable {
     var score: UInt64
     var member: [UInt8]

@@ -2,6 +2,9 @@ import RocksDB
 
 /// Walks one sorted set's member entries at a snapshot, in either order, from a
 /// ``RangeStart``: the building block of single-set and merged ranges.
+///
+/// RocksDB holds a set's entries newest first (``DataKey/entry(_:score:member:into:)``), so a
+/// newest-first walk moves forward and an oldest-first walk backward.
 final class SetEntryCursor {
     private let iterator: Iterator
     private let prefixLength: Int
@@ -14,18 +17,17 @@ final class SetEntryCursor {
         iterator = try database.makeIterator(in: data, lowerBound: prefix, upperBound: DataKey.prefixEnd(prefix)!, at: snapshot)
         switch start {
         case .beginning, .offset:
-            if order == .oldestFirst {
-                // Start at the set's lowest-score bound: trimming leaves deleted entries at the
-                // head of the set, which a seek to its first key would have to step over.
+            if order == .newestFirst {
+                iterator.seekToFirst()
+            } else {
+                // Start right after the set's lowest-score bound: trimming leaves deleted
+                // entries at the oldest end of the set, which a walk from the set's last key
+                // would have to step over.
                 var countKey: [UInt8] = []
                 DataKey.count(set, into: &countKey)
                 let lowest = try database.get(countKey, in: data, at: snapshot)
                     .flatMap { $0.count == DataKey.countValueSize ? DataKey.uint64($0, at: 8) : nil }
-                var position = prefix
-                DataKey.appendUInt64(lowest ?? 0, to: &position)
-                iterator.seek(to: position)
-            } else {
-                iterator.seekToLast()
+                iterator.seekForPrev(DataKey.entriesEnd(scoredAtLeast: lowest ?? 0, prefix: prefix))
             }
             guard case .offset(let offset) = start else { break }
             for _ in 0..<offset where iterator.isValid {
@@ -33,9 +35,8 @@ final class SetEntryCursor {
             }
         case .after(let cursor):
             var position = prefix
-            DataKey.appendUInt64(OrderedScore.encode(cursor.score), to: &position)
-            position.append(contentsOf: cursor.member)
-            if order == .oldestFirst {
+            DataKey.appendEntrySuffix(score: OrderedScore.encode(cursor.score), member: cursor.member, to: &position)
+            if order == .newestFirst {
                 iterator.seek(to: position)
             } else {
                 iterator.seekForPrev(position)
@@ -44,38 +45,36 @@ final class SetEntryCursor {
             if iterator.key == position { advance() }
         case .score(let score):
             let encoded = OrderedScore.encode(score)
-            var position = prefix
-            if order == .oldestFirst {
-                DataKey.appendUInt64(encoded, to: &position)
+            if order == .newestFirst {
+                // The first entry with a complemented score at or above ~score: score at most `score`.
+                var position = prefix
+                DataKey.appendUInt64(~encoded, to: &position)
                 iterator.seek(to: position)
             } else {
-                // The last entry below the first key of the next score: seekForPrev would stop
-                // at that exact key, which belongs to a higher score, hence the check.
-                DataKey.appendUInt64(encoded + 1, to: &position)
-                iterator.seekForPrev(position)
-                if iterator.key == position { advance() }
+                // No entry key equals this position (every key has a member terminator after
+                // the score), so the seek stops at the lowest member scored at least `score`.
+                iterator.seekForPrev(DataKey.entriesEnd(scoredAtLeast: encoded, prefix: prefix))
             }
         }
     }
 
     /// The entry at the cursor, or `nil` at the end.
-    /// - Throws: `RocksDBError` if the iterator stopped on an error.
+    /// - Throws: `RocksDBError` if the iterator stopped on an error or found a malformed key.
     func current() throws(RocksDBError) -> ScoredEntry? {
-        let entry = iterator.withKey { key -> ScoredEntry? in
-            guard key.count >= prefixLength + 8 else { return nil }
-            return ScoredEntry(
-                score: DataKey.uint64(key, at: prefixLength),
-                member: Array(UnsafeRawBufferPointer(rebasing: key[(prefixLength + 8)...]))
-            )
-        }
-        guard let entry, let entry else {
+        let prefixLength = prefixLength
+        let entry = iterator.withKey { key in DataKey.entryContents(of: key, prefixLength: prefixLength) }
+        switch entry {
+        case .none:
             try iterator.checkStatus()
             return nil
+        case .some(.none):
+            throw ApplyGroup.corruption("malformed member entry key")
+        case .some(.some(let entry)):
+            return entry
         }
-        return entry
     }
 
     func advance() {
-        order == .oldestFirst ? iterator.next() : iterator.previous()
+        order == .newestFirst ? iterator.next() : iterator.previous()
     }
 }

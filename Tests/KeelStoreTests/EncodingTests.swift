@@ -65,10 +65,61 @@ final class EncodingTests: XCTestCase {
         }
         var buffer: [UInt8] = []
         DataKey.entry(bytes("ab"), score: 0x0102_0304_0506_0708, member: bytes("m"), into: &buffer)
-        XCTAssertEqual(buffer, [DataKey.entryTag, 0, 2] + bytes("ab") + [1, 2, 3, 4, 5, 6, 7, 8] + bytes("m"))
+        XCTAssertEqual(buffer, [DataKey.entryTag, 0, 2] + bytes("ab") + [0xFE, 0xFD, 0xFC, 0xFB, 0xFA, 0xF9, 0xF8, 0xF7] + [~UInt8(ascii: "m"), 0xFF, 0xFF])
+        DataKey.entry(bytes("ab"), score: 1, member: [0x00, 0x01, 0xFF], into: &buffer)
+        XCTAssertEqual(Array(buffer.dropFirst(5 + 8)), [0xFF, 0xFE, 0xFE, 0x00, 0xFF, 0xFF])
         DataKey.member(bytes("ab"), bytes("m"), into: &buffer)
         XCTAssertEqual(buffer, [DataKey.memberTag, 0, 2] + bytes("ab") + bytes("m"))
         XCTAssertEqual(DataKey.value(bytes("k")), [DataKey.valueTag] + bytes("k"))
+    }
+
+    /// Member entries lie in RocksDB in exactly the reverse of the oldest-first order (score,
+    /// then member bytes), so newest-first is a forward scan; and every key decodes back.
+    func testMemberEntryKeysSortNewestFirst() throws {
+        var generator = SeededGenerator(seed: 11)
+        // Short members over a tiny alphabet with 0x00 and 0xFF, so prefixes and the escaped
+        // byte meet often.
+        func randomMember() -> [UInt8] {
+            (0..<Int.random(in: 0...4, using: &generator)).map { _ in [0x00, 0x01, 0x61, 0xFE, 0xFF][Int.random(in: 0..<5, using: &generator)] }
+        }
+        let scores: [Double] = [-.infinity, -1, -0.0, 0, .leastNonzeroMagnitude, 1, .infinity]
+        var entries: [ScoredEntry] = []
+        for _ in 0..<400 {
+            entries.append(ScoredEntry(score: OrderedScore.encode(scores[Int.random(in: 0..<scores.count, using: &generator)]), member: randomMember()))
+        }
+        entries.append(ScoredEntry(score: OrderedScore.encode(1), member: []))
+        let set = bytes("s")
+        let prefix = DataKey.setPrefix(DataKey.entryTag, set)
+        var key: [UInt8] = []
+        let keyed = entries.map { entry -> (ScoredEntry, [UInt8]) in
+            DataKey.entry(set, score: entry.score, member: entry.member, into: &key)
+            return (entry, key)
+        }
+        for (entry, key) in keyed {
+            XCTAssertEqual(DataKey.entryContents(of: key, prefixLength: prefix.count), entry)
+            XCTAssertTrue(key.starts(with: prefix))
+        }
+        for (left, leftKey) in keyed {
+            for (right, rightKey) in keyed.prefix(60) {
+                XCTAssertEqual(left < right, rightKey.lexicographicallyPrecedes(leftKey), "\(left) vs \(right)")
+                XCTAssertEqual(left == right, leftKey == rightKey)
+                if left != right {
+                    XCTAssertFalse(leftKey.starts(with: rightKey), "an entry key is a prefix of another")
+                }
+            }
+        }
+        // Lowest-score bounds: the end position lies after every entry scored at least the
+        // bound and before every entry scored below it.
+        for bound in scores.map(OrderedScore.encode) + [0] {
+            let end = DataKey.entriesEnd(scoredAtLeast: bound, prefix: prefix)
+            for (entry, key) in keyed {
+                XCTAssertEqual(entry.score >= bound, key.lexicographicallyPrecedes(end), "bound \(bound), \(entry)")
+            }
+        }
+        // Malformed suffixes are rejected, not misread.
+        for suffix: [UInt8] in [[], [0xFF], [0xFF, 0x00], [0xFF, 0xFF, 0x01], [0x9E]] {
+            XCTAssertNil(DataKey.entryContents(of: prefix + [0, 0, 0, 0, 0, 0, 0, 0] + suffix, prefixLength: prefix.count), "\(suffix)")
+        }
     }
 
     static let sampleCommands: [Command] = [

@@ -141,11 +141,9 @@ final class ModelBasedTests: StoreTestCase {
             switch tag {
             case DataKey.entryTag:
                 entryCount[set, default: 0] += 1
-                let encoded = DataKey.uint64(pair.key, at: 3 + length)
-                lowestEncodedScore[set] = min(lowestEncodedScore[set] ?? .max, encoded)
-                let member = Array(pair.key[(3 + length + 8)...])
-                let score = OrderedScore.decode(DataKey.uint64(pair.key, at: 3 + length))
-                XCTAssertEqual(model.sets[set]?[member], score, "seed \(seed): stray member entry")
+                let entry = try XCTUnwrap(DataKey.entryContents(of: pair.key, prefixLength: 3 + length), "seed \(seed): malformed member entry key")
+                lowestEncodedScore[set] = min(lowestEncodedScore[set] ?? .max, entry.score)
+                XCTAssertEqual(model.sets[set]?[entry.member], OrderedScore.decode(entry.score), "seed \(seed): stray member entry")
             case DataKey.memberTag: indexCount[set, default: 0] += 1
             case DataKey.countTag:
                 XCTAssertEqual(pair.value.count, DataKey.countValueSize)

@@ -2,11 +2,12 @@ import ArgumentParser
 import KeelStore
 
 /// The store's share of a page read: a snapshot and one page of a sorted set on a fresh
-/// database flushed to an SST, in this process (no Raft, no network, no framing).
+/// database, flushed to an SST or left in the memtable, in this process (no Raft, no network,
+/// no framing).
 struct StoreRangeBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "range",
-        abstract: "Snapshot plus a page of --page members from a set of --set-size members, newest first, from random cursors."
+        abstract: "Snapshot plus a page of --page members from a set of --set-size members, in --order, from random cursors."
     )
 
     @OptionGroup var options: StoreBenchmarkOptions
@@ -23,6 +24,19 @@ struct StoreRangeBenchmark: ParsableCommand {
     @Option(help: "Seed of the generator choosing each query's cursor.")
     var seed: UInt64 = 1
 
+    @Option(help: "Page order: newest-first or oldest-first.")
+    var order: PageOrder = .newestFirst
+
+    @Flag(help: "Leave the set in the memtable instead of flushing it to an SST.")
+    var memtable = false
+
+    enum PageOrder: String, ExpressibleByArgument {
+        case newestFirst = "newest-first"
+        case oldestFirst = "oldest-first"
+
+        var rangeOrder: RangeOrder { self == .newestFirst ? .newestFirst : .oldestFirst }
+    }
+
     func validate() throws {
         guard setSize >= 1, page >= 1, queries >= 1 else { throw ValidationError("--set-size, --page and --queries must be positive") }
     }
@@ -38,7 +52,9 @@ struct StoreRangeBenchmark: ParsableCommand {
             Command.add(set: set, members: Array(members[start..<min(start + 1_000, members.count)]), mode: .upsert, maxLength: nil)
         }
         _ = try bench.apply(bench.entries(fill))
-        try bench.database.flush(bench.database.columnFamily(named: KeelStore.dataColumnFamilyName))
+        if !memtable {
+            try bench.database.flush(bench.database.columnFamily(named: KeelStore.dataColumnFamilyName))
+        }
 
         var generator = SplitMix64(seed: seed)
         var histogram = LatencyHistogram()
@@ -50,13 +66,13 @@ struct StoreRangeBenchmark: ParsableCommand {
             let start: RangeStart = pick >= members.count
                 ? .beginning : .after(RangeCursor(score: members[pick].score, member: members[pick].member))
             let began = clock.now
-            let result = try bench.store.snapshot().range(of: set, order: .newestFirst, from: start, limit: page)
+            let result = try bench.store.snapshot().range(of: set, order: order.rangeOrder, from: start, limit: page)
             histogram.record(clock.now - began)
             guard result.members.count <= page else { throw BenchmarkFailure(message: "a page longer than its limit") }
         }
         let elapsed = LatencyHistogram.seconds(clock.now - started)
         let report = WorkloadReport(
-            workload: "store range", settings: ["setSize": "\(setSize)", "page": "\(page)", "queries": "\(queries)"],
+            workload: "store range", settings: ["setSize": "\(setSize)", "page": "\(page)", "queries": "\(queries)", "order": order.rawValue, "in": memtable ? "memtable" : "SST"],
             requests: queries, operations: queries, operationName: "pages", errors: 0, seconds: elapsed,
             latency: histogram.summary
         )
