@@ -147,7 +147,7 @@ final class ApplyGroup {
             } else {
                 scoreBuffer.removeAll(keepingCapacity: true)
                 DataKey.appendUInt64(pending.count, to: &scoreBuffer)
-                DataKey.appendUInt64(pending.recordedLowestScore, to: &scoreBuffer)
+                DataKey.appendUInt64(pending.lowestScore, to: &scoreBuffer)
                 writes.put(keyBuffer, scoreBuffer)
             }
         }
@@ -297,32 +297,11 @@ final class ApplyGroup {
         let lowest = try lowestEntries(of: pending, count: excess + 1)
         for victim in lowest.prefix(excess) {
             try removeEntry(victim, from: pending)
-            if Self.refreshesLowestBound(victim.member) {
-                pending.refreshesLowestBound = true
-            }
         }
         if lowest.count > excess {
             pending.lowestScore = lowest[excess].score
         }
         return UInt64(min(excess, lowest.count))
-    }
-
-    /// Trims whose count record keeps its lowest-score bound, per trim that refreshes it, on average.
-    static let boundRefreshInterval: UInt64 = 8
-
-    /// Whether trimming `member` refreshes the set's lowest-score bound: a hash of the member
-    /// (FNV-1a, then SplitMix64's finalizer so that members differing in one byte spread over
-    /// all bits; the same in every process, unlike `Hasher`) picks about one victim in
-    /// ``boundRefreshInterval``.
-    static func refreshesLowestBound(_ member: [UInt8]) -> Bool {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in member {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
-        hash ^= hash >> 31
-        return hash % boundRefreshInterval == 0
     }
 
     /// The `count` lowest entries of the merged view, in order.

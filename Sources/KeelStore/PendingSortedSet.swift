@@ -16,9 +16,6 @@ final class PendingSortedSet {
     let storedLowestScore: UInt64
     /// The lower bound after everything the group did (meaningless while `count` is 0).
     var lowestScore: UInt64
-    /// A trim asked for the count record's bound to catch up with ``lowestScore`` (see
-    /// ``recordedLowestScore``).
-    var refreshesLowestBound = false
     /// The group deleted the whole set: RocksDB's entries no longer count.
     private(set) var cleared = false
     /// Touched members: their encoded score, or `nil` once removed.
@@ -38,22 +35,8 @@ final class PendingSortedSet {
         storedHead = stored.head
     }
 
-    /// The lowest-score bound the count record holds after the group.
-    ///
-    /// A full feed's insert plus trim leaves the count as it was and only raises the lowest
-    /// score; the stored bound is still a lower bound then, so the record keeps it unless a
-    /// trim asked for a refresh (about one trim in ``ApplyGroup/boundRefreshInterval``, chosen
-    /// by the victim's bytes). That spares one write per set per group at steady state, at the
-    /// price of a few deleted entries between the bound and the set's real lowest entry, which
-    /// walks from the bound step over. Replicas that group the same entries differently may
-    /// store different bounds; no result depends on which, only on it being a lower bound.
-    var recordedLowestScore: UInt64 {
-        let keepsStoredBound = !cleared && count == storedCount && storedLowestScore <= lowestScore && !refreshesLowestBound
-        return keepsStoredBound ? storedLowestScore : lowestScore
-    }
-
     /// Whether the set's count record must be written back.
-    var isDirty: Bool { cleared || count != storedCount || recordedLowestScore != storedLowestScore }
+    var isDirty: Bool { cleared || count != storedCount || lowestScore != storedLowestScore }
 
     /// The set as the group leaves it: the count record ``ApplyGroup/finish()`` writes and up
     /// to `headLength` of its lowest entries, as far as the group knows them exactly.
@@ -77,7 +60,7 @@ final class PendingSortedSet {
                 head.removeLast(head.count - headLength)
             }
         }
-        return SetSummary(count: count, lowestScore: recordedLowestScore, head: head)
+        return SetSummary(count: count, lowestScore: lowestScore, head: head)
     }
 
     /// The member's score if the group knows it without reading RocksDB: `.some(score)`

@@ -49,43 +49,4 @@ final class SetSummaryCacheStoreTests: StoreTestCase {
         XCTAssertEqual(try view.count(of: feeds[4]), 1)
         XCTAssertEqual(try view.count(of: feeds[5]), 5)
     }
-
-    /// A full feed's insert plus trim leaves the count alone; the count record then keeps its
-    /// lowest-score bound except when a trim's victim asks for a refresh, and the bound is
-    /// always a lower bound of the members' scores. With and without the cache.
-    func testFullFeedRefreshesItsLowestScoreBoundOnlySometimes() throws {
-        for cache in [200_000, 0] {
-            try tearDownWithError()
-            cachedSets = cache
-            try setUpWithError()
-            let feed = bytes("feed")
-            let data = try XCTUnwrap(database.columnFamily(named: KeelStore.dataColumnFamilyName))
-            var countKey: [UInt8] = []
-            DataKey.count(feed, into: &countKey)
-            func bound() throws -> UInt64 {
-                let record = try XCTUnwrap(try database.get(countKey, in: data))
-                XCTAssertEqual(DataKey.uint64(record), 5)
-                return DataKey.uint64(record, at: 8)
-            }
-            try apply(.add(set: feed, members: (0..<5).map { scored("start\($0)", Double($0)) }, mode: .upsert, maxLength: 5))
-            var expected = (0..<5).map { scored("start\($0)", Double($0)) }
-            var previous = try bound()
-            var refreshes = 0
-            for post in 0..<80 {
-                XCTAssertEqual(
-                    try apply(.addToMany(sets: [feed], member: bytes("post\(post)"), score: Double(10 + post), mode: .upsert, maxLength: 5)),
-                    .sortedSet(added: 1, updated: 0, removed: 1)
-                )
-                expected = Array((expected + [scored("post\(post)", Double(10 + post))]).suffix(5))
-                let members = try allMembers("feed")
-                XCTAssertEqual(members, expected, "post \(post)")
-                let current = try bound()
-                XCTAssertLessThanOrEqual(current, OrderedScore.encode(members[0].score), "post \(post)")
-                if current != previous { refreshes += 1 }
-                previous = current
-            }
-            XCTAssertGreaterThan(refreshes, 0, "cache \(cache)")
-            XCTAssertLessThan(refreshes, 40, "cache \(cache)")
-        }
-    }
 }
