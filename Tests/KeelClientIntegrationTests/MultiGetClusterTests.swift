@@ -5,44 +5,7 @@ import XCTest
 
 /// `getMany` through KeelClient against three real `keel-server` processes: every
 /// consistency, and the refusals of bad or oversized input.
-final class MultiGetClusterTests: XCTestCase {
-    private var cluster: LocalCluster?
-    private var clients: [KeelClient] = []
-
-    override func tearDown() async throws {
-        for client in self.clients {
-            await client.shutdown()
-        }
-        self.clients = []
-        if let cluster, (self.testRun?.totalFailureCount ?? 0) > 0 {
-            for id in cluster.nodes.keys.sorted() {
-                print("---- node \(id) log tail ----\n\(cluster.logTail(id))")
-            }
-        }
-        self.cluster?.shutdown()
-        self.cluster = nil
-        try await super.tearDown()
-    }
-
-    private func startCluster() throws -> (LocalCluster, leader: UInt64) {
-        let cluster = try LocalCluster(count: 3)
-        self.cluster = cluster
-        try cluster.start()
-        return (cluster, try cluster.waitForLeader(timeout: 30))
-    }
-
-    private func makeClient(for cluster: LocalCluster, only: [UInt64]? = nil) throws -> KeelClient {
-        var configuration = KeelClientConfiguration(clusterID: cluster.clusterID)
-        configuration.requestTimeout = .seconds(30)
-        var logger = Logger(label: "keel.client.multi-get-tests")
-        logger.logLevel = .info
-        let ids = only ?? cluster.nodes.keys.sorted()
-        let endpoints = try ids.map { try KeelEndpoint(parsing: cluster.nodes[$0]!.clientAddress) }
-        let client = KeelClient(endpoints: endpoints, configuration: configuration, logger: logger)
-        self.clients.append(client)
-        return client
-    }
-
+final class MultiGetClusterTests: ClusterClientTestCase {
     func testEveryConsistencyReadsEveryKeyInOrder() async throws {
         let (cluster, leader) = try self.startCluster()
         let client = try self.makeClient(for: cluster)

@@ -7,46 +7,7 @@ import XCTest
 /// Sorted sets through KeelClient against three real `keel-server` processes: the fanout as
 /// one log entry on every node, stable cursor paging under concurrent inserts, and refusals of
 /// bad input that change nothing.
-final class SortedSetClusterTests: XCTestCase {
-    private var cluster: LocalCluster?
-    private var clients: [KeelClient] = []
-
-    override func tearDown() async throws {
-        for client in self.clients {
-            await client.shutdown()
-        }
-        self.clients = []
-        if let cluster, (self.testRun?.totalFailureCount ?? 0) > 0 {
-            for id in cluster.nodes.keys.sorted() {
-                print("---- node \(id) log tail ----\n\(cluster.logTail(id))")
-            }
-        }
-        self.cluster?.shutdown()
-        self.cluster = nil
-        try await super.tearDown()
-    }
-
-    /// Default timing (no spurious elections on a loaded machine: the tests count log entries).
-    private func startCluster() throws -> (LocalCluster, leader: UInt64) {
-        let cluster = try LocalCluster(count: 3)
-        self.cluster = cluster
-        try cluster.start()
-        return (cluster, try cluster.waitForLeader(timeout: 30))
-    }
-
-    /// A client of the whole cluster, or of the nodes in `only`.
-    private func makeClient(for cluster: LocalCluster, only: [UInt64]? = nil) throws -> KeelClient {
-        var configuration = KeelClientConfiguration(clusterID: cluster.clusterID)
-        configuration.requestTimeout = .seconds(30)
-        var logger = Logger(label: "keel.client.sorted-set-tests")
-        logger.logLevel = .info
-        let ids = only ?? cluster.nodes.keys.sorted()
-        let endpoints = try ids.map { try KeelEndpoint(parsing: cluster.nodes[$0]!.clientAddress) }
-        let client = KeelClient(endpoints: endpoints, configuration: configuration, logger: logger)
-        self.clients.append(client)
-        return client
-    }
-
+final class SortedSetClusterTests: ClusterClientTestCase {
     private func endpoint(of id: UInt64, in cluster: LocalCluster) throws -> KeelEndpoint {
         try KeelEndpoint(parsing: cluster.nodes[id]!.clientAddress)
     }
