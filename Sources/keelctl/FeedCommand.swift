@@ -93,16 +93,6 @@ struct FeedCommand: AsyncParsableCommand {
         if let next { print("(more follow; next page: --before \(next))") }
     }
 
-    /// Reads `--before`: a cursor token printed by a previous page.
-    static func cursor(_ token: String?) throws -> FeedCursor? {
-        guard let token else { return nil }
-        do {
-            return try FeedCursor(token: token)
-        } catch {
-            throw ValidationError("--before \"\(token)\" is not a cursor printed by a previous page")
-        }
-    }
-
     struct FollowReport: Encodable {
         var follower: String
         var followee: String
@@ -225,14 +215,10 @@ struct FeedCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var feedOptions: FeedOptions
         @Argument(help: "The reader.") var user: String
-        @Option(help: "At most this many activities.") var limit = 30
-        @Option(help: "Continue after this cursor (printed by the previous page).") var before: String?
-
-        func validate() throws { _ = try FeedCommand.cursor(before) }
+        @OptionGroup var paging: FeedPageOptions
 
         func run() async throws {
-            let (user, limit) = (self.user, self.limit)
-            let cursor = try FeedCommand.cursor(before)
+            let (user, limit, cursor) = (self.user, paging.limit, try paging.cursor())
             let page = try await FeedCommand.run(connection, feedOptions) { try await $0.timeline(user, limit: limit, before: cursor) }
             try FeedCommand.printPage(page, user: user, json: connection.json)
         }
@@ -247,14 +233,10 @@ struct FeedCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var feedOptions: FeedOptions
         @Argument(help: "The publisher.") var user: String
-        @Option(help: "At most this many activities.") var limit = 30
-        @Option(help: "Continue after this cursor (printed by the previous page).") var before: String?
-
-        func validate() throws { _ = try FeedCommand.cursor(before) }
+        @OptionGroup var paging: FeedPageOptions
 
         func run() async throws {
-            let (user, limit) = (self.user, self.limit)
-            let cursor = try FeedCommand.cursor(before)
+            let (user, limit, cursor) = (self.user, paging.limit, try paging.cursor())
             let page = try await FeedCommand.run(connection, feedOptions) { try await $0.userFeed(user, limit: limit, before: cursor) }
             try FeedCommand.printPage(page, user: user, json: connection.json)
         }
