@@ -16,7 +16,7 @@ public final class Database: @unchecked Sendable {
 
     /// The directory of the database.
     public let path: String
-    let native: NativeDatabase
+    @usableFromInline let native: NativeDatabase
     private let options: NativeOptions
     private let writeOptions: [NativeWriteOptions]
     private let readOptions = NativeReadOptions()

@@ -14,7 +14,7 @@ public final class Iterator {
     public let database: Database
     // Kept so the snapshot is not released while the iterator reads at it.
     private let snapshot: Snapshot?
-    private let native: NativeIterator
+    @usableFromInline let native: NativeIterator
 
     init(database: Database, snapshot: Snapshot?, native: NativeIterator) {
         self.database = database
@@ -26,8 +26,8 @@ public final class Iterator {
         database.native.release(native)
     }
 
-    @inline(__always)
-    private func withIterator<Result, Failure: Error>(
+    @inlinable @inline(__always)
+    func withIterator<Result, Failure: Error>(
         _ body: (OpaquePointer) throws(Failure) -> Result
     ) throws(Failure) -> Result? {
         try database.native.lock.withReadLock { () throws(Failure) -> Result? in
@@ -108,6 +108,7 @@ public final class Iterator {
     /// Lends the current key's bytes to `body` without copying.
     /// - Returns: what `body` returns, or `nil` if the iterator is not valid.
     /// - Throws: what `body` throws.
+    @inlinable
     public func withKey<Result, Failure: Error>(
         _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
     ) throws(Failure) -> Result? {
@@ -123,6 +124,7 @@ public final class Iterator {
     /// Lends the current value's bytes to `body` without copying.
     /// - Returns: what `body` returns, or `nil` if the iterator is not valid.
     /// - Throws: what `body` throws.
+    @inlinable
     public func withValue<Result, Failure: Error>(
         _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
     ) throws(Failure) -> Result? {
@@ -138,6 +140,7 @@ public final class Iterator {
     /// Lends the current key and value to `body` without copying, in one step.
     /// - Returns: what `body` returns, or `nil` if the iterator is not valid.
     /// - Throws: what `body` throws.
+    @inlinable
     public func withEntry<Result, Failure: Error>(
         _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws(Failure) -> Result
     ) throws(Failure) -> Result? {
@@ -166,10 +169,11 @@ public final class Iterator {
 }
 
 /// Owns a `rocksdb_iterator_t` and the read options (with their bound buffers) it reads with.
+@usableFromInline
 final class NativeIterator: DatabaseDependent, @unchecked Sendable {
     // Unchecked Sendable: `pointer` is cleared only in `release`, under the database's lock;
     // every use reads it under the read side.
-    private(set) var pointer: OpaquePointer?
+    @usableFromInline private(set) var pointer: OpaquePointer?
     // RocksDB reads the options (and through them the bounds) for the iterator's whole life.
     private let readOptions: NativeReadOptions
 

@@ -18,10 +18,11 @@ protocol DatabaseDependent: AnyObject, Sendable {
 /// column family) holds it for writing, so no call can observe a handle being freed. Iterators
 /// and snapshots register here so that ``close(releasingColumnFamilies:)`` can free them even
 /// while their Swift owners are still alive.
+@usableFromInline
 final class NativeDatabase: @unchecked Sendable {
     // Unchecked Sendable: `pointer` is written only under `lock`'s write side and read under
     // its read side; `dependents` is only touched under `registryLock`.
-    let lock = ReadWriteLock()
+    @usableFromInline let lock = ReadWriteLock()
     private var pointer: OpaquePointer?
     private let registryLock = ReadWriteLock()
     private var dependents: [ObjectIdentifier: any DatabaseDependent] = [:]

@@ -12,10 +12,11 @@ import Darwin
 /// (close, dropping a column family). glibc's default policy prefers readers, which is relied
 /// on: a thread may take the read lock again while a writer waits (a scan callback that reads
 /// the database). A writer-preferring implementation would deadlock in that case.
+@usableFromInline
 final class ReadWriteLock: @unchecked Sendable {
     // Heap-allocated so the pthread object never moves; all access goes through pthread calls,
     // which is what makes the unchecked Sendable sound.
-    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
+    @usableFromInline let lock: UnsafeMutablePointer<pthread_rwlock_t>
 
     init() {
         lock = .allocate(capacity: 1)
@@ -30,7 +31,7 @@ final class ReadWriteLock: @unchecked Sendable {
         lock.deallocate()
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func withReadLock<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
         pthread_rwlock_rdlock(lock)
         defer { pthread_rwlock_unlock(lock) }
