@@ -303,12 +303,14 @@ final class RaftDriver: @unchecked Sendable {
             if let soft = ready.softState { observe(soft) }
             for message in ready.messages { send(message) }
             transport.flush()
-            // Committed entries already in the local log can be applied (and their clients
-            // answered) before this Ready's new entries are fsynced: otherwise every answer
-            // would wait for the fsync of the next batch. The rest waits for the disk.
+            // A leader applies committed entries already in its log (and answers their
+            // clients) before this Ready's new entries are fsynced: otherwise every answer
+            // would wait for the fsync of the next batch. A follower has no one to answer, but
+            // its acknowledgement after the fsync is on the leader's commit path, so it
+            // applies only after sending that.
             var committed = ready.committedEntries[...]
             do {
-                if ready.snapshot == nil {
+                if ready.snapshot == nil && node.role == .leader {
                     // Durable: stored, and not about to be replaced by this Ready's entries.
                     let durable = min(storage.lastIndex(), (ready.entries.first?.index ?? .max) - 1)
                     let split = committed.firstIndex { $0.index > durable } ?? committed.endIndex
