@@ -49,6 +49,7 @@ public final class KeelNode: Service, Sendable {
 
         var options = Database.Options()
         options.infoLogLevel = .warn
+        options.writeBufferSize = 16 << 20
         let database = try Database(
             path: databasePath, options: options,
             columnFamilies: [RaftRecords.columnFamilyName, KeelStore.dataColumnFamilyName, KeelStore.metaColumnFamilyName]

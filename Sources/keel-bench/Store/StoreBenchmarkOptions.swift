@@ -18,6 +18,9 @@ struct StoreBenchmarkOptions: ParsableArguments {
     @Option(help: "Memtable Bloom filter size as a fraction of the write buffer (0 builds none; default: the wrapper's default).")
     var memtableBloomRatio: Double?
 
+    @Option(help: "Memtable size in MiB (default: the wrapper's default; keel-server uses 16).")
+    var writeBufferMegabytes: Int?
+
     @Flag(help: "Print RocksDB figures of the data column family too.")
     var verbose = false
 
@@ -29,6 +32,9 @@ struct StoreBenchmarkOptions: ParsableArguments {
         var options = Database.Options()
         if let memtableBloomRatio {
             options.memtableBloomSizeRatio = memtableBloomRatio
+        }
+        if let writeBufferMegabytes {
+            options.writeBufferSize = writeBufferMegabytes << 20
         }
         return options
     }
