@@ -15,4 +15,7 @@ public enum FeedLimits {
     /// The most producers a timeline read merges besides the timeline itself (the store
     /// merges at most 1,000 sets).
     public static let maximumPulledProducers = 999
+    /// The most read times one write to the `readers` set carries (the store takes 10,000
+    /// members per command; a smaller batch keeps each write's apply short).
+    static let readRecordsPerWrite = 1_000
 }

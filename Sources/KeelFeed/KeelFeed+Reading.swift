@@ -6,8 +6,10 @@ extension KeelFeed {
     /// published, pushed ones from the timeline set and pulled ones merged from their user
     /// feeds, in one order with one cursor.
     ///
-    /// Records that `user` read recently (at most once per
+    /// Notes that `user` read recently (at most once per
     /// ``FeedConfiguration/readerRecordIntervalMilliseconds``), so that fanouts serve them first.
+    /// The note is written in the background, after the page is returned: see
+    /// ``flushReadRecords()``.
     /// - Parameters:
     ///   - user: The reader; an unknown user has an empty timeline.
     ///   - limit: The most activities: 1 to ``FeedLimits/maximumPageSize``.
@@ -18,10 +20,9 @@ extension KeelFeed {
     public func timeline(_ user: String, limit: Int = 30, before: FeedCursor? = nil) async throws -> FeedPage {
         try checkText(user, field: "user")
         try checkRange("limit", limit, 1...FeedLimits.maximumPageSize)
-        async let recorded: Void = self.recordRead(by: user)
         let page = try await self.timelineMembers(user, limit: limit, before: before)
         let resolved = try await self.resolve(page.members)
-        await recorded
+        await self.noteRead(by: user)
         return FeedPage(activities: resolved.map(\.activity), nextCursor: page.nextCursor.map(FeedCursor.init))
     }
 
@@ -109,15 +110,27 @@ extension KeelFeed {
         )
     }
 
-    private func recordRead(by user: String) async {
+    /// Waits until every timeline read noted so far is written to the `readers` set (or its
+    /// write failed: read times are best effort). Pages never wait for these writes; call this
+    /// where the order of a following fanout matters, or before shutting down.
+    public func flushReadRecords() async {
+        await self.readRecorder.waitUntilWritten()
+    }
+
+    private func noteRead(by user: String) async {
         let now = self.now()
-        guard await self.readTimes.shouldRecord(user, now: now, interval: self.configuration.readerRecordIntervalMilliseconds)
-        else {
+        guard await self.readRecorder.note(user, now: now, interval: self.configuration.readerRecordIntervalMilliseconds) else {
             return
         }
-        // Best effort: a lost read time only changes the order of a later fanout.
-        _ = try? await self.client.zadd(
-            self.keys.readers, member: Array(user.utf8), score: Double(now), maxLength: self.configuration.readersMaxLength
-        )
+        Task { await self.writeReadRecords() }
+    }
+
+    /// The one writer of noted reads: one sorted-set add per batch until none are pending.
+    private func writeReadRecords() async {
+        while let batch = await self.readRecorder.take(limit: FeedLimits.readRecordsPerWrite) {
+            let members = batch.map { SortedSetMember(member: Array($0.user.utf8), score: Double($0.time)) }
+            // Best effort: a lost read time only changes the order of a later fanout.
+            _ = try? await self.client.zadd(self.keys.readers, members: members, maxLength: self.configuration.readersMaxLength)
+        }
     }
 }

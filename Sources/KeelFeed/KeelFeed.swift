@@ -23,7 +23,7 @@ public final class KeelFeed: Sendable {
 
     let keys: FeedKeys
     let now: @Sendable () -> Int64
-    let readTimes = ReadTimes()
+    let readRecorder = ReadRecorder()
     let activityCache: ActivityCache
     let pullLists: PullListCache
     /// Called before each chunk of a fanout to timelines, with the chunk's index. Only tests

@@ -21,6 +21,7 @@ final class FanoutRecoveryTests: FeedClusterTestCase {
             clock.advance(by: 10)
             _ = try await setup.timeline(reader)
         }
+        await setup.flushReadRecords()
 
         // The publisher dies before its third chunk: 20 of 57 timelines have the activity.
         let crashing = try KeelFeed(

@@ -48,6 +48,40 @@ final class FeedReadPathTests: FeedClusterTestCase {
         XCTAssertEqual(again, pages)
     }
 
+    func testTimelineReadsAreRecordedInTheBackground() async throws {
+        let client = try self.startClusterClient()
+        let clock = ManualClock()
+        var configuration = FeedConfiguration()
+        configuration.namespace = "reads"
+        let feed = try KeelFeed(client: client, configuration: configuration, now: clock.now)
+        let readers = (0..<40).map { "reader-\($0)" }
+        try await feed.followMany(readers.map { FollowRequest(follower: $0, followee: "bob") })
+        let post = Activity(actor: "bob", verb: "post", object: "1", time: 1_000, foreignID: "b1")
+        try await feed.publish(post)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for reader in readers {
+                group.addTask {
+                    let page = try await feed.timeline(reader)
+                    XCTAssertEqual(page.activities, [post])
+                }
+            }
+            try await group.waitForAll()
+        }
+        // A second read within the interval is not noted again.
+        clock.advance(by: 10)
+        _ = try await feed.timeline("reader-0")
+        await feed.flushReadRecords()
+        let recorded = try await client.zrange(Array("reads:readers".utf8), limit: 100)
+        XCTAssertEqual(Set(recorded.members.map { String(decoding: $0.member, as: UTF8.self) }), Set(readers))
+        XCTAssertTrue(recorded.members.allSatisfy { $0.score == Double(clock.now() - 10) }, "\(recorded.members)")
+        // Past the interval the next read is noted with its own time.
+        clock.advance(by: configuration.readerRecordIntervalMilliseconds)
+        _ = try await feed.timeline("reader-7")
+        await feed.flushReadRecords()
+        let score = try await client.zscore(Array("reads:readers".utf8), member: Array("reader-7".utf8))
+        XCTAssertEqual(score, Double(clock.now()))
+    }
+
     func testPagesOfLargeActivitiesAreResolvedAcrossSeveralMultiGets() async throws {
         let client = try self.startClusterClient()
         var writing = FeedConfiguration()

@@ -70,6 +70,7 @@ final class LargeProducerTests: FeedClusterTestCase {
             }
             return try await group.reduce(into: []) { $0 += $1 }
         }
+        XCTAssertEqual(missing, [], "sampled followers whose merged page lacks an activity")
         // Unfollowing the pulled producer takes its activities out of that timeline only.
         try await feed.unfollow("fan-7", "celebrity")
         let afterUnfollow = try await feed.timeline("fan-7")
