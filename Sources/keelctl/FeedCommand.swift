@@ -22,7 +22,11 @@ struct FeedCommand: AsyncParsableCommand {
     ) async throws -> Value {
         try await connection.withCluster { cluster in
             do {
-                return try await body(try options.feed(on: cluster))
+                let feed = try options.feed(on: cluster)
+                let value = try await body(feed)
+                // A timeline read notes the reader in the background; write it before exiting.
+                await feed.flushReadRecords()
+                return value
             } catch let error as FeedError {
                 throw KeelctlFailure(.usage, "invalid input: \(error)")
             }
