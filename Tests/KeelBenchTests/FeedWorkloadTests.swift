@@ -83,6 +83,10 @@ final class FeedWorkloadTests: XCTestCase {
         XCTAssertThrowsError(try FeedWorkload.parse(target + ["--users", "1"]))
         XCTAssertThrowsError(try FeedWorkload.parse(target + ["--read-fraction", "1.5"]))
         XCTAssertThrowsError(try FeedWorkload.parse(target + ["--page", "0"]))
+        XCTAssertThrowsError(try FeedWorkload.parse(target + ["--rate", "-1"]))
+        XCTAssertThrowsError(try FeedWorkload.parse(target + ["--rate", "100", "--concurrency", "0"]))
+        XCTAssertNoThrow(try FeedWorkload.parse(target + ["--rate", "100", "--concurrency", "32", "--read-consistency", "stale"]))
+        XCTAssertThrowsError(try FeedWorkload.parse(target + ["--read-consistency", "eventual"]))
         // Large producers must cross the pull threshold; the target producer must not.
         XCTAssertThrowsError(try FeedWorkload.parse(target + ["--pull-threshold", "1500"]))
         XCTAssertThrowsError(try FeedWorkload.parse(target + ["--target-followers", "1201"]))

@@ -4,7 +4,8 @@ import KeelFeed
 import Synchronization
 
 /// The measured phase of `keel-bench feed`: `concurrency` tasks, each sending its next request
-/// when the last is answered, a `readFraction` of them timeline pages (readers drawn by
+/// when the last is answered (or, with a `rate`, at its next scheduled start: its share of
+/// the rate), a `readFraction` of them timeline pages (readers drawn by
 /// reading rate, a quarter of the reads continuing to the same reader's next page) and the rest
 /// publishes (producers drawn by posting rate); beside them one task publishes as `target` at
 /// `targetRate` a second. Unmeasured for `warmup` seconds, then measured for `duration`.
@@ -16,6 +17,9 @@ struct FeedMixedLoad {
         /// Every this many publishes of a task is followed to its probe (0: none).
         var fanoutSample: Int
         var targetRate: Double
+        /// Requests of the mix per second over all tasks; 0 sends each task's next request as
+        /// soon as the last is answered.
+        var rate: Double
         var warmup: Double
         var duration: Double
         var timeout: Double
@@ -124,7 +128,21 @@ struct FeedMixedLoad {
         var reader = 0
         var cursor: FeedCursor?
         var publishes = 0
+        // With a rate, each task starts its requests on a fixed schedule, the tasks' starts
+        // spread evenly, and latency counts from the scheduled start: an answer that comes late
+        // is not hidden by the next request starting late too (coordinated omission).
+        let interval: Duration? = settings.rate > 0 ? .nanoseconds(Int64(Double(settings.concurrency) / settings.rate * 1e9)) : nil
+        var scheduled = clock.now + .nanoseconds(Int64(Double(index) / max(settings.rate, 1) * 1e9))
         while !state.stop.load(ordering: .relaxed) {
+            var began = clock.now
+            if let interval {
+                while clock.now < scheduled && !state.stop.load(ordering: .relaxed) {
+                    try? await Task.sleep(for: min(.milliseconds(50), scheduled - clock.now))
+                }
+                if state.stop.load(ordering: .relaxed) { break }
+                began = scheduled
+                scheduled += interval
+            }
             let measuring = state.measuring.load(ordering: .acquiring)
             context.sequence += 1
             if context.random.next() >> 32 < readThreshold {
@@ -132,7 +150,6 @@ struct FeedMixedLoad {
                     reader = population.readers.next(using: &context.random)
                     cursor = nil
                 }
-                let began = clock.now
                 do {
                     let page = try await feed.timeline(FeedPopulation.user(reader), limit: settings.page, before: cursor)
                     state.pages.wrappingAdd(1, ordering: .relaxed)
@@ -155,7 +172,6 @@ struct FeedMixedLoad {
             )
             publishes += 1
             let sampled = settings.fanoutSample > 0 && publishes % settings.fanoutSample == 0
-            let began = clock.now
             do {
                 async let seen = sampled
                     ? Self.waitUntilVisible(activity.id, to: FeedPopulation.probe(of: producer), on: probeFeed, timeout: settings.timeout)

@@ -45,6 +45,9 @@ struct FeedWorkload: AsyncParsableCommand {
     @Option(help: "Activities per timeline page.")
     var page = 30
 
+    @Option(help: "Consistency of every feed read (KeelFeed's readConsistency): linearizable, lease or stale.")
+    var readConsistency: ReadConsistencyArgument = .linearizable
+
     @Option(help: "Fraction of the mix's requests that are timeline pages (the rest are publishes).")
     var readFraction = 0.9
 
@@ -72,6 +75,9 @@ struct FeedWorkload: AsyncParsableCommand {
     @Option(help: "Requests of the mix in flight at once (0: no mix, only the target's publishes).")
     var concurrency = 8
 
+    @Option(help: "Requests of the mix per second, spread over the --concurrency tasks, latency counted from each request's scheduled start (0: each task sends its next request when the last is answered).")
+    var rate: Double = 0
+
     @Option(help: "Seconds measured.")
     var duration: Double = 10
 
@@ -93,6 +99,8 @@ struct FeedWorkload: AsyncParsableCommand {
         guard pullThreshold >= 0, timelineMaxLength >= 1 else { throw ValidationError("--pull-threshold must not be negative, --timeline-max-length must be positive") }
         guard (1...FeedLimits.maximumPageSize).contains(page) else { throw ValidationError("--page must lie in 1 ... \(FeedLimits.maximumPageSize)") }
         guard (0...1).contains(readFraction) else { throw ValidationError("--read-fraction must lie in 0 ... 1") }
+        guard rate >= 0, rate.isFinite else { throw ValidationError("--rate must not be negative") }
+        guard rate == 0 || concurrency > 0 else { throw ValidationError("--rate needs --concurrency above 0") }
         guard largeProducers >= 0, largeProducers <= FeedLimits.maximumPulledProducers else {
             throw ValidationError("--large-producers must lie in 0 ... \(FeedLimits.maximumPulledProducers)")
         }
@@ -167,6 +175,7 @@ struct FeedWorkload: AsyncParsableCommand {
         configuration.namespace = "bench\(UInt32.random(in: 0...UInt32.max))"
         configuration.pullThreshold = pullThreshold
         configuration.timelineMaxLength = timelineMaxLength
+        configuration.readConsistency = readConsistency.value
         let feeds = try clients.map { try KeelFeed(client: $0, configuration: configuration) }
         let probeFeeds = try clients.map { try FeedMixedLoad.probeFeed(client: $0, configuration: configuration) }
         let population = FeedPopulation(
@@ -179,7 +188,7 @@ struct FeedWorkload: AsyncParsableCommand {
         let load = FeedMixedLoad(
             settings: .init(
                 concurrency: concurrency, readFraction: readFraction, page: page, fanoutSample: fanoutSample,
-                targetRate: targetRate, warmup: warmup, duration: duration, timeout: timeout, seed: seed
+                targetRate: targetRate, rate: rate, warmup: warmup, duration: duration, timeout: timeout, seed: seed
             ),
             population: population, feeds: feeds, probeFeeds: probeFeeds
         )
@@ -195,6 +204,8 @@ struct FeedWorkload: AsyncParsableCommand {
             "duration": "\(duration)s", "seed": "\(seed)",
         ]
         if largeProducers > 0 { settings["large"] = "\(largeProducers)x\(largeFollowers)" }
+        if readConsistency != .linearizable { settings["readConsistency"] = readConsistency.rawValue }
+        if rate > 0 { settings["rate"] = "\(rate)/s" }
         return settings
     }
 
