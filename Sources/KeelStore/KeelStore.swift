@@ -74,13 +74,18 @@ public final class KeelStore: @unchecked Sendable {
     public func reload() throws(RocksDBError) {
         applyLock.lock()
         defer { applyLock.unlock() }
+        // RocksDB's per-thread counters cost thread-local lookups in every key comparison of
+        // the memtable inserts below (and of the caller's later writes on this thread).
+        PerformanceCounters.disableOnCurrentThread()
         try loadState()
     }
 
     /// A consistent view of the data for queries, with the applied index it reflects.
     /// - Throws: `RocksDBError`.
     public func snapshot() throws(RocksDBError) -> StoreSnapshot {
-        try StoreSnapshot(database: database, data: data, meta: meta)
+        // Reads run on whatever thread asks: set it there (one thread-local write).
+        PerformanceCounters.disableOnCurrentThread()
+        return try StoreSnapshot(database: database, data: data, meta: meta)
     }
 
     /// Applies committed entries in one atomic write that also records the applied index.
@@ -104,6 +109,9 @@ public final class KeelStore: @unchecked Sendable {
     public func apply(_ entries: [CommittedEntry], sync: Bool = false) throws(RocksDBError) -> [CommandResult?] {
         applyLock.lock()
         defer { applyLock.unlock() }
+        // RocksDB's per-thread counters cost thread-local lookups in every key comparison of
+        // the memtable inserts below (and of the caller's later writes on this thread).
+        PerformanceCounters.disableOnCurrentThread()
         if needsReload {
             try loadState()
         }
