@@ -155,6 +155,56 @@ final class SessionLogTests: StoreTestCase {
         XCTAssertEqual(try storedRecords(), [9: StoredSession(lastSequence: 5, lastSeen: now, result: .counter(1))])
     }
 
+    /// Installing a snapshot replaces `data` and `meta` under a running store; `reload()` must
+    /// drop the unfolded records it had in memory and take the replacement's.
+    func testReloadTakesTheSessionsOfReplacedColumnFamilies() throws {
+        sessionLogBounds = SessionLog.Bounds(groups: 4, bytes: 1 << 20)
+        try reopenStore()
+        for client: UInt64 in 1...3 {
+            XCTAssertEqual(try increment(client: client, sequence: 1), .counter(Int64(client)))
+        }
+        XCTAssertEqual(try increment(client: 1, sequence: 2), .counter(4))
+        XCTAssertEqual(try increment(client: 2, sequence: 2), .counter(5))
+        XCTAssertEqual(try groupRecordCount(), 1, "the source holds per-client keys and one group record")
+
+        // A second store (the replica) whose own sessions say something else.
+        let replicaDatabase = try Database(
+            path: directory.appendingPathComponent("replica").path,
+            options: Self.testOptions,
+            columnFamilies: ["raft", KeelStore.dataColumnFamilyName, KeelStore.metaColumnFamilyName]
+        )
+        defer { replicaDatabase.close() }
+        let replica = try KeelStore(database: replicaDatabase, configuration: configuration, cachedSets: cachedSets, sessionLogBounds: sessionLogBounds)
+        let own = [1, 9].enumerated().map { offset, client in
+            CommittedEntry(index: UInt64(offset + 1), data: envelope(.put(key: bytes("x"), value: bytes("\(client)")), client: UInt64(client), sequence: 1).encoded())
+        }
+        XCTAssertEqual(try replica.apply(own), [.done, .done])
+
+        // Replace its column families with the source's, as a snapshot install does.
+        let batch = WriteBatch()
+        for name in [KeelStore.dataColumnFamilyName, KeelStore.metaColumnFamilyName] {
+            let source = try XCTUnwrap(database.columnFamily(named: name))
+            let target = try XCTUnwrap(replicaDatabase.columnFamily(named: name))
+            try batch.deleteRange(from: [], to: [0xFF, 0xFF], in: target)
+            for pair in try database.scan(in: source) {
+                try batch.put(pair.key, pair.value, in: target)
+            }
+        }
+        try replicaDatabase.write(batch)
+        try replica.reload()
+
+        XCTAssertEqual(replica.appliedIndex, store.appliedIndex)
+        XCTAssertEqual(try replica.storedSessions().records, try store.storedSessions().records)
+        XCTAssertEqual(replica.sessionsInMemory, store.sessionsInMemory)
+        let retries = [(1, 2), (2, 2), (3, 1), (9, 1), (9, 2)].map { client, sequence in
+            envelope(.increment(key: bytes("c"), delta: 1), client: UInt64(client), sequence: UInt64(sequence)).encoded()
+        }
+        let next = entries(retries)
+        let expected: [CommandResult?] = [.counter(4), .counter(5), .counter(3), .counter(6), .counter(7)]
+        XCTAssertEqual(try replica.apply(next), expected)
+        XCTAssertEqual(try store.apply(next), expected)
+    }
+
     func testReplicasThatGroupEntriesDifferentlyKeepTheSameSessions() throws {
         configuration = StoreConfiguration(sessionTimeoutMilliseconds: 400, maxSessions: 24)
         var generator = SeededGenerator(seed: 37)
