@@ -8,9 +8,9 @@ import RocksDB
 /// Raft or the network. The server calls ``apply(_:sync:)`` from one place with committed
 /// entries in log order and reads through ``snapshot()`` from anywhere.
 public final class KeelStore: @unchecked Sendable {
-    // Unchecked Sendable: `sessions`, `logTime`, `batch`, `setSummaries` and `needsReload` are only touched
-    // with `applyLock` held; `publishedAppliedIndex` only with `publishedLock` held; the rest
-    // is immutable.
+    // Unchecked Sendable: `sessions`, `sessionLog`, `logTime`, `batch`, `setSummaries` and
+    // `needsReload` are only touched with `applyLock` held; `publishedAppliedIndex` only with
+    // `publishedLock` held; the rest is immutable.
 
     /// The name of the column family of user data.
     public static let dataColumnFamilyName = "data"
@@ -26,6 +26,9 @@ public final class KeelStore: @unchecked Sendable {
 
     private let applyLock = NSLock()
     private var sessions = SessionTable()
+    /// Session changes written as group records since the last fold.
+    private var sessionLog = SessionLog()
+    private let sessionLogBounds: SessionLog.Bounds
     private var logTime: UInt64 = 0
     private var storedAppliedIndex: UInt64 = 0
     private var needsReload = false
@@ -46,10 +49,18 @@ public final class KeelStore: @unchecked Sendable {
     ///     (50 bytes + member) per set, about 60 MB for the default with 20-byte members.
     ///     0 turns the cache off. It never changes results, only speed.
     /// - Throws: `RocksDBError`.
-    public init(database: Database, configuration: StoreConfiguration = StoreConfiguration(), cachedSets: Int = 100_000) throws(RocksDBError) {
+    public convenience init(database: Database, configuration: StoreConfiguration = StoreConfiguration(), cachedSets: Int = 100_000) throws(RocksDBError) {
+        try self.init(database: database, configuration: configuration, cachedSets: cachedSets, sessionLogBounds: .standard)
+    }
+
+    /// The designated initializer; `sessionLogBounds` decides how often session group records
+    /// are folded (tests fold often), never a result.
+    init(database: Database, configuration: StoreConfiguration, cachedSets: Int, sessionLogBounds: SessionLog.Bounds) throws(RocksDBError) {
         precondition(cachedSets >= 0, "cachedSets must not be negative")
+        precondition(sessionLogBounds.groups > 0 && sessionLogBounds.bytes > 0, "session log bounds must be positive")
         self.database = database
         self.configuration = configuration
+        self.sessionLogBounds = sessionLogBounds
         setSummaries = SetSummaryCache(capacity: cachedSets)
         data = try Self.columnFamily(Self.dataColumnFamilyName, of: database)
         meta = try Self.columnFamily(Self.metaColumnFamilyName, of: database)
@@ -134,6 +145,7 @@ public final class KeelStore: @unchecked Sendable {
             }
             guard applied != startIndex else { return results }
             try group.finish()
+            try persist(sessionChanges, appliedIndex: applied)
             try batch.put(MetaKey.appliedIndex, DataKey.bigEndian(applied), in: meta)
             try batch.put(MetaKey.logTime, DataKey.bigEndian(logTime), in: meta)
             try database.write(batch, options: WriteOptions(sync: sync))
@@ -150,10 +162,20 @@ public final class KeelStore: @unchecked Sendable {
 
     // MARK: Applying one entry
 
-    /// Results of commands recorded by the current group, which a retry later in the same
-    /// group must find before they are in RocksDB.
+    /// The sessions the current group changed: each client's record after the group, or `nil`
+    /// if the group removed its session. A retry later in the same group finds its result here
+    /// (nothing is in RocksDB before the group ends), and the group's end writes them.
     private struct SessionChanges {
-        var results: [UInt64: CommandResult] = [:]
+        var records: [UInt64: SessionRecord?] = [:]
+
+        mutating func record(_ record: SessionRecord, of clientID: UInt64) {
+            records.updateValue(record, forKey: clientID)
+        }
+
+        mutating func remove(_ clientID: UInt64) {
+            // Assigning nil through the subscript would drop the entry instead of recording a removal.
+            records.updateValue(nil, forKey: clientID)
+        }
     }
 
     private func applyEntry(_ entry: CommittedEntry, in group: ApplyGroup, sessionChanges: inout SessionChanges) throws -> CommandResult {
@@ -170,8 +192,7 @@ public final class KeelStore: @unchecked Sendable {
         logTime = max(logTime, envelope.timestampMilliseconds)
         if logTime > configuration.sessionTimeoutMilliseconds {
             for clientID in sessions.removeSessions(seenBefore: logTime - configuration.sessionTimeoutMilliseconds) {
-                try batch.delete(MetaKey.session(clientID), in: meta)
-                sessionChanges.results[clientID] = nil
+                sessionChanges.remove(clientID)
             }
         }
 
@@ -189,8 +210,7 @@ public final class KeelStore: @unchecked Sendable {
             } else {
                 guard sequence == 1 else { return .failed(.sessionExpired) }
                 if sessions.count >= configuration.maxSessions, let evicted = sessions.removeOldest() {
-                    try batch.delete(MetaKey.session(evicted), in: meta)
-                    sessionChanges.results[evicted] = nil
+                    sessionChanges.remove(evicted)
                 }
             }
         }
@@ -205,17 +225,26 @@ public final class KeelStore: @unchecked Sendable {
 
         if hasSession {
             sessions.record(clientID: clientID, sequence: sequence, seenAt: logTime)
-            sessionChanges.results[clientID] = result
-            try batch.put(MetaKey.session(clientID), SessionRecord(lastSequence: sequence, lastSeen: logTime, result: result).encoded(), in: meta)
+            sessionChanges.record(SessionRecord(lastSequence: sequence, lastSeen: logTime, result: result), of: clientID)
         }
         return result
     }
 
+    /// The result a retry of `clientID`'s last sequence gets: from this group's changes, else
+    /// from the unfolded group records (kept in memory), else from the client's own key.
     private func storedResult(of clientID: UInt64, sessionChanges: SessionChanges) throws -> CommandResult {
-        if let pending = sessionChanges.results[clientID] {
-            return pending
+        let bytes: [UInt8]?
+        if let change = sessionChanges.records[clientID] {
+            guard let record = change else {
+                throw ApplyGroup.corruption("session \(clientID) is in memory but was removed in this group")
+            }
+            return record.result
+        } else if let change = sessionLog.change(of: clientID) {
+            bytes = change
+        } else {
+            bytes = try database.get(MetaKey.session(clientID), in: meta)
         }
-        guard let bytes = try database.get(MetaKey.session(clientID), in: meta) else {
+        guard let bytes else {
             throw ApplyGroup.corruption("session \(clientID) is in memory but not stored")
         }
         do {
@@ -225,29 +254,108 @@ public final class KeelStore: @unchecked Sendable {
         }
     }
 
+    // MARK: Persisting sessions
+
+    /// Adds the group's session changes to the batch as ONE group record under
+    /// `MetaKey.sessionGroup(appliedIndex)`, or, once the unfolded records reach their bounds,
+    /// folds them all (this group's included) into the per-client keys instead.
+    ///
+    /// One record per group rather than one key per client: each key written is a random
+    /// insert into the memtable's skip list, and with a pool of sessions nearly every command
+    /// of a group belongs to a different client. Where records live never changes a result: a
+    /// fold happens at different indexes on replicas that group entries differently, but the
+    /// logical table (per-client keys with the group records replayed over them) is the same.
+    private func persist(_ changes: SessionChanges, appliedIndex: UInt64) throws(RocksDBError) {
+        guard !changes.records.isEmpty else { return }
+        var group = SessionGroupRecord()
+        // Sorted, so the record's bytes depend only on the changes.
+        for (clientID, record) in changes.records.sorted(by: { $0.key < $1.key }) {
+            if let record {
+                group.recorded.append(SessionGroupRecord.Recorded(clientID: clientID, record: record.encoded()))
+            } else {
+                group.removed.append(clientID)
+            }
+        }
+        let encoded = group.encoded()
+        // Updated before the write: if the write fails, `needsReload` rebuilds it from RocksDB.
+        sessionLog.add(group, encodedSize: encoded.count)
+        guard sessionLog.reaches(sessionLogBounds) else {
+            try batch.put(MetaKey.sessionGroup(appliedIndex), encoded, in: meta)
+            return
+        }
+        // Key order, so the memtable inserts walk forward (as `OrderedWrites` does for data).
+        for (clientID, change) in sessionLog.latest.sorted(by: { $0.key < $1.key }) {
+            if let record = change {
+                try batch.put(MetaKey.session(clientID), record, in: meta)
+            } else {
+                try batch.delete(MetaKey.session(clientID), in: meta)
+            }
+        }
+        try batch.deleteRange(from: MetaKey.sessionGroupPrefix, to: MetaKey.sessionGroupPrefixEnd, in: meta)
+        sessionLog.removeAll()
+    }
+
     // MARK: Loading
 
     private func loadState() throws(RocksDBError) {
         let applied = try database.get(MetaKey.appliedIndex, in: meta).map { DataKey.uint64($0) } ?? 0
         logTime = try database.get(MetaKey.logTime, in: meta).map { DataKey.uint64($0) } ?? 0
+        let stored = try storedSessions()
         var loaded: [UInt64: SessionTable.Session] = [:]
-        let prefix: [UInt8] = [MetaKey.sessionTag]
-        let records = try database.scan(in: meta, from: prefix, to: DataKey.prefixEnd(prefix))
-        for record in records {
-            guard record.key.count == 9 else { throw ApplyGroup.corruption("session key of \(record.key.count) bytes") }
+        loaded.reserveCapacity(stored.records.count)
+        for (clientID, record) in stored.records {
             let header: SessionRecord.Header
             do {
-                header = try SessionRecord.decodeHeader(record.value)
+                header = try SessionRecord.decodeHeader(record)
             } catch {
-                throw ApplyGroup.corruption("session record: \(error)")
+                throw ApplyGroup.corruption("session \(clientID) record: \(error)")
             }
-            loaded[DataKey.uint64(record.key, at: 1)] = SessionTable.Session(lastSequence: header.lastSequence, lastSeen: header.lastSeen)
+            loaded[clientID] = SessionTable.Session(lastSequence: header.lastSequence, lastSeen: header.lastSeen)
         }
         sessions = SessionTable(loaded)
+        sessionLog = stored.log
         // The column families may have been replaced (a snapshot was installed).
         setSummaries.removeAll()
         storedAppliedIndex = applied
         needsReload = false
         publishedLock.withLock { publishedAppliedIndex = applied }
+    }
+
+    /// The session table in memory (what deduplication and expiry decide on), to compare with
+    /// ``storedSessions()``.
+    var sessionsInMemory: [UInt64: SessionTable.Session] {
+        applyLock.withLock { sessions.sessions }
+    }
+
+    /// The session table as the database holds it: the per-client records, then the unfolded
+    /// group records replayed over them in index order (a later group wins, a removal deletes),
+    /// and those group records as a ``SessionLog``. A database without group records (written
+    /// before they existed, or just folded) is read exactly as before.
+    /// - Returns: client id -> encoded ``SessionRecord``, and the unfolded log.
+    func storedSessions() throws(RocksDBError) -> (records: [UInt64: [UInt8]], log: SessionLog) {
+        var records: [UInt64: [UInt8]] = [:]
+        let sessionPrefix: [UInt8] = [MetaKey.sessionTag]
+        for pair in try database.scan(in: meta, from: sessionPrefix, to: DataKey.prefixEnd(sessionPrefix)) {
+            guard pair.key.count == 9 else { throw ApplyGroup.corruption("session key of \(pair.key.count) bytes") }
+            records[DataKey.uint64(pair.key, at: 1)] = pair.value
+        }
+        var log = SessionLog()
+        for pair in try database.scan(in: meta, from: MetaKey.sessionGroupPrefix, to: MetaKey.sessionGroupPrefixEnd) {
+            guard pair.key.count == 9 else { throw ApplyGroup.corruption("session group key of \(pair.key.count) bytes") }
+            let group: SessionGroupRecord
+            do {
+                group = try SessionGroupRecord(decoding: pair.value)
+            } catch {
+                throw ApplyGroup.corruption("session group \(DataKey.uint64(pair.key, at: 1)) record: \(error)")
+            }
+            for entry in group.recorded {
+                records[entry.clientID] = entry.record
+            }
+            for clientID in group.removed {
+                records[clientID] = nil
+            }
+            log.add(group, encodedSize: pair.value.count)
+        }
+        return (records, log)
     }
 }

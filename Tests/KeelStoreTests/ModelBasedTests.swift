@@ -3,10 +3,14 @@ import RocksDB
 import XCTest
 
 /// Random sequences of every command, in random apply groups, against ``ReferenceStore``:
-/// every result and every query must match, and so must a full scan at the end.
+/// every result and every query must match, and so must a full scan at the end. Some commands
+/// belong to client sessions and are retried or repeated stale, across restarts and session
+/// log folds.
 final class ModelBasedTests: StoreTestCase {
     private var generator = SeededGenerator(seed: 1)
     private var model = ReferenceStore()
+    /// Per client: the last sequence applied and its result, as the store must remember them.
+    private var modelSessions: [UInt64: (sequence: UInt64, result: CommandResult)] = [:]
 
     // Small pools so commands collide: sets whose keys are prefixes of each other, members
     // shared between sets, repeated and special scores.
@@ -97,6 +101,7 @@ final class ModelBasedTests: StoreTestCase {
     private func runModel(seed: UInt64, operations: Int) throws {
         generator = SeededGenerator(seed: seed)
         model = ReferenceStore()
+        modelSessions = [:]
         var done = 0
         var groupNumber = 0
         while done < operations {
@@ -105,8 +110,27 @@ final class ModelBasedTests: StoreTestCase {
             var expected: [CommandResult] = []
             for _ in 0..<size {
                 let (command, invalid) = randomCommand()
-                envelopes.append(envelope(command))
-                expected.append(invalid.map { .failed($0) } ?? model.apply(command))
+                guard chance(40) else {
+                    envelopes.append(envelope(command))
+                    expected.append(invalid.map { .failed($0) } ?? model.apply(command))
+                    continue
+                }
+                let client = UInt64.random(in: 1...6, using: &generator)
+                let last = modelSessions[client]
+                if let last, chance(25) {
+                    // A retry: answered from the session, the command is not applied again.
+                    envelopes.append(envelope(command, client: client, sequence: last.sequence))
+                    expected.append(last.result)
+                } else if let last, last.sequence > 1, chance(10) {
+                    envelopes.append(envelope(command, client: client, sequence: last.sequence - 1))
+                    expected.append(.failed(.staleSequence(lastApplied: last.sequence)))
+                } else {
+                    let sequence = (last?.sequence ?? 0) + 1
+                    let result = invalid.map { .failed($0) } ?? model.apply(command)
+                    envelopes.append(envelope(command, client: client, sequence: sequence))
+                    expected.append(result)
+                    modelSessions[client] = (sequence, result)
+                }
             }
             let results = try applyGroup(envelopes)
             for index in 0..<size where results[index] != expected[index] {
@@ -167,6 +191,18 @@ final class ModelBasedTests: StoreTestCase {
             try tearDownWithError()
             try setUpWithError()
             try runModel(seed: seed, operations: 2_000)
+        }
+    }
+
+    /// The same with session group records folded every few groups (or by bytes), so that
+    /// retries meet records in every place they can be: the group, memory, group records
+    /// replayed on reopen, and the per-client keys.
+    func testResultsDoNotDependOnWhereSessionsAreStored() throws {
+        for (seed, bounds): (UInt64, SessionLog.Bounds) in [(7, SessionLog.Bounds(groups: 1, bytes: 1 << 20)), (8, SessionLog.Bounds(groups: 4, bytes: 1 << 20)), (9, SessionLog.Bounds(groups: 100, bytes: 200))] {
+            try tearDownWithError()
+            sessionLogBounds = bounds
+            try setUpWithError()
+            try runModel(seed: seed, operations: 1_500)
         }
     }
 

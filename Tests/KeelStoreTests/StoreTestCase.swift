@@ -1,6 +1,6 @@
 import Foundation
 import KeelRaft
-import KeelStore
+@testable import KeelStore
 import RocksDB
 import XCTest
 
@@ -14,6 +14,8 @@ class StoreTestCase: XCTestCase {
     var configuration = StoreConfiguration()
     /// The store's set-count cache size (0 turns it off).
     var cachedSets = 200_000
+    /// When the store folds its session group records (tests set small bounds to fold often).
+    var sessionLogBounds = SessionLog.Bounds.standard
     /// The index the next entry gets.
     var nextIndex: UInt64 = 1
     /// The proposal timestamp the next entry gets.
@@ -53,7 +55,7 @@ class StoreTestCase: XCTestCase {
             options: Self.testOptions,
             columnFamilies: ["raft", KeelStore.dataColumnFamilyName, KeelStore.metaColumnFamilyName]
         )
-        store = try KeelStore(database: database, configuration: configuration, cachedSets: cachedSets)
+        store = try KeelStore(database: database, configuration: configuration, cachedSets: cachedSets, sessionLogBounds: sessionLogBounds)
     }
 
     /// Closes and reopens the database, as a restarted node does.
