@@ -2,7 +2,7 @@
 /// applied for the client, the log time it was last seen, and that command's result.
 ///
 /// Layout: last sequence (8 bytes BE), last seen (8 bytes BE), encoded ``CommandResult``.
-struct SessionRecord {
+struct SessionRecord: Equatable {
     struct Header {
         var lastSequence: UInt64
         var lastSeen: UInt64

@@ -20,8 +20,8 @@ final class SessionLogTests: StoreTestCase {
     }
 
     /// The logical session table: client id -> decoded record, from the database.
-    private func storedRecords() throws -> [UInt64: StoredSession] {
-        try store.storedSessions().records.mapValues { try StoredSession(SessionRecord(decoding: $0)) }
+    private func storedRecords() throws -> [UInt64: SessionRecord] {
+        try store.storedSessions().records.mapValues { try SessionRecord(decoding: $0) }
     }
 
     private func increment(client: UInt64, sequence: UInt64) throws -> CommandResult {
@@ -82,7 +82,7 @@ final class SessionLogTests: StoreTestCase {
             envelope(.increment(key: bytes("c"), delta: 1), client: 2, sequence: 2),
         ]), [.counter(5), .counter(5)])
         XCTAssertEqual(try view.get(bytes("c")), counterBytes(5))
-        XCTAssertEqual(try storedRecords()[2], StoredSession(lastSequence: 2, lastSeen: now, result: .counter(5)))
+        XCTAssertEqual(try storedRecords()[2], SessionRecord(lastSequence: 2, lastSeen: now, result: .counter(5)))
     }
 
     func testALargeResultFoldsByBytes() throws {
@@ -152,7 +152,7 @@ final class SessionLogTests: StoreTestCase {
         XCTAssertEqual(try apply(.increment(key: bytes("c"), delta: 1), client: 9, sequence: 3), .failed(.staleSequence(lastApplied: 4)))
         XCTAssertEqual(try apply(.increment(key: bytes("c"), delta: 1), client: 9, sequence: 5), .counter(1))
         try reopenStore()
-        XCTAssertEqual(try storedRecords(), [9: StoredSession(lastSequence: 5, lastSeen: now, result: .counter(1))])
+        XCTAssertEqual(try storedRecords(), [9: SessionRecord(lastSequence: 5, lastSeen: now, result: .counter(1))])
     }
 
     /// Installing a snapshot replaces `data` and `meta` under a running store; `reload()` must
@@ -250,7 +250,7 @@ final class SessionLogTests: StoreTestCase {
             Run(bounds: SessionLog.Bounds(groups: 1_000, bytes: 600), groupSize: 60, randomSizes: true, reopenEvery: 5),
             Run(bounds: SessionLog.Bounds(groups: 1, bytes: 1 << 20), groupSize: 13, randomSizes: false, reopenEvery: 0),
         ]
-        var outcomes: [(results: [CommandResult?], retries: [CommandResult?], sessions: [UInt64: StoredSession], values: [KeyValue])] = []
+        var outcomes: [(results: [CommandResult?], retries: [CommandResult?], sessions: [UInt64: SessionRecord], values: [KeyValue])] = []
         for (number, run) in runs.enumerated() {
             try tearDownWithError()
             try setUpWithError()
@@ -285,22 +285,5 @@ final class SessionLogTests: StoreTestCase {
         XCTAssertTrue(first.contains(.failed(.sessionExpired)), "the log should exercise expiry or eviction")
         XCTAssertTrue(first.contains { if case .failed(.staleSequence) = $0 { true } else { false } }, "the log should hold stale sequences")
         XCTAssertEqual(outcomes[0].sessions.count, 24, "the log should fill the session table")
-    }
-}
-
-/// A decoded session record that tests can compare.
-private struct StoredSession: Equatable {
-    var lastSequence: UInt64
-    var lastSeen: UInt64
-    var result: CommandResult
-
-    init(lastSequence: UInt64, lastSeen: UInt64, result: CommandResult) {
-        self.lastSequence = lastSequence
-        self.lastSeen = lastSeen
-        self.result = result
-    }
-
-    init(_ record: SessionRecord) {
-        self.init(lastSequence: record.lastSequence, lastSeen: record.lastSeen, result: record.result)
     }
 }
