@@ -14,11 +14,14 @@ public final class LocalCluster {
         public let id: UInt64
         public let clientPort: Int
         public let peerPort: Int
+        /// The port of the node's Prometheus endpoint (`GET /metrics`).
+        public let metricsPort: Int
         public let dataDirectory: String
         public let logFile: String
         public var join: Bool
         public var clientAddress: String { "127.0.0.1:\(clientPort)" }
         public var peerAddress: String { "127.0.0.1:\(peerPort)" }
+        public var metricsAddress: String { "127.0.0.1:\(metricsPort)" }
     }
 
     /// Raised when something does not happen before its deadline.
@@ -66,7 +69,8 @@ public final class LocalCluster {
     private func makeNode(id: UInt64, join: Bool) throws -> Node {
         let directory = (root as NSString).appendingPathComponent("node\(id)")
         return Node(
-            id: id, clientPort: try Self.freePort(), peerPort: try Self.freePort(), dataDirectory: directory,
+            id: id, clientPort: try Self.freePort(), peerPort: try Self.freePort(), metricsPort: try Self.freePort(),
+            dataDirectory: directory,
             logFile: (root as NSString).appendingPathComponent("node\(id).log"), join: join
         )
     }
@@ -98,6 +102,7 @@ public final class LocalCluster {
         var arguments = [
             "--id", "\(id)", "--cluster-id", clusterID, "--client-address", node.clientAddress,
             "--peer-address", node.peerAddress, "--data-dir", node.dataDirectory, "--log-level", "info",
+            "--metrics-address", node.metricsAddress,
         ]
         if node.join {
             arguments.append("--join")

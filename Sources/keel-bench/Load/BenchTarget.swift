@@ -25,6 +25,9 @@ final class BenchTarget {
         return BenchTarget(endpoints: control.clientAddresses, clusterID: control.clusterID, local: control)
     }
 
+    /// The nodes' Prometheus endpoints, known for a cluster this program started.
+    var metricsAddresses: [String] { local?.metricsAddresses ?? [] }
+
     /// `count` new clients, each with its own connections; shut down by ``shutdown()``.
     func makeClients(_ count: Int, concurrency: Int, timeout: Double) throws -> [KeelClient] {
         var logger = Logger(label: "keel.bench")

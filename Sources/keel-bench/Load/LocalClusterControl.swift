@@ -10,6 +10,8 @@ final class LocalClusterControl: @unchecked Sendable {
     private let queue = DispatchQueue(label: "keel.bench.local-cluster")
     let clusterID: String
     let clientAddresses: [String]
+    /// Each node's Prometheus endpoint, in the order of ``clientAddresses``.
+    let metricsAddresses: [String]
     let nodeIDs: [UInt64]
     let dataRoot: String
     private var cleanupToken: Int?
@@ -19,6 +21,7 @@ final class LocalClusterControl: @unchecked Sendable {
         clusterID = cluster.clusterID
         nodeIDs = cluster.nodes.keys.sorted()
         clientAddresses = nodeIDs.map { cluster.nodes[$0]!.clientAddress }
+        metricsAddresses = nodeIDs.map { cluster.nodes[$0]!.metricsAddress }
         dataRoot = cluster.root
     }
 

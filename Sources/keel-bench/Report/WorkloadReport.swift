@@ -22,6 +22,8 @@ struct WorkloadReport: Codable, Sendable {
     /// The machine's load average when the run started and ended (1 minute).
     var loadAverageBefore: Double
     var loadAverageAfter: Double
+    /// The servers' own latency for the run's requests, where the workload scraped it.
+    var serverLatency: ServerLatency?
 
     init(
         workload: String, command: String = "", settings: [String: String], requests: Int, operations: Int,
@@ -61,6 +63,7 @@ struct WorkloadReport: Codable, Sendable {
         lines.append(seconds > 0
             ? "\(Self.grouped(Double(requests))) requests in \(String(format: "%.1f", seconds)) s"
             : "\(requests) \(operationName)")
+        if let serverLatency { lines.append(serverLatency.summary) }
         if let firstError { lines.append("first error: \(firstError)") }
         return lines.joined(separator: "\n")
     }

@@ -106,6 +106,16 @@ struct SuiteCommand: AsyncParsableCommand {
             titles: ["Workload", "Command", "Throughput"] + LatencySummary.columnTitles + ["Errors", "Load"], rows: rows
         )
         let minutes = Date().timeIntervalSince(started) / 60
+        let serverSide = zip(reports, purposes).compactMap { report, purpose in
+            report.serverLatency.map { "- \(purpose): \($0.summary)." }
+        }
+        let serverSideText = serverSide.isEmpty ? "" : """
+
+
+        The servers' own latency for the page reads above (from each node's `keel_client_request_seconds` histogram, a request's arrival to its answer, summed over the three nodes and scraped around each row, its warm-up included; the buckets bound the percentiles):
+
+        \(serverSide.joined(separator: "\n"))
+        """
         return """
         ## Standard suite (`make bench`)
 
@@ -116,7 +126,7 @@ struct SuiteCommand: AsyncParsableCommand {
         - Command: `keel-bench suite \(target) --duration \(duration) --failover-trials \(failoverTrials) --doc docs/benchmarks.md`; each row ran against that one cluster for \(duration) s after 1 s of warm-up; its command runs the same workload alone.
         - Latency is per request as the client sees it (HdrHistogram); the load column is the 1-minute load average before and after the row.
 
-        \(table.text)
+        \(table.text)\(serverSideText)
         """
     }
 }

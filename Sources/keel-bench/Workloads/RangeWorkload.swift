@@ -42,12 +42,20 @@ struct RangeWorkload: ClusterWorkload {
             "sets": "\(load.keys)", "setSize": "\(setSize)", "page": "\(page)", "start": start.rawValue,
             "consistency": self.consistency.rawValue,
         ]
-        return try await LoadRunner(options: load, clients: clients).report(workload: "range", settings: settings) { client, context in
+        // The servers' histograms around the run (its warm-up included): issue 4's target is
+        // a server-side p99.
+        let metrics = target.metricsAddresses
+        let before = metrics.isEmpty ? nil : try await ServerLatency.scrape(metrics)
+        var report = try await LoadRunner(options: load, clients: clients).report(workload: "range", settings: settings) { client, context in
             let from = start.draw(setSize: setSize, context: &context)
             let result = try await client.zrange(sets[context.next(chooser)], from: from, limit: page, consistency: consistency)
             if result.members.isEmpty, case .beginning = from { throw KeelError.unexpectedResponse("an empty first page") }
             return 1
         }
+        if let before {
+            report.serverLatency = ServerLatency(type: "zset_read", before: before, after: try await ServerLatency.scrape(metrics))
+        }
+        return report
     }
 }
 
