@@ -12,6 +12,12 @@ import Synchronization
 /// outstanding; further callers wait in line for a slot, each until its own deadline. A slot
 /// is held until the answer arrives (or the caller gives up), so a node that answers slowly
 /// makes callers wait instead of letting requests pile up in memory.
+///
+/// The deadlines of the requests in flight share one timer, armed for the earliest of them:
+/// requests usually share one timeout, so it is re-armed only when it fires (and then for the
+/// next request still waiting) or when a request comes with an earlier deadline. A timer per
+/// request would cost two cross-thread operations on the event loop (schedule and cancel) for
+/// every request.
 final class NodeConnection: Sendable {
     /// Where the node listens for clients.
     let endpoint: KeelEndpoint
@@ -36,11 +42,22 @@ final class NodeConnection: Sendable {
         let completion: OneShotCompletion<Void>
     }
 
+    /// The connection's one deadline timer; `generation` tells a replaced timer that ran
+    /// anyway (its cancellation came too late) from the current one.
+    private struct DeadlineTimer {
+        let deadline: NIODeadline
+        let generation: UInt64
+        let task: Scheduled<Void>
+    }
+
     private struct State {
         var channel = ChannelState.idle
         var isShutDown = false
         var nextRequestID: UInt64 = 1
         var pending: [UInt64: PendingRequest] = [:]
+        var deadlines = RequestDeadlines()
+        var deadlineTimer: DeadlineTimer?
+        var timerGeneration: UInt64 = 0
         var inFlight = 0
         var nextWaiterID: UInt64 = 0
         var permitWaiters: Deque<PermitWaiter> = []
@@ -82,6 +99,7 @@ final class NodeConnection: Sendable {
             let id = state.nextRequestID
             state.nextRequestID += 1
             state.pending[id] = PendingRequest(completion: completion, channel: channelID)
+            self.watch(deadline, of: id, state: &state, timerLoop: channel.eventLoop)
             return id
         }
         let remaining = deadline - NIODeadline.now()
@@ -103,7 +121,8 @@ final class NodeConnection: Sendable {
             completion.complete(.failure(.lost("write failed: \(error)", requestSent: sent)))
         }
         do {
-            return try await completion.value(before: deadline, timerLoop: channel.eventLoop)
+            // The connection's deadline timer fails the completion when the deadline passes.
+            return try await completion.value()
         } catch {
             self.forget(requestID: id)
             if case .lost(_, requestSent: false) = error {
@@ -168,6 +187,9 @@ final class NodeConnection: Sendable {
             state.channel = .idle
             let pending = Array(state.pending.values)
             state.pending = [:]
+            state.deadlineTimer?.task.cancel()
+            state.deadlineTimer = nil
+            state.deadlines.removeAll()
             let waiters = Array(state.permitWaiters)
             state.permitWaiters = []
             return (channel, connecting, pending, waiters)
@@ -186,6 +208,71 @@ final class NodeConnection: Sendable {
             try? await channel.close()
             // Wait for the close to finish so that no callback outlives the client.
             try? await channel.closeFuture.get()
+        }
+    }
+
+    /// How many sent requests wait for their answer.
+    var pendingCount: Int {
+        self.state.withLock { $0.pending.count }
+    }
+
+    /// The deadline the connection's timer is armed for, `nil` when no timer is scheduled.
+    var armedDeadline: NIODeadline? {
+        self.state.withLock { $0.deadlineTimer?.deadline }
+    }
+
+    // MARK: - Deadlines
+
+    /// Adds a pending request's deadline, arming the timer when it is due before the armed one.
+    private func watch(_ deadline: NIODeadline, of requestID: UInt64, state: inout State, timerLoop: any EventLoop) {
+        state.deadlines.add(requestID: requestID, deadline: deadline)
+        // Entries of answered requests stay behind until the timer reaches them; sweeping
+        // when they outnumber the pending ones keeps the work per request constant.
+        if state.deadlines.count > 2 * state.pending.count + 64 {
+            let pending = state.pending
+            state.deadlines.sweep { pending[$0] != nil }
+        }
+        if let armed = state.deadlineTimer, armed.deadline <= deadline {
+            return
+        }
+        self.armDeadlineTimer(at: deadline, state: &state, on: timerLoop)
+    }
+
+    private func armDeadlineTimer(at deadline: NIODeadline, state: inout State, on loop: any EventLoop) {
+        // Scheduling under the lock is safe: the event loop never calls back into this
+        // connection while it holds its own lock.
+        state.deadlineTimer?.task.cancel()
+        state.timerGeneration += 1
+        let generation = state.timerGeneration
+        let task = loop.scheduleTask(deadline: deadline) {
+            self.deadlineTimerFired(generation: generation, on: loop)
+        }
+        state.deadlineTimer = DeadlineTimer(deadline: deadline, generation: generation, task: task)
+    }
+
+    /// Fails every request whose deadline passed and re-arms for the earliest one left.
+    private func deadlineTimerFired(generation: UInt64, on loop: any EventLoop) {
+        let now = NIODeadline.now()
+        let expired = self.state.withLock { state -> [PendingRequest] in
+            guard let armed = state.deadlineTimer, armed.generation == generation else {
+                // Replaced by an earlier timer, or the connection shut down.
+                return []
+            }
+            state.deadlineTimer = nil
+            var expired: [PendingRequest] = []
+            for requestID in state.deadlines.removeExpired(at: now) {
+                if let request = state.pending.removeValue(forKey: requestID) {
+                    expired.append(request)
+                }
+            }
+            let pending = state.pending
+            if let next = state.deadlines.earliest(keeping: { pending[$0] != nil }) {
+                self.armDeadlineTimer(at: next, state: &state, on: loop)
+            }
+            return expired
+        }
+        for request in expired {
+            request.completion.complete(.failure(.deadlinePassed(requestSent: true)))
         }
     }
 
@@ -234,27 +321,44 @@ final class NodeConnection: Sendable {
 
     // MARK: - Connecting
 
+    /// What a sender finds: an open connection, or one being opened (perhaps by this sender).
+    private enum WriterLookup {
+        case ready(CoalescingWriter)
+        case connecting(EventLoopFuture<CoalescingWriter>, start: EventLoopPromise<CoalescingWriter>?)
+    }
+
     private func readyWriter(deadline: NIODeadline) async throws(ConnectionFailure) -> CoalescingWriter {
-        let (future, startConnecting) = try self.state.withLock {
-            state throws(ConnectionFailure) -> (EventLoopFuture<CoalescingWriter>, EventLoopPromise<CoalescingWriter>?) in
+        let lookup = try self.state.withLock { state throws(ConnectionFailure) -> WriterLookup in
             guard !state.isShutDown else {
                 throw .shutDown(requestSent: false)
             }
             switch state.channel {
             case .ready(let writer):
-                return (writer.channel.eventLoop.makeSucceededFuture(writer), nil)
+                return .ready(writer)
             case .connecting(let future):
-                return (future, nil)
+                return .connecting(future, start: nil)
             case .idle:
                 // Claim the connection attempt here; start it outside the lock, because its
                 // callbacks take the lock.
                 let promise = self.eventLoopGroup.next().makePromise(of: CoalescingWriter.self)
                 state.channel = .connecting(promise.futureResult)
-                return (promise.futureResult, promise)
+                return .connecting(promise.futureResult, start: promise)
             }
         }
-        if let startConnecting {
-            self.connect(on: startConnecting.futureResult.eventLoop).cascade(to: startConnecting)
+        let future: EventLoopFuture<CoalescingWriter>
+        switch lookup {
+        case .ready(let writer):
+            // The common case needs no future and no timer: there is nothing to wait for.
+            // A cancelled caller still sends nothing, as when it waits.
+            guard !Task.isCancelled else {
+                throw .cancelled(requestSent: false)
+            }
+            return writer
+        case .connecting(let connecting, let startConnecting):
+            if let startConnecting {
+                self.connect(on: startConnecting.futureResult.eventLoop).cascade(to: startConnecting)
+            }
+            future = connecting
         }
         let completion = OneShotCompletion<CoalescingWriter>()
         future.whenComplete { result in
