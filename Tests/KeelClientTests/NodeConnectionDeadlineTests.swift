@@ -3,10 +3,15 @@ import KeelWire
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 import XCTest
 
 /// The connection's one deadline timer: requests fail when their own deadline passes, in
 /// deadline order, answered ones are left alone, and nothing stays scheduled after shutdown.
+///
+/// Sends run in tasks that record how they ended; the tests wait for those records with a
+/// deadline, so a timer that never fires fails the test instead of hanging it (tearDown's
+/// shutdown then ends the stuck sends).
 final class NodeConnectionDeadlineTests: KeelClientTestCase {
     private var connections: [NodeConnection] = []
 
@@ -22,6 +27,27 @@ final class NodeConnectionDeadlineTests: KeelClientTestCase {
     private enum SendOutcome: Sendable {
         case answered(ClientResult)
         case failed(ConnectionFailure, at: NIODeadline)
+    }
+
+    /// The outcomes of sends started in tasks, in the order they ended.
+    private final class SendLog: Sendable {
+        private let entries = Mutex<[(name: String, outcome: SendOutcome)]>([])
+
+        var ended: [(name: String, outcome: SendOutcome)] {
+            self.entries.withLock { $0 }
+        }
+
+        func outcome(of name: String) -> SendOutcome? {
+            self.entries.withLock { entries in entries.first { $0.name == name }?.outcome }
+        }
+
+        /// Sends a read of `key` in a new task and records how it ended under `key`.
+        func start(_ key: String, on connection: NodeConnection, deadline: NIODeadline) {
+            Task {
+                let outcome = await NodeConnectionDeadlineTests.send(key, on: connection, deadline: deadline)
+                self.entries.withLock { $0.append((key, outcome)) }
+            }
+        }
     }
 
     /// A node that holds every read of a key starting with `held` and serves everything else.
@@ -63,26 +89,35 @@ final class NodeConnectionDeadlineTests: KeelClientTestCase {
     }
 
     private func assertDeadlinePassed(
-        _ outcome: SendOutcome,
+        _ outcome: SendOutcome?,
         deadline: NIODeadline,
         file: StaticString = #filePath,
         line: UInt = #line
     ) {
-        guard case .failed(let failure, let endedAt) = outcome, case .deadlinePassed(requestSent: true) = failure else {
-            XCTFail("expected deadlinePassed after sending, got \(outcome)", file: file, line: line)
+        guard case .failed(let failure, let endedAt)? = outcome, case .deadlinePassed(requestSent: true) = failure else {
+            XCTFail("expected deadlinePassed after sending, got \(String(describing: outcome))", file: file, line: line)
             return
         }
         XCTAssertGreaterThanOrEqual(endedAt, deadline, "failed before its deadline", file: file, line: line)
     }
 
+    private func assertAnswered(_ outcome: SendOutcome?, file: StaticString = #filePath, line: UInt = #line) {
+        guard case .answered(.get)? = outcome else {
+            XCTFail("expected the node's answer, got \(String(describing: outcome))", file: file, line: line)
+            return
+        }
+    }
+
     func testARequestNeverAnsweredFailsWithDeadlinePassed() async throws {
         let node = try await self.startHoldingNode()
         let connection = self.connect(to: node)
+        let log = SendLog()
         let deadline = NIODeadline.now() + .milliseconds(200)
 
-        let outcome = await Self.send("held", on: connection, deadline: deadline)
+        log.start("held", on: connection, deadline: deadline)
+        try await self.waitUntil("the request ended") { log.ended.count == 1 }
 
-        self.assertDeadlinePassed(outcome, deadline: deadline)
+        self.assertDeadlinePassed(log.outcome(of: "held"), deadline: deadline)
         XCTAssertEqual(node.heldCount, 1, "the request was sent and never answered")
         XCTAssertEqual(connection.pendingCount, 0)
         XCTAssertNil(connection.armedDeadline, "nothing left to time")
@@ -91,41 +126,28 @@ final class NodeConnectionDeadlineTests: KeelClientTestCase {
     func testRequestsFailInDeadlineOrderWhileOthersAreAnswered() async throws {
         let node = try await self.startHoldingNode()
         let connection = self.connect(to: node)
+        let log = SendLog()
         let start = NIODeadline.now()
         // Added latest first, then earliest, then between: the timer moves earlier once.
-        let plan: [(name: String, deadline: NIODeadline)] = [
-            ("late", start + .milliseconds(3_500)),
-            ("early", start + .milliseconds(1_500)),
-            ("middle", start + .milliseconds(2_500)),
+        let plan: [(key: String, deadline: NIODeadline)] = [
+            ("held-late", start + .milliseconds(3_500)),
+            ("held-early", start + .milliseconds(1_500)),
+            ("held-middle", start + .milliseconds(2_500)),
         ]
 
-        let outcomes = try await withThrowingTaskGroup(of: (String, SendOutcome).self) { group in
-            for (index, request) in plan.enumerated() {
-                group.addTask {
-                    let outcome = await Self.send("held-\(request.name)", on: connection, deadline: request.deadline)
-                    return (request.name, outcome)
-                }
-                try await self.waitUntil("\(request.name) is held") { node.heldCount == index + 1 }
-                XCTAssertEqual(connection.armedDeadline, plan[0...index].map(\.deadline).min(), "armed for the earliest")
-            }
-            for index in 0..<20 {
-                let outcome = await Self.send("served-\(index)", on: connection, deadline: .now() + .seconds(20))
-                guard case .answered(.get) = outcome else {
-                    XCTFail("a request the node answers got \(outcome)")
-                    continue
-                }
-            }
-            var outcomes: [(String, SendOutcome)] = []
-            for try await outcome in group {
-                outcomes.append(outcome)
-            }
-            return outcomes
+        for (index, request) in plan.enumerated() {
+            log.start(request.key, on: connection, deadline: request.deadline)
+            try await self.waitUntil("\(request.key) is held") { node.heldCount == index + 1 }
+            XCTAssertEqual(connection.armedDeadline, plan[0...index].map(\.deadline).min(), "armed for the earliest")
         }
+        for index in 0..<20 {
+            self.assertAnswered(await Self.send("served-\(index)", on: connection, deadline: .now() + .seconds(20)))
+        }
+        try await self.waitUntil("every held request ended") { log.ended.count == plan.count }
 
-        XCTAssertEqual(outcomes.map(\.0), ["early", "middle", "late"], "failed in deadline order")
-        for (name, outcome) in outcomes {
-            let deadline = try XCTUnwrap(plan.first { $0.name == name }?.deadline)
-            self.assertDeadlinePassed(outcome, deadline: deadline)
+        XCTAssertEqual(log.ended.map(\.name), ["held-early", "held-middle", "held-late"], "failed in deadline order")
+        for request in plan {
+            self.assertDeadlinePassed(log.outcome(of: request.key), deadline: request.deadline)
         }
         XCTAssertEqual(connection.pendingCount, 0)
         XCTAssertNil(connection.armedDeadline, "no timer once nothing is pending")
@@ -134,42 +156,40 @@ final class NodeConnectionDeadlineTests: KeelClientTestCase {
     func testARequestAnsweredInTimeIsNotFailedLater() async throws {
         let node = try await self.startHoldingNode()
         let connection = self.connect(to: node)
+        let log = SendLog()
         let shortDeadline = NIODeadline.now() + .milliseconds(300)
 
-        let answered = await Self.send("answered", on: connection, deadline: shortDeadline)
-        guard case .answered(.get) = answered else {
-            return XCTFail("expected an answer, got \(answered)")
-        }
+        self.assertAnswered(await Self.send("answered", on: connection, deadline: shortDeadline))
         XCTAssertEqual(connection.armedDeadline, shortDeadline, "the timer stays armed for the answered request")
 
         let longDeadline = NIODeadline.now() + .seconds(30)
-        let held = Self.sendInTask("held", on: connection, deadline: longDeadline)
+        log.start("held", on: connection, deadline: longDeadline)
         try await self.waitUntil("the second request is held") { node.heldCount == 1 }
         try await self.waitUntil("the timer fired for the answered request and moved on") {
             connection.armedDeadline == longDeadline
         }
         XCTAssertEqual(connection.pendingCount, 1, "the timer failed nothing that was not due")
+        XCTAssertTrue(log.ended.isEmpty)
 
         node.releaseHeld(order: .asReceived)
-        let outcome = await held.value
-        guard case .answered(.get) = outcome else {
-            return XCTFail("expected the held request's answer, got \(outcome)")
-        }
+        try await self.waitUntil("the held request ended") { log.ended.count == 1 }
+        self.assertAnswered(log.outcome(of: "held"))
     }
 
     func testShutdownLeavesNoTimer() async throws {
         let node = try await self.startHoldingNode()
         let connection = self.connect(to: node)
-        let held = Self.sendInTask("held", on: connection, deadline: .now() + .seconds(30))
+        let log = SendLog()
+        log.start("held", on: connection, deadline: .now() + .seconds(30))
         try await self.waitUntil("the request is held") { node.heldCount == 1 }
         XCTAssertNotNil(connection.armedDeadline)
 
         await connection.shutdown()
 
         XCTAssertNil(connection.armedDeadline, "shutdown cancelled the timer")
-        let pending = await held.value
-        guard case .failed(.shutDown(requestSent: true), _) = pending else {
-            return XCTFail("the pending request must fail with shutDown after sending, got \(pending)")
+        try await self.waitUntil("the pending request ended") { log.ended.count == 1 }
+        guard case .failed(.shutDown(requestSent: true), _)? = log.outcome(of: "held") else {
+            return XCTFail("the pending request must fail with shutDown after sending, got \(log.ended)")
         }
         let late = await Self.send("served", on: connection, deadline: .now() + .seconds(30))
         guard case .failed(.shutDown(requestSent: false), _) = late else {
@@ -191,9 +211,6 @@ final class NodeConnectionDeadlineTests: KeelClientTestCase {
             return XCTFail("a cancelled request must fail with cancelled after sending, got \(cancelled)")
         }
         XCTAssertEqual(connection.pendingCount, 0)
-        let next = await Self.send("served", on: connection, deadline: .now() + .seconds(30))
-        guard case .answered(.get) = next else {
-            return XCTFail("the connection must keep serving, got \(next)")
-        }
+        self.assertAnswered(await Self.send("served", on: connection, deadline: .now() + .seconds(30)))
     }
 }
