@@ -13,7 +13,8 @@ import Synchronization
 /// is held until the answer arrives (or the caller gives up), so a node that answers slowly
 /// makes callers wait instead of letting requests pile up in memory.
 ///
-/// The deadlines of the requests in flight share one timer, armed for the earliest of them:
+/// The deadlines of the requests in flight and of the callers waiting for a slot share one
+/// timer, armed for the earliest of them:
 /// requests usually share one timeout, so it is re-armed only when it fires (and then for the
 /// next request still waiting) or when a request comes with an earlier deadline. A timer per
 /// request would cost two cross-thread operations on the event loop (schedule and cancel) for
@@ -37,11 +38,6 @@ final class NodeConnection: Sendable {
         let channel: ObjectIdentifier
     }
 
-    private struct PermitWaiter {
-        let id: UInt64
-        let completion: OneShotCompletion<Void>
-    }
-
     /// The connection's one deadline timer; `generation` tells a replaced timer that ran
     /// anyway (its cancellation came too late) from the current one.
     private struct DeadlineTimer {
@@ -53,14 +49,18 @@ final class NodeConnection: Sendable {
     private struct State {
         var channel = ChannelState.idle
         var isShutDown = false
-        var nextRequestID: UInt64 = 1
+        /// Numbers requests and callers waiting for a slot alike, so that one deadline queue
+        /// holds both.
+        var nextID: UInt64 = 1
         var pending: [UInt64: PendingRequest] = [:]
+        var inFlight = 0
+        /// Callers waiting for a slot, by id, and their order; `permitLine` may still hold the
+        /// ids of waiters that gave up, which the next release skips.
+        var permitWaiters: [UInt64: OneShotCompletion<Void>] = [:]
+        var permitLine: Deque<UInt64> = []
         var deadlines = RequestDeadlines()
         var deadlineTimer: DeadlineTimer?
         var timerGeneration: UInt64 = 0
-        var inFlight = 0
-        var nextWaiterID: UInt64 = 0
-        var permitWaiters: Deque<PermitWaiter> = []
     }
 
     init(endpoint: KeelEndpoint, configuration: KeelClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
@@ -96,8 +96,8 @@ final class NodeConnection: Sendable {
             guard !state.isShutDown else {
                 throw .shutDown(requestSent: false)
             }
-            let id = state.nextRequestID
-            state.nextRequestID += 1
+            let id = state.nextID
+            state.nextID += 1
             state.pending[id] = PendingRequest(completion: completion, channel: channelID)
             self.watch(deadline, of: id, state: &state, timerLoop: channel.eventLoop)
             return id
@@ -190,12 +190,13 @@ final class NodeConnection: Sendable {
             state.deadlineTimer?.task.cancel()
             state.deadlineTimer = nil
             state.deadlines.removeAll()
-            let waiters = Array(state.permitWaiters)
-            state.permitWaiters = []
+            let waiters = Array(state.permitWaiters.values)
+            state.permitWaiters = [:]
+            state.permitLine = []
             return (channel, connecting, pending, waiters)
         }
         for waiter in waiters {
-            waiter.completion.complete(.failure(.shutDown(requestSent: false)))
+            waiter.complete(.failure(.shutDown(requestSent: false)))
         }
         for request in pending {
             request.completion.complete(.failure(.shutDown(requestSent: true)))
@@ -223,14 +224,16 @@ final class NodeConnection: Sendable {
 
     // MARK: - Deadlines
 
-    /// Adds a pending request's deadline, arming the timer when it is due before the armed one.
-    private func watch(_ deadline: NIODeadline, of requestID: UInt64, state: inout State, timerLoop: any EventLoop) {
-        state.deadlines.add(requestID: requestID, deadline: deadline)
+    /// Adds the deadline of a pending request or of a caller waiting for a slot, arming the
+    /// timer when it is due before the armed one.
+    private func watch(_ deadline: NIODeadline, of id: UInt64, state: inout State, timerLoop: any EventLoop) {
+        state.deadlines.add(requestID: id, deadline: deadline)
         // Entries of answered requests stay behind until the timer reaches them; sweeping
-        // when they outnumber the pending ones keeps the work per request constant.
-        if state.deadlines.count > 2 * state.pending.count + 64 {
+        // when they outnumber the waiting ones keeps the work per request constant.
+        if state.deadlines.count > 2 * (state.pending.count + state.permitWaiters.count) + 64 {
             let pending = state.pending
-            state.deadlines.sweep { pending[$0] != nil }
+            let permitWaiters = state.permitWaiters
+            state.deadlines.sweep { pending[$0] != nil || permitWaiters[$0] != nil }
         }
         if let armed = state.deadlineTimer, armed.deadline <= deadline {
             return
@@ -250,28 +253,37 @@ final class NodeConnection: Sendable {
         state.deadlineTimer = DeadlineTimer(deadline: deadline, generation: generation, task: task)
     }
 
-    /// Fails every request whose deadline passed and re-arms for the earliest one left.
+    /// Fails every request and slot waiter whose deadline passed and re-arms for the earliest
+    /// one left.
     private func deadlineTimerFired(generation: UInt64, on loop: any EventLoop) {
         let now = NIODeadline.now()
-        let expired = self.state.withLock { state -> [PendingRequest] in
+        let (requests, waiters) = self.state.withLock { state -> ([PendingRequest], [OneShotCompletion<Void>]) in
             guard let armed = state.deadlineTimer, armed.generation == generation else {
                 // Replaced by an earlier timer, or the connection shut down.
-                return []
+                return ([], [])
             }
             state.deadlineTimer = nil
-            var expired: [PendingRequest] = []
-            for requestID in state.deadlines.removeExpired(at: now) {
-                if let request = state.pending.removeValue(forKey: requestID) {
-                    expired.append(request)
+            var requests: [PendingRequest] = []
+            var waiters: [OneShotCompletion<Void>] = []
+            for id in state.deadlines.removeExpired(at: now) {
+                if let request = state.pending.removeValue(forKey: id) {
+                    requests.append(request)
+                } else if let waiter = state.permitWaiters.removeValue(forKey: id) {
+                    // Out of the table, so no release hands it a slot any more.
+                    waiters.append(waiter)
                 }
             }
             let pending = state.pending
-            if let next = state.deadlines.earliest(keeping: { pending[$0] != nil }) {
+            let permitWaiters = state.permitWaiters
+            if let next = state.deadlines.earliest(keeping: { pending[$0] != nil || permitWaiters[$0] != nil }) {
                 self.armDeadlineTimer(at: next, state: &state, on: loop)
             }
-            return expired
+            return (requests, waiters)
         }
-        for request in expired {
+        for waiter in waiters {
+            waiter.complete(.failure(.deadlinePassed(requestSent: false)))
+        }
+        for request in requests {
             request.completion.complete(.failure(.deadlinePassed(requestSent: true)))
         }
     }
@@ -279,7 +291,8 @@ final class NodeConnection: Sendable {
     // MARK: - In-flight slots
 
     private func acquirePermit(deadline: NIODeadline) async throws(ConnectionFailure) {
-        let waiter = try self.state.withLock { state throws(ConnectionFailure) -> PermitWaiter? in
+        let waiter = try self.state.withLock {
+            state throws(ConnectionFailure) -> (id: UInt64, completion: OneShotCompletion<Void>)? in
             guard !state.isShutDown else {
                 throw .shutDown(requestSent: false)
             }
@@ -287,20 +300,25 @@ final class NodeConnection: Sendable {
                 state.inFlight += 1
                 return nil
             }
-            let waiter = PermitWaiter(id: state.nextWaiterID, completion: OneShotCompletion())
-            state.nextWaiterID += 1
-            state.permitWaiters.append(waiter)
-            return waiter
+            let id = state.nextID
+            state.nextID += 1
+            let completion = OneShotCompletion<Void>()
+            state.permitWaiters[id] = completion
+            state.permitLine.append(id)
+            self.watch(deadline, of: id, state: &state, timerLoop: self.eventLoopGroup.any())
+            return (id, completion)
         }
         guard let waiter else {
             return
         }
         do {
-            try await waiter.completion.value(before: deadline, timerLoop: self.eventLoopGroup.any())
+            // The connection's deadline timer fails the wait when the deadline passes.
+            try await waiter.completion.value()
         } catch {
-            // The failure won, so no slot was handed to this waiter; only its place in line goes.
+            // The failure won, so no slot was handed to this waiter; only its place in line
+            // goes (a release skips a line entry that is no longer waiting).
             self.state.withLock { state in
-                state.permitWaiters.removeAll { $0.id == waiter.id }
+                _ = state.permitWaiters.removeValue(forKey: waiter.id)
             }
             throw error
         }
@@ -310,8 +328,8 @@ final class NodeConnection: Sendable {
         self.state.withLock { state in
             // Hand the slot straight to the first waiter still waiting (one that gave up
             // already refuses it), so the count never drops below what is really in flight.
-            while let waiter = state.permitWaiters.popFirst() {
-                if waiter.completion.complete(.success(())) {
+            while let id = state.permitLine.popFirst() {
+                if let waiter = state.permitWaiters.removeValue(forKey: id), waiter.complete(.success(())) {
                     return
                 }
             }

@@ -6,8 +6,9 @@ import NIOPosix
 import Synchronization
 import XCTest
 
-/// The connection's one deadline timer: requests fail when their own deadline passes, in
-/// deadline order, answered ones are left alone, and nothing stays scheduled after shutdown.
+/// The connection's one deadline timer: requests and callers waiting for a slot fail when
+/// their own deadline passes, in deadline order, answered ones are left alone, and nothing
+/// stays scheduled after shutdown.
 ///
 /// Sends run in tasks that record how they ended; the tests wait for those records with a
 /// deadline, so a timer that never fires fails the test instead of hanging it (tearDown's
@@ -62,12 +63,17 @@ final class NodeConnectionDeadlineTests: KeelClientTestCase {
         return node
     }
 
-    private func connect(to node: FakeKeelNode) -> NodeConnection {
+    private func connect(
+        to node: FakeKeelNode,
+        configure: (inout KeelClientConfiguration) -> Void = { _ in }
+    ) -> NodeConnection {
         var logger = Logger(label: "keel.client.test")
         logger.logLevel = .info
+        var configuration = KeelClientConfiguration(clusterID: "test-cluster")
+        configure(&configuration)
         let connection = NodeConnection(
             endpoint: node.endpoint,
-            configuration: KeelClientConfiguration(clusterID: "test-cluster"),
+            configuration: configuration,
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger
         )
@@ -174,6 +180,32 @@ final class NodeConnectionDeadlineTests: KeelClientTestCase {
         node.releaseHeld(order: .asReceived)
         try await self.waitUntil("the held request ended") { log.ended.count == 1 }
         self.assertAnswered(log.outcome(of: "held"))
+    }
+
+    func testACallerWaitingForASlotFailsAtItsDeadlineWithoutSending() async throws {
+        let node = try await self.startHoldingNode()
+        let connection = self.connect(to: node) { $0.maximumInFlightRequestsPerConnection = 1 }
+        let log = SendLog()
+        let heldDeadline = NIODeadline.now() + .seconds(30)
+        log.start("held", on: connection, deadline: heldDeadline)
+        try await self.waitUntil("the first request holds the only slot") { node.heldCount == 1 }
+
+        let waiterDeadline = NIODeadline.now() + .milliseconds(200)
+        log.start("waiting", on: connection, deadline: waiterDeadline)
+        try await self.waitUntil("the waiter ended") { log.ended.count == 1 }
+
+        guard case .failed(.deadlinePassed(requestSent: false), let endedAt)? = log.outcome(of: "waiting") else {
+            return XCTFail("a waiter must fail with deadlinePassed before sending, got \(log.ended)")
+        }
+        XCTAssertGreaterThanOrEqual(endedAt, waiterDeadline, "failed before its deadline")
+        XCTAssertEqual(node.received.count, 1, "the waiter sent nothing")
+        XCTAssertEqual(connection.armedDeadline, heldDeadline, "armed for the held request next")
+
+        node.releaseHeld(order: .asReceived)
+        try await self.waitUntil("the held request ended") { log.ended.count == 2 }
+        self.assertAnswered(log.outcome(of: "held"))
+        self.assertAnswered(await Self.send("after", on: connection, deadline: .now() + .seconds(30)))
+        XCTAssertEqual(node.received.count, 2, "the slot given up by the waiter was not lost")
     }
 
     func testShutdownLeavesNoTimer() async throws {
