@@ -14,11 +14,10 @@ import Synchronization
 /// makes callers wait instead of letting requests pile up in memory.
 ///
 /// The deadlines of the requests in flight and of the callers waiting for a slot share one
-/// timer, armed for the earliest of them:
-/// requests usually share one timeout, so it is re-armed only when it fires (and then for the
-/// next request still waiting) or when a request comes with an earlier deadline. A timer per
-/// request would cost two cross-thread operations on the event loop (schedule and cancel) for
-/// every request.
+/// timer, armed for the earliest of them. Requests usually share one timeout, so it is re-armed
+/// only when it fires (and then for the next one still waiting) or when a request comes with an
+/// earlier deadline. A timer per request would cost two cross-thread operations on the event
+/// loop (schedule and cancel) for every request.
 final class NodeConnection: Sendable {
     /// Where the node listens for clients.
     let endpoint: KeelEndpoint

@@ -1,8 +1,8 @@
 import DequeModule
 import NIOCore
 
-/// The deadlines of one connection's pending requests, earliest first, so that one timer can
-/// serve them all.
+/// The deadlines of one connection's pending requests (and of its callers waiting for a
+/// slot, numbered from the same counter), earliest first, so that one timer can serve them all.
 ///
 /// Requests usually share one timeout, so a new deadline is almost always the latest and
 /// adding it is an append. A request that ends another way (answered, cancelled, its
