@@ -43,6 +43,7 @@ final class NodeConnection: Sendable {
         let deadline: NIODeadline
         let generation: UInt64
         let task: Scheduled<Void>
+        let loop: any EventLoop
     }
 
     private struct State {
@@ -225,7 +226,9 @@ final class NodeConnection: Sendable {
 
     /// Adds the deadline of a pending request or of a caller waiting for a slot, arming the
     /// timer when it is due before the armed one.
-    private func watch(_ deadline: NIODeadline, of id: UInt64, state: inout State, timerLoop: any EventLoop) {
+    /// - Parameter timerLoop: The loop of the request's channel; `nil` for a slot waiter,
+    ///   which has no channel yet and leaves the timer where it is.
+    private func watch(_ deadline: NIODeadline, of id: UInt64, state: inout State, timerLoop: (any EventLoop)?) {
         state.deadlines.add(requestID: id, deadline: deadline)
         // Entries of answered requests stay behind until the timer reaches them; sweeping
         // when they outnumber the waiting ones keeps the work per request constant.
@@ -234,10 +237,16 @@ final class NodeConnection: Sendable {
             let permitWaiters = state.permitWaiters
             state.deadlines.sweep { pending[$0] != nil || permitWaiters[$0] != nil }
         }
-        if let armed = state.deadlineTimer, armed.deadline <= deadline {
+        if let armed = state.deadlineTimer, armed.deadline <= deadline, timerLoop == nil || armed.loop === timerLoop {
             return
         }
-        self.armDeadlineTimer(at: deadline, state: &state, on: timerLoop)
+        // The timer follows the loop of the newest request's channel (it moves only after a
+        // reconnect): there the timer and the channel's events take turns, so a close that
+        // arrived before the deadline is handled first and its requests fail as lost, as
+        // with a timer per request.
+        let earliest = min(deadline, state.deadlineTimer?.deadline ?? deadline)
+        let loop = timerLoop ?? state.deadlineTimer?.loop ?? self.eventLoopGroup.any()
+        self.armDeadlineTimer(at: earliest, state: &state, on: loop)
     }
 
     private func armDeadlineTimer(at deadline: NIODeadline, state: inout State, on loop: any EventLoop) {
@@ -249,7 +258,7 @@ final class NodeConnection: Sendable {
         let task = loop.scheduleTask(deadline: deadline) {
             self.deadlineTimerFired(generation: generation, on: loop)
         }
-        state.deadlineTimer = DeadlineTimer(deadline: deadline, generation: generation, task: task)
+        state.deadlineTimer = DeadlineTimer(deadline: deadline, generation: generation, task: task, loop: loop)
     }
 
     /// Fails every request and slot waiter whose deadline passed and re-arms for the earliest
@@ -304,7 +313,7 @@ final class NodeConnection: Sendable {
             let completion = OneShotCompletion<Void>()
             state.permitWaiters[id] = completion
             state.permitLine.append(id)
-            self.watch(deadline, of: id, state: &state, timerLoop: self.eventLoopGroup.any())
+            self.watch(deadline, of: id, state: &state, timerLoop: nil)
             return (id, completion)
         }
         guard let waiter else {
