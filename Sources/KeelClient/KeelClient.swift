@@ -146,7 +146,7 @@ public final class KeelClient: Sendable {
         }
         let lease: WriteSessionPool.Lease
         do {
-            lease = try await self.writeSessions.lease(deadline: deadline, timerLoop: self.eventLoopGroup.any())
+            lease = try await self.writeSessions.lease(deadline: deadline, timerLoops: self.eventLoopGroup)
         } catch .cancelled {
             throw CancellationError()
         } catch {
@@ -185,9 +185,8 @@ public final class KeelClient: Sendable {
         var generator = SystemRandomNumberGenerator()
 
         while true {
-            let target = try self.target(for: attempt)
+            let (target, connection) = try self.destination(for: attempt)
             attempt.redirect = nil
-            let connection = try self.connection(to: target)
             let retryAt: NIODeadline
             do {
                 let response = try await connection.send(operation, session: session, deadline: deadline)
@@ -316,50 +315,48 @@ public final class KeelClient: Sendable {
         }
     }
 
-    private func target(for attempt: RequestAttempts) throws(KeelError) -> KeelEndpoint {
-        if let redirect = attempt.redirect {
-            return redirect
-        }
-        return try self.routing.withLock { routing throws(KeelError) -> KeelEndpoint in
+    /// The node the next attempt goes to and the connection to it, chosen under one lock.
+    private func destination(for attempt: RequestAttempts) throws(KeelError) -> (KeelEndpoint, NodeConnection) {
+        try self.routing.withLock { routing throws(KeelError) -> (KeelEndpoint, NodeConnection) in
             guard !routing.isShutDown else {
                 throw .shutDown
             }
-            switch attempt.route {
-            case .node(let endpoint):
-                return endpoint
-            case .anyNode:
-                let endpoint = self.endpoints[routing.nextStaleReadNode % self.endpoints.count]
-                routing.nextStaleReadNode &+= 1
-                return endpoint
-            case .leader:
-                if let leader = routing.leader {
-                    return leader
-                }
-                // No leader known: ask the configured nodes in turn; any of them names it.
-                let endpoint = self.endpoints[routing.nextLeaderCandidate % self.endpoints.count]
-                routing.nextLeaderCandidate &+= 1
-                return endpoint
-            }
+            let endpoint = attempt.redirect ?? self.target(for: attempt.route, routing: &routing)
+            return (endpoint, self.connection(to: endpoint, routing: &routing))
         }
     }
 
-    private func connection(to endpoint: KeelEndpoint) throws(KeelError) -> NodeConnection {
-        try self.routing.withLock { routing throws(KeelError) -> NodeConnection in
-            guard !routing.isShutDown else {
-                throw .shutDown
+    private func target(for route: RequestRoute, routing: inout Routing) -> KeelEndpoint {
+        switch route {
+        case .node(let endpoint):
+            return endpoint
+        case .anyNode:
+            let endpoint = self.endpoints[routing.nextStaleReadNode % self.endpoints.count]
+            routing.nextStaleReadNode &+= 1
+            return endpoint
+        case .leader:
+            if let leader = routing.leader {
+                return leader
             }
-            if let connection = routing.connections[endpoint] {
-                return connection
-            }
-            let connection = NodeConnection(
-                endpoint: endpoint,
-                configuration: self.configuration,
-                eventLoopGroup: self.eventLoopGroup,
-                logger: self.logger
-            )
-            routing.connections[endpoint] = connection
+            // No leader known: ask the configured nodes in turn; any of them names it.
+            let endpoint = self.endpoints[routing.nextLeaderCandidate % self.endpoints.count]
+            routing.nextLeaderCandidate &+= 1
+            return endpoint
+        }
+    }
+
+    private func connection(to endpoint: KeelEndpoint, routing: inout Routing) -> NodeConnection {
+        if let connection = routing.connections[endpoint] {
             return connection
         }
+        let connection = NodeConnection(
+            endpoint: endpoint,
+            configuration: self.configuration,
+            eventLoopGroup: self.eventLoopGroup,
+            logger: self.logger
+        )
+        routing.connections[endpoint] = connection
+        return connection
     }
 
     /// Makes the next leader request start from the configured endpoints again.

@@ -12,6 +12,12 @@ import Synchronization
 /// outstanding; further callers wait in line for a slot, each until its own deadline. A slot
 /// is held until the answer arrives (or the caller gives up), so a node that answers slowly
 /// makes callers wait instead of letting requests pile up in memory.
+///
+/// The deadlines of the requests in flight and of the callers waiting for a slot share one
+/// timer, armed for the earliest of them. Requests usually share one timeout, so it is re-armed
+/// only when it fires (and then for the next one still waiting) or when a request comes with an
+/// earlier deadline. A timer per request would cost two cross-thread operations on the event
+/// loop (schedule and cancel) for every request.
 final class NodeConnection: Sendable {
     /// Where the node listens for clients.
     let endpoint: KeelEndpoint
@@ -31,19 +37,30 @@ final class NodeConnection: Sendable {
         let channel: ObjectIdentifier
     }
 
-    private struct PermitWaiter {
-        let id: UInt64
-        let completion: OneShotCompletion<Void>
+    /// The connection's one deadline timer; `generation` tells a replaced timer that ran
+    /// anyway (its cancellation came too late) from the current one.
+    private struct DeadlineTimer {
+        let deadline: NIODeadline
+        let generation: UInt64
+        let task: Scheduled<Void>
+        let loop: any EventLoop
     }
 
     private struct State {
         var channel = ChannelState.idle
         var isShutDown = false
-        var nextRequestID: UInt64 = 1
+        /// Numbers requests and callers waiting for a slot alike, so that one deadline queue
+        /// holds both.
+        var nextID: UInt64 = 1
         var pending: [UInt64: PendingRequest] = [:]
         var inFlight = 0
-        var nextWaiterID: UInt64 = 0
-        var permitWaiters: Deque<PermitWaiter> = []
+        /// Callers waiting for a slot, by id, and their order; `permitLine` may still hold the
+        /// ids of waiters that gave up, which the next release skips.
+        var permitWaiters: [UInt64: OneShotCompletion<Void>] = [:]
+        var permitLine: Deque<UInt64> = []
+        var deadlines = RequestDeadlines()
+        var deadlineTimer: DeadlineTimer?
+        var timerGeneration: UInt64 = 0
     }
 
     init(endpoint: KeelEndpoint, configuration: KeelClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
@@ -79,9 +96,10 @@ final class NodeConnection: Sendable {
             guard !state.isShutDown else {
                 throw .shutDown(requestSent: false)
             }
-            let id = state.nextRequestID
-            state.nextRequestID += 1
+            let id = state.nextID
+            state.nextID += 1
             state.pending[id] = PendingRequest(completion: completion, channel: channelID)
+            self.watch(deadline, of: id, state: &state, timerLoop: channel.eventLoop)
             return id
         }
         let remaining = deadline - NIODeadline.now()
@@ -103,7 +121,8 @@ final class NodeConnection: Sendable {
             completion.complete(.failure(.lost("write failed: \(error)", requestSent: sent)))
         }
         do {
-            return try await completion.value(before: deadline, timerLoop: channel.eventLoop)
+            // The connection's deadline timer fails the completion when the deadline passes.
+            return try await completion.value()
         } catch {
             self.forget(requestID: id)
             if case .lost(_, requestSent: false) = error {
@@ -168,12 +187,16 @@ final class NodeConnection: Sendable {
             state.channel = .idle
             let pending = Array(state.pending.values)
             state.pending = [:]
-            let waiters = Array(state.permitWaiters)
-            state.permitWaiters = []
+            state.deadlineTimer?.task.cancel()
+            state.deadlineTimer = nil
+            state.deadlines.removeAll()
+            let waiters = Array(state.permitWaiters.values)
+            state.permitWaiters = [:]
+            state.permitLine = []
             return (channel, connecting, pending, waiters)
         }
         for waiter in waiters {
-            waiter.completion.complete(.failure(.shutDown(requestSent: false)))
+            waiter.complete(.failure(.shutDown(requestSent: false)))
         }
         for request in pending {
             request.completion.complete(.failure(.shutDown(requestSent: true)))
@@ -189,10 +212,95 @@ final class NodeConnection: Sendable {
         }
     }
 
+    /// How many sent requests wait for their answer.
+    var pendingCount: Int {
+        self.state.withLock { $0.pending.count }
+    }
+
+    /// The deadline the connection's timer is armed for, `nil` when no timer is scheduled.
+    var armedDeadline: NIODeadline? {
+        self.state.withLock { $0.deadlineTimer?.deadline }
+    }
+
+    // MARK: - Deadlines
+
+    /// Adds the deadline of a pending request or of a caller waiting for a slot, arming the
+    /// timer when it is due before the armed one.
+    /// - Parameter timerLoop: The loop of the request's channel; `nil` for a slot waiter,
+    ///   which has no channel yet and leaves the timer where it is.
+    private func watch(_ deadline: NIODeadline, of id: UInt64, state: inout State, timerLoop: (any EventLoop)?) {
+        state.deadlines.add(requestID: id, deadline: deadline)
+        // Entries of answered requests stay behind until the timer reaches them; sweeping
+        // when they outnumber the waiting ones keeps the work per request constant.
+        if state.deadlines.count > 2 * (state.pending.count + state.permitWaiters.count) + 64 {
+            let pending = state.pending
+            let permitWaiters = state.permitWaiters
+            state.deadlines.sweep { pending[$0] != nil || permitWaiters[$0] != nil }
+        }
+        if let armed = state.deadlineTimer, armed.deadline <= deadline, timerLoop == nil || armed.loop === timerLoop {
+            return
+        }
+        // The timer follows the loop of the newest request's channel (it moves only after a
+        // reconnect): there the timer and the channel's events take turns, so a close that
+        // arrived before the deadline is handled first and its requests fail as lost, as
+        // with a timer per request.
+        let earliest = min(deadline, state.deadlineTimer?.deadline ?? deadline)
+        let loop = timerLoop ?? state.deadlineTimer?.loop ?? self.eventLoopGroup.any()
+        self.armDeadlineTimer(at: earliest, state: &state, on: loop)
+    }
+
+    private func armDeadlineTimer(at deadline: NIODeadline, state: inout State, on loop: any EventLoop) {
+        // Scheduling under the lock is safe: the event loop never calls back into this
+        // connection while it holds its own lock.
+        state.deadlineTimer?.task.cancel()
+        state.timerGeneration += 1
+        let generation = state.timerGeneration
+        let task = loop.scheduleTask(deadline: deadline) {
+            self.deadlineTimerFired(generation: generation, on: loop)
+        }
+        state.deadlineTimer = DeadlineTimer(deadline: deadline, generation: generation, task: task, loop: loop)
+    }
+
+    /// Fails every request and slot waiter whose deadline passed and re-arms for the earliest
+    /// one left.
+    private func deadlineTimerFired(generation: UInt64, on loop: any EventLoop) {
+        let now = NIODeadline.now()
+        let (requests, waiters) = self.state.withLock { state -> ([PendingRequest], [OneShotCompletion<Void>]) in
+            guard let armed = state.deadlineTimer, armed.generation == generation else {
+                // Replaced by an earlier timer, or the connection shut down.
+                return ([], [])
+            }
+            state.deadlineTimer = nil
+            var requests: [PendingRequest] = []
+            var waiters: [OneShotCompletion<Void>] = []
+            for id in state.deadlines.removeExpired(at: now) {
+                if let request = state.pending.removeValue(forKey: id) {
+                    requests.append(request)
+                } else if let waiter = state.permitWaiters.removeValue(forKey: id) {
+                    // Out of the table, so no release hands it a slot any more.
+                    waiters.append(waiter)
+                }
+            }
+            let pending = state.pending
+            let permitWaiters = state.permitWaiters
+            if let next = state.deadlines.earliest(keeping: { pending[$0] != nil || permitWaiters[$0] != nil }) {
+                self.armDeadlineTimer(at: next, state: &state, on: loop)
+            }
+            return (requests, waiters)
+        }
+        for waiter in waiters {
+            waiter.complete(.failure(.deadlinePassed(requestSent: false)))
+        }
+        for request in requests {
+            request.completion.complete(.failure(.deadlinePassed(requestSent: true)))
+        }
+    }
+
     // MARK: - In-flight slots
 
     private func acquirePermit(deadline: NIODeadline) async throws(ConnectionFailure) {
-        let waiter = try self.state.withLock { state throws(ConnectionFailure) -> PermitWaiter? in
+        let waiter = try self.state.withLock {
+            state throws(ConnectionFailure) -> (id: UInt64, completion: OneShotCompletion<Void>)? in
             guard !state.isShutDown else {
                 throw .shutDown(requestSent: false)
             }
@@ -200,20 +308,25 @@ final class NodeConnection: Sendable {
                 state.inFlight += 1
                 return nil
             }
-            let waiter = PermitWaiter(id: state.nextWaiterID, completion: OneShotCompletion())
-            state.nextWaiterID += 1
-            state.permitWaiters.append(waiter)
-            return waiter
+            let id = state.nextID
+            state.nextID += 1
+            let completion = OneShotCompletion<Void>()
+            state.permitWaiters[id] = completion
+            state.permitLine.append(id)
+            self.watch(deadline, of: id, state: &state, timerLoop: nil)
+            return (id, completion)
         }
         guard let waiter else {
             return
         }
         do {
-            try await waiter.completion.value(before: deadline, timerLoop: self.eventLoopGroup.any())
+            // The connection's deadline timer fails the wait when the deadline passes.
+            try await waiter.completion.value()
         } catch {
-            // The failure won, so no slot was handed to this waiter; only its place in line goes.
+            // The failure won, so no slot was handed to this waiter; only its place in line
+            // goes (a release skips a line entry that is no longer waiting).
             self.state.withLock { state in
-                state.permitWaiters.removeAll { $0.id == waiter.id }
+                _ = state.permitWaiters.removeValue(forKey: waiter.id)
             }
             throw error
         }
@@ -223,8 +336,8 @@ final class NodeConnection: Sendable {
         self.state.withLock { state in
             // Hand the slot straight to the first waiter still waiting (one that gave up
             // already refuses it), so the count never drops below what is really in flight.
-            while let waiter = state.permitWaiters.popFirst() {
-                if waiter.completion.complete(.success(())) {
+            while let id = state.permitLine.popFirst() {
+                if let waiter = state.permitWaiters.removeValue(forKey: id), waiter.complete(.success(())) {
                     return
                 }
             }
@@ -234,27 +347,44 @@ final class NodeConnection: Sendable {
 
     // MARK: - Connecting
 
+    /// What a sender finds: an open connection, or one being opened (perhaps by this sender).
+    private enum WriterLookup {
+        case ready(CoalescingWriter)
+        case connecting(EventLoopFuture<CoalescingWriter>, start: EventLoopPromise<CoalescingWriter>?)
+    }
+
     private func readyWriter(deadline: NIODeadline) async throws(ConnectionFailure) -> CoalescingWriter {
-        let (future, startConnecting) = try self.state.withLock {
-            state throws(ConnectionFailure) -> (EventLoopFuture<CoalescingWriter>, EventLoopPromise<CoalescingWriter>?) in
+        let lookup = try self.state.withLock { state throws(ConnectionFailure) -> WriterLookup in
             guard !state.isShutDown else {
                 throw .shutDown(requestSent: false)
             }
             switch state.channel {
             case .ready(let writer):
-                return (writer.channel.eventLoop.makeSucceededFuture(writer), nil)
+                return .ready(writer)
             case .connecting(let future):
-                return (future, nil)
+                return .connecting(future, start: nil)
             case .idle:
                 // Claim the connection attempt here; start it outside the lock, because its
                 // callbacks take the lock.
                 let promise = self.eventLoopGroup.next().makePromise(of: CoalescingWriter.self)
                 state.channel = .connecting(promise.futureResult)
-                return (promise.futureResult, promise)
+                return .connecting(promise.futureResult, start: promise)
             }
         }
-        if let startConnecting {
-            self.connect(on: startConnecting.futureResult.eventLoop).cascade(to: startConnecting)
+        let future: EventLoopFuture<CoalescingWriter>
+        switch lookup {
+        case .ready(let writer):
+            // The common case needs no future and no timer: there is nothing to wait for.
+            // A cancelled caller still sends nothing, as when it waits.
+            guard !Task.isCancelled else {
+                throw .cancelled(requestSent: false)
+            }
+            return writer
+        case .connecting(let connecting, let startConnecting):
+            if let startConnecting {
+                self.connect(on: startConnecting.futureResult.eventLoop).cascade(to: startConnecting)
+            }
+            future = connecting
         }
         let completion = OneShotCompletion<CoalescingWriter>()
         future.whenComplete { result in

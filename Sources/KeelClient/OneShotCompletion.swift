@@ -38,6 +38,9 @@ final class OneShotCompletion<Value: Sendable>: Sendable {
 
     /// Waits for the completion, failing with ``ConnectionFailure/deadlinePassed(requestSent:)`` at
     /// `deadline` and with ``ConnectionFailure/cancelled(requestSent:)`` when the task is cancelled.
+    ///
+    /// Schedules a timer of its own: for rare waits. A request on a connection uses ``value()``
+    /// and the connection's shared deadline timer instead.
     /// - Parameters:
     ///   - deadline: When to stop waiting.
     ///   - timerLoop: The event loop that runs the deadline timer.
@@ -46,6 +49,12 @@ final class OneShotCompletion<Value: Sendable>: Sendable {
             self.complete(.failure(.deadlinePassed(requestSent: false)))
         }
         defer { timer.cancel() }
+        return try await self.value()
+    }
+
+    /// Waits for the completion, failing with ``ConnectionFailure/cancelled(requestSent:)`` when
+    /// the task is cancelled. Whoever waits this way makes sure something completes it in time.
+    func value() async throws(ConnectionFailure) -> Value {
         do {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in

@@ -57,9 +57,13 @@ final class WriteSessionPool: Sendable {
     }
 
     /// Takes a session for one write and numbers the write.
+    /// - Parameters:
+    ///   - deadline: When to stop waiting for a free session.
+    ///   - timerLoops: Where a waiting writer's deadline timer runs; a loop is picked only
+    ///     when the writer has to wait.
     /// - Throws: ``ConnectionFailure/deadlinePassed(requestSent:)`` or
     ///   ``ConnectionFailure/cancelled(requestSent:)`` while waiting for a free session.
-    func lease(deadline: NIODeadline, timerLoop: any EventLoop) async throws(ConnectionFailure) -> Lease {
+    func lease(deadline: NIODeadline, timerLoops: any EventLoopGroup) async throws(ConnectionFailure) -> Lease {
         let now = NIODeadline.now()
         let immediate = self.state.withLock { state -> LeaseOrWaiter in
             if let lease = state.idle.popLast() {
@@ -83,7 +87,7 @@ final class WriteSessionPool: Sendable {
             return lease
         case .waiter(let waiter):
             do {
-                return Self.numbered(try await waiter.completion.value(before: deadline, timerLoop: timerLoop))
+                return Self.numbered(try await waiter.completion.value(before: deadline, timerLoop: timerLoops.any()))
             } catch {
                 self.state.withLock { state in
                     state.waiters.removeAll { $0.id == waiter.id }
@@ -95,7 +99,7 @@ final class WriteSessionPool: Sendable {
 
     /// Returns a session after its write finished.
     /// - Parameters:
-    ///   - lease: The lease ``lease(deadline:timerLoop:)`` gave.
+    ///   - lease: The lease ``lease(deadline:timerLoops:)`` gave.
     ///   - outcome: How the write ended.
     func giveBack(_ lease: Lease, outcome: WriteOutcome) {
         var lease = lease

@@ -65,7 +65,11 @@ struct CFieldReader {
         var values: [Value] = []
         values.reserveCapacity(count)
         for index in 0..<count {
-            values.append(try convert(try self.present(pointers[index], field: "\(field)[\(index)]")))
+            // The field name is built only for the error: per element it cost a string each.
+            guard let element = pointers[index] else {
+                throw self.invalid("\(field)[\(index)]", "marked present but missing")
+            }
+            values.append(try convert(element.pointee))
         }
         return values
     }
