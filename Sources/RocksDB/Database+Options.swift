@@ -21,6 +21,12 @@ extension Database {
         public var bloomFilterBitsPerKey: Double? = 10
         /// Keep index and filter blocks in the block cache (bounded memory) instead of the heap.
         public var cacheIndexAndFilterBlocks = true
+        /// Split each table's index and Bloom filter into blocks of about ``blockSize`` under a
+        /// small top-level index (pinned in the cache), so that a point read loads one small
+        /// filter partition. Without it a table's filter is one block (about 1 MB for a 64 MB
+        /// table), which the cache's 2 MB shards evict again under load: every read of a key
+        /// then re-read and re-checksummed the whole filter from the file.
+        public var partitionIndexAndFilters = true
 
         /// Compression of every level but the last.
         public var compression: Compression = .lz4

@@ -48,6 +48,16 @@ final class NativeOptions: @unchecked Sendable {
         }
         rocksdb_block_based_options_set_cache_index_and_filter_blocks(table, options.cacheIndexAndFilterBlocks ? 1 : 0)
         rocksdb_block_based_options_set_pin_l0_filter_and_index_blocks_in_cache(table, options.cacheIndexAndFilterBlocks ? 1 : 0)
+        if options.cacheIndexAndFilterBlocks {
+            // Index and filter blocks are evicted after data blocks.
+            rocksdb_block_based_options_set_cache_index_and_filter_blocks_with_high_priority(table, 1)
+        }
+        if options.partitionIndexAndFilters {
+            rocksdb_block_based_options_set_index_type(table, Int32(rocksdb_block_based_table_index_type_two_level_index_search))
+            rocksdb_block_based_options_set_partition_filters(table, 1)
+            rocksdb_block_based_options_set_metadata_block_size(table, UInt64(options.blockSize))
+            rocksdb_block_based_options_set_pin_top_level_index_and_filter(table, 1)
+        }
         // The table factory copies the table options.
         rocksdb_options_set_block_based_table_factory(pointer, table)
         rocksdb_block_based_options_destroy(table)
