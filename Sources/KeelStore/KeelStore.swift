@@ -85,9 +85,6 @@ public final class KeelStore: @unchecked Sendable {
     public func reload() throws(RocksDBError) {
         applyLock.lock()
         defer { applyLock.unlock() }
-        // RocksDB's per-thread counters cost thread-local lookups in every key comparison of
-        // the memtable inserts below (and of the caller's later writes on this thread).
-        PerformanceCounters.disableOnCurrentThread()
         try loadState()
     }
 

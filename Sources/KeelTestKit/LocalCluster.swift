@@ -192,6 +192,18 @@ public final class LocalCluster {
         if !keepsFilesOnShutdown { try? FileManager.default.removeItem(atPath: root) }
     }
 
+    /// Kills every process and removes the files, like ``shutdown()``; when `failed`, first
+    /// prints the tail of every node's log, so that a failed test's output shows what the
+    /// servers did.
+    public func shutdown(printingLogsIf failed: Bool) {
+        if failed {
+            for id in nodes.keys.sorted() {
+                print("---- node \(id) log tail ----\n\(logTail(id))")
+            }
+        }
+        shutdown()
+    }
+
     /// A connected client for node `id`.
     public func client(_ id: UInt64, receiveTimeout: TimeInterval = 15) throws -> WireClient {
         guard let node = nodes[id] else { throw TimeoutError(description: "no node \(id)") }

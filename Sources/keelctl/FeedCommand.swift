@@ -101,6 +101,15 @@ struct FeedCommand: AsyncParsableCommand {
         var follower: String
         var followee: String
         var following: Bool
+
+        /// As JSON, or as one line for people.
+        func print(json: Bool) throws {
+            if json {
+                try JSONOutput.print(self)
+            } else {
+                Swift.print(following ? "\(follower) follows \(followee)" : "\(follower) no longer follows \(followee)")
+            }
+        }
     }
 
     struct Follow: AsyncParsableCommand {
@@ -117,11 +126,7 @@ struct FeedCommand: AsyncParsableCommand {
         func run() async throws {
             let (follower, followee, backfill) = (self.follower, self.followee, self.backfill)
             try await FeedCommand.run(connection, feedOptions) { try await $0.follow(follower, followee, backfill: backfill) }
-            if connection.json {
-                try JSONOutput.print(FollowReport(follower: follower, followee: followee, following: true))
-            } else {
-                print("\(follower) follows \(followee)")
-            }
+            try FollowReport(follower: follower, followee: followee, following: true).print(json: connection.json)
         }
     }
 
@@ -138,11 +143,7 @@ struct FeedCommand: AsyncParsableCommand {
         func run() async throws {
             let (follower, followee) = (self.follower, self.followee)
             try await FeedCommand.run(connection, feedOptions) { try await $0.unfollow(follower, followee) }
-            if connection.json {
-                try JSONOutput.print(FollowReport(follower: follower, followee: followee, following: false))
-            } else {
-                print("\(follower) no longer follows \(followee)")
-            }
+            try FollowReport(follower: follower, followee: followee, following: false).print(json: connection.json)
         }
     }
 

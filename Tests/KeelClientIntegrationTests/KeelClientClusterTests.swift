@@ -15,12 +15,7 @@ final class KeelClientClusterTests: XCTestCase {
     override func tearDown() async throws {
         await self.client?.shutdown()
         self.client = nil
-        if let cluster, (self.testRun?.totalFailureCount ?? 0) > 0 {
-            for id in cluster.nodes.keys.sorted() {
-                print("---- node \(id) log tail ----\n\(cluster.logTail(id))")
-            }
-        }
-        self.cluster?.shutdown()
+        self.cluster?.shutdown(printingLogsIf: (self.testRun?.totalFailureCount ?? 0) > 0)
         self.cluster = nil
         try await super.tearDown()
     }

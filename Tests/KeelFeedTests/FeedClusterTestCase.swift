@@ -17,12 +17,7 @@ class FeedClusterTestCase: XCTestCase {
             await client.shutdown()
         }
         self.clients = []
-        if let cluster, (self.testRun?.totalFailureCount ?? 0) > 0 {
-            for id in cluster.nodes.keys.sorted() {
-                print("---- node \(id) log tail ----\n\(cluster.logTail(id))")
-            }
-        }
-        self.cluster?.shutdown()
+        self.cluster?.shutdown(printingLogsIf: (self.testRun?.totalFailureCount ?? 0) > 0)
         self.cluster = nil
         try await super.tearDown()
     }

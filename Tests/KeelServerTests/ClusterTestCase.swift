@@ -20,12 +20,7 @@ class ClusterTestCase: XCTestCase {
     }
 
     override func tearDown() {
-        if let cluster, (testRun?.totalFailureCount ?? 0) > 0 {
-            for id in cluster.nodes.keys.sorted() {
-                print("---- node \(id) log tail ----\n\(cluster.logTail(id))")
-            }
-        }
-        cluster?.shutdown()
+        cluster?.shutdown(printingLogsIf: (testRun?.totalFailureCount ?? 0) > 0)
         cluster = nil
         super.tearDown()
     }
