@@ -1,4 +1,5 @@
 import KeelRaft
+import KeelStore
 import KeelWire
 
 /// Everything that reaches the driver from other threads: peer messages, client proposals,
@@ -6,7 +7,9 @@ import KeelWire
 enum DriverEvent: Sendable {
     case messages([Message])
     case propose(WriteProposal)
-    case read(@Sendable (ReadPermission) -> Void)
+    /// A linearizable read of the data the footprint names; the permission comes once the
+    /// read may be served.
+    case read(DataFootprint, @Sendable (ReadPermission) -> Void)
     case admin(AdminOperation, @Sendable (ClientResult) -> Void)
     case peerIntroduced(UInt64, MemberAddress)
     case snapshotStaged(Message, directory: String)

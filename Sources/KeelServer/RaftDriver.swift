@@ -7,8 +7,9 @@ import NIOCore
 import RocksDB
 
 /// The single thread that owns the node's `RaftNode`: it feeds the core what arrives in its
-/// inbox and performs each `Ready` (send, persist, send what needed the disk, apply, serve
-/// reads, advance).
+/// inbox and performs each `Ready` (send, persist, send what needed the disk, queue the
+/// committed entries, serve reads, advance), applying queued entries a group at a time in
+/// between (``ApplyQueue``).
 ///
 /// It is a dedicated thread, not an event loop or a task on the cooperative pool, because it
 /// blocks on fsync. Everything that queues while one fsync runs is proposed together and
@@ -53,9 +54,20 @@ final class RaftDriver: @unchecked Sendable {
     private static let emptyAppendDelay: TimeInterval = 0.002
     /// Answers to writes applied in the current step, handed to their event loops together.
     private var replies = ReplyBatch()
+    /// Committed entries not applied yet, and the last index the store has applied.
+    private var applyQueue = ApplyQueue()
+    private var appliedThrough: UInt64
+    /// Most entry bytes applied as one group: one large fanout entry, or about a hundred small
+    /// writes. Between groups the driver handles what arrived (acknowledgements, heartbeats,
+    /// ReadIndex rounds, proposals).
+    private static let applyGroupBytes = 16 << 10
+    private struct PendingRead {
+        var footprint: DataFootprint
+        var completion: @Sendable (ReadPermission) -> Void
+    }
     private var nextReadContext: UInt64 = 1
-    private var readsAwaitingConfirmation: [UInt64: [@Sendable (ReadPermission) -> Void]] = [:]
-    private var readsAwaitingApply: [(index: UInt64, reads: [@Sendable (ReadPermission) -> Void])] = []
+    private var readsAwaitingConfirmation: [UInt64: [PendingRead]] = [:]
+    private var readsAwaitingApply: [(index: UInt64, reads: [PendingRead])] = []
     private var transfers: [(target: UInt64, completion: @Sendable (ClientResult) -> Void)] = []
     private var staged: (index: UInt64, term: UInt64, directory: String)?
     /// Set once a write to the log or the state machine failed: from then on the node sends
@@ -94,6 +106,7 @@ final class RaftDriver: @unchecked Sendable {
         self.addresses = addresses
         self.logger = logger
         self.metrics = metrics
+        appliedThrough = store.appliedIndex
         var raftConfiguration = RaftConfiguration()
         raftConfiguration.electionTicks = configuration.electionTicks
         raftConfiguration.heartbeatTicks = configuration.heartbeatTicks
@@ -177,7 +190,8 @@ final class RaftDriver: @unchecked Sendable {
         // followers told at once that the leader is gone (reportPeerDown) would often campaign
         // in the same instant and split the vote.
         var nextTick = Date().addingTimeInterval(tick * Double.random(in: 0.05...1))
-        while let events = inbox.drain(waitingUntil: min(nextTick, heldAppendsDeadline ?? nextTick)) {
+        // With a Ready or queued entries waiting, the inbox is only looked into, not waited on.
+        while let events = inbox.drain(waitingUntil: hasWork ? .distantPast : min(nextTick, heldAppendsDeadline ?? nextTick)) {
             if failed {
                 refuseAll(events)
                 continue
@@ -188,7 +202,8 @@ final class RaftDriver: @unchecked Sendable {
                 nextTick = now.addingTimeInterval(tick)
             }
             handle(events)
-            processReadies()
+            processReady()
+            applyNextGroup()
             if let deadline = heldAppendsDeadline, Date() >= deadline { releaseHeldAppends() }
             housekeeping()
             maybeCompact()
@@ -203,6 +218,8 @@ final class RaftDriver: @unchecked Sendable {
         continuation?.resume()
     }
 
+    private var hasWork: Bool { !failed && (node.hasReady || !applyQueue.isEmpty) }
+
     private func handle(_ events: [DriverEvent]) {
         // Proposals go in before the peer messages that arrived with them: acknowledgements
         // that then advance the commit index find the followers behind the new entries, so the
@@ -211,7 +228,7 @@ final class RaftDriver: @unchecked Sendable {
         var proposals: [WriteProposal] = []
         for case .propose(let proposal) in events { proposals.append(proposal) }
         if !proposals.isEmpty { propose(proposals) }
-        var reads: [@Sendable (ReadPermission) -> Void] = []
+        var reads: [PendingRead] = []
         for event in events {
             switch event {
             case .messages(let messages):
@@ -225,8 +242,8 @@ final class RaftDriver: @unchecked Sendable {
                 }
             case .propose:
                 break
-            case .read(let completion):
-                reads.append(completion)
+            case .read(let footprint, let completion):
+                reads.append(PendingRead(footprint: footprint, completion: completion))
             case .admin(let operation, let completion):
                 handleAdmin(operation, completion)
             case .peerIntroduced(let member, let address):
@@ -279,10 +296,10 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
 
-    private func requestRead(_ reads: [@Sendable (ReadPermission) -> Void]) {
+    private func requestRead(_ reads: [PendingRead]) {
         guard node.role == .leader else {
             let reply = notLeader()
-            for read in reads { read(.refused(reply)) }
+            for read in reads { read.completion(.refused(reply)) }
             return
         }
         // One ReadIndex round for every read that arrived together (thesis 6.4: batched).
@@ -293,58 +310,71 @@ final class RaftDriver: @unchecked Sendable {
             readsAwaitingConfirmation[context] = reads
         } catch {
             let reply = errorReply(for: error)
-            for read in reads { read(.refused(reply)) }
+            for read in reads { read.completion(.refused(reply)) }
         }
     }
 
-    private func processReadies() {
-        while node.hasReady && !failed {
-            let ready = node.ready()
-            if let soft = ready.softState { observe(soft) }
-            for message in ready.messages { send(message) }
-            transport.flush()
+    /// Performs one `Ready`: the loop handles the inbox and applies a group between two.
+    private func processReady() {
+        guard node.hasReady && !failed else { return }
+        let ready = node.ready()
+        if let soft = ready.softState { observe(soft) }
+        for message in ready.messages { send(message) }
+        transport.flush()
+        applyQueue.append(contentsOf: ready.committedEntries)
+        do {
             // A leader applies committed entries already in its log (and answers their
-            // clients) before this Ready's new entries are fsynced: otherwise every answer
-            // would wait for the fsync of the next batch. A follower has no one to answer, but
-            // its acknowledgement after the fsync is on the leader's commit path, so it
-            // applies only after sending that.
-            var committed = ready.committedEntries[...]
-            do {
-                if ready.snapshot == nil && node.role == .leader {
-                    // Durable: stored, and not about to be replaced by this Ready's entries.
-                    let durable = min(storage.lastIndex(), (ready.entries.first?.index ?? .max) - 1)
-                    let split = committed.firstIndex { $0.index > durable } ?? committed.endIndex
-                    try apply(Array(committed[..<split]))
-                    committed = committed[split...]
-                }
-                try persist(ready)
-            } catch {
-                diskFailed(error)
-                return
+            // clients) before this Ready's new entries are fsynced: otherwise those answers
+            // would wait for the fsync. A follower has no one to answer, but its
+            // acknowledgement after the fsync is on the leader's commit path, so it applies
+            // only after sending that (in the loop).
+            if ready.snapshot == nil && node.role == .leader {
+                // Durable: stored, and not about to be replaced by this Ready's entries.
+                let durable = min(storage.lastIndex(), (ready.entries.first?.index ?? .max) - 1)
+                try applyGroup(upTo: durable)
             }
-            for message in ready.persistedMessages { send(message) }
-            transport.flush()
-            do {
-                try apply(Array(committed))
-            } catch {
-                diskFailed(error)
-                return
-            }
-            for readState in ready.readStates {
-                if let reads = readsAwaitingConfirmation.removeValue(forKey: readState.context) {
-                    readsAwaitingApply.append((readState.index, reads))
-                }
-            }
-            serveReads()
-            // Writes that queued during this Ready's fsync join the log now, before `advance`
-            // counts the leader's own entries: a commit that advance makes then reaches the
-            // followers with those entries rather than in empty appends of its own.
-            if node.role == .leader {
-                let arrived = inbox.takeProposals()
-                if !arrived.isEmpty { propose(arrived) }
-            }
-            node.advance(ready)
+            try persist(ready)
+        } catch {
+            diskFailed(error)
+            return
         }
+        for message in ready.persistedMessages { send(message) }
+        transport.flush()
+        for readState in ready.readStates {
+            if let reads = readsAwaitingConfirmation.removeValue(forKey: readState.context) {
+                readsAwaitingApply.append((readState.index, reads))
+            }
+        }
+        serveReads()
+        // Writes that queued during this Ready's fsync join the log now, before `advance`
+        // counts the leader's own entries: a commit that advance makes then reaches the
+        // followers with those entries rather than in empty appends of its own.
+        if node.role == .leader {
+            let arrived = inbox.takeProposals()
+            if !arrived.isEmpty { propose(arrived) }
+        }
+        // The core counts the Ready's committed entries as applied; the store catches up
+        // through the queue (`appliedThrough`).
+        node.advance(ready)
+    }
+
+    /// Applies the next group of queued entries (every queued entry is durable here: each
+    /// came from a Ready already persisted).
+    private func applyNextGroup() {
+        guard !failed else { return }
+        do {
+            try applyGroup(upTo: .max)
+        } catch {
+            diskFailed(error)
+        }
+    }
+
+    private func applyGroup(upTo maxIndex: UInt64) throws {
+        let group = applyQueue.takeGroup(upTo: maxIndex, maxBytes: Self.applyGroupBytes)
+        guard let last = group.last else { return }
+        try apply(group)
+        appliedThrough = max(appliedThrough, last.index)
+        serveReads()
     }
 
     private func send(_ message: Message) {
@@ -381,7 +411,10 @@ final class RaftDriver: @unchecked Sendable {
             guard let staged, staged.index == snapshot.index, staged.term == snapshot.term else {
                 throw StorageCorruption("the core installs snapshot \(snapshot.index) but no such snapshot is staged")
             }
+            // Queued entries the snapshot covers are in it already.
+            applyQueue.removeAll(through: snapshot.index)
             try installer.install(snapshot, from: staged.directory, storage: storage, store: store)
+            appliedThrough = store.appliedIndex
             self.staged = nil
             // Entries the snapshot covers are never applied one by one here, so their waiters
             // would otherwise wait for their deadline.
@@ -464,16 +497,32 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
 
+    /// Grants every confirmed read the store can serve now: once it has applied up to the
+    /// read's index, or earlier when no entry still queued up to that index writes what the
+    /// read looks at (the store then holds exactly what it will hold at the read's index for
+    /// that data, and any later state is as good for a linearizable read).
     private func serveReads() {
         guard !readsAwaitingApply.isEmpty else { return }
-        let applied = max(node.appliedIndex, store.appliedIndex)
-        var remaining: [(index: UInt64, reads: [@Sendable (ReadPermission) -> Void])] = []
+        var remaining: [(index: UInt64, reads: [PendingRead])] = []
         for batch in readsAwaitingApply {
-            if batch.index <= applied {
-                for read in batch.reads { read(.granted) }
-            } else {
-                remaining.append(batch)
+            if batch.index <= appliedThrough {
+                for read in batch.reads { read.completion(.granted) }
+                continue
             }
+            // Entries up to the read's index not yet queued may touch anything.
+            guard applyQueue.lastQueuedIndex >= batch.index else {
+                remaining.append(batch)
+                continue
+            }
+            var waiting: [PendingRead] = []
+            for read in batch.reads {
+                if applyQueue.mayTouch(read.footprint, through: batch.index) {
+                    waiting.append(read)
+                } else {
+                    read.completion(.granted)
+                }
+            }
+            if !waiting.isEmpty { remaining.append((batch.index, waiting)) }
         }
         readsAwaitingApply = remaining
     }
@@ -489,7 +538,7 @@ final class RaftDriver: @unchecked Sendable {
             logger.info("lost leadership", metadata: ["raft.term": "\(node.term)", "raft.leader": "\(soft.leader)"])
             // Reads not yet confirmed can no longer be (the core dropped them).
             let reply = notLeader()
-            for (_, reads) in readsAwaitingConfirmation { for read in reads { read(.refused(reply)) } }
+            for (_, reads) in readsAwaitingConfirmation { for read in reads { read.completion(.refused(reply)) } }
             readsAwaitingConfirmation.removeAll()
         }
         if soft.leader != 0 {
@@ -511,7 +560,7 @@ final class RaftDriver: @unchecked Sendable {
     private func publishGauges() {
         let current = PublishedGauges(
             role: node.role, term: node.term, leader: node.leader, commit: node.commitIndex,
-            applied: max(node.appliedIndex, store.appliedIndex), last: node.lastIndex,
+            applied: appliedThrough, last: node.lastIndex,
             snapshot: storage.snapshotMetadata().index
         )
         let previous = published
@@ -545,7 +594,9 @@ final class RaftDriver: @unchecked Sendable {
     }
 
     private func maybeCompact() {
-        let applied = node.appliedIndex
+        // The store's applied index, not the core's: the core counts entries as applied once
+        // queued, and the log must keep every entry the store has not applied yet.
+        let applied = appliedThrough
         let snapshotIndex = storage.snapshotMetadata().index
         guard applied > snapshotIndex, applied - snapshotIndex >= configuration.snapshotEntries else { return }
         // Keep a quarter of the threshold behind the applied index, so that a follower that
@@ -555,7 +606,7 @@ final class RaftDriver: @unchecked Sendable {
 
     @discardableResult
     private func compact(upTo target: UInt64? = nil) -> SnapshotMetadata {
-        let index = min(target ?? node.appliedIndex, node.appliedIndex)
+        let index = min(target ?? appliedThrough, appliedThrough)
         guard index > storage.snapshotMetadata().index else { return storage.snapshotMetadata() }
         do {
             let metadata = try node.compact(upTo: index)
@@ -629,7 +680,7 @@ final class RaftDriver: @unchecked Sendable {
         return NodeStatus(
             nodeID: configuration.nodeID, role: NodeRole(node.role), term: node.term, leaderID: node.leader,
             leaderAddress: node.leader == 0 ? "" : (addresses[node.leader]?.client ?? ""),
-            commitIndex: node.commitIndex, appliedIndex: max(node.appliedIndex, store.appliedIndex),
+            commitIndex: node.commitIndex, appliedIndex: appliedThrough,
             lastLogIndex: node.lastIndex, snapshotIndex: storage.snapshotMetadata().index,
             followers: followers, isVoter: node.membership.isVoter(configuration.nodeID)
         )
@@ -701,9 +752,9 @@ final class RaftDriver: @unchecked Sendable {
     private func failEverything(_ reply: ErrorReply) {
         for (_, waiter) in waiters { fail(waiter, reply) }
         waiters.removeAll()
-        for (_, reads) in readsAwaitingConfirmation { for read in reads { read(.refused(reply)) } }
+        for (_, reads) in readsAwaitingConfirmation { for read in reads { read.completion(.refused(reply)) } }
         readsAwaitingConfirmation.removeAll()
-        for batch in readsAwaitingApply { for read in batch.reads { read(.refused(reply)) } }
+        for batch in readsAwaitingApply { for read in batch.reads { read.completion(.refused(reply)) } }
         readsAwaitingApply.removeAll()
         for transfer in transfers { transfer.completion(.error(reply)) }
         transfers.removeAll()
@@ -714,7 +765,7 @@ final class RaftDriver: @unchecked Sendable {
         for event in events {
             switch event {
             case .propose(let proposal): proposal.completion(.failed(reply))
-            case .read(let completion): completion(.refused(reply))
+            case .read(_, let completion): completion(.refused(reply))
             case .admin(let operation, let completion):
                 if case .status = operation { completion(.admin(.status(status()))) } else { completion(.error(reply)) }
             case .handOff(let completion): completion()

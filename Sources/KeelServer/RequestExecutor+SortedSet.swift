@@ -20,7 +20,7 @@ extension RequestExecutor {
             completion(querySortedSet(operation))
             return
         }
-        let posted = inbox.post(.read { [self] permission in
+        let posted = inbox.post(.read(Self.footprint(of: operation)) { [self] permission in
             switch permission {
             case .granted: completion(self.querySortedSet(operation))
             case .refused(let error): completion(.error(error))
@@ -83,6 +83,15 @@ extension RequestExecutor {
             return .removeByScoreRange(set: set, minimum: minimum, maximum: maximum)
         case .score, .count, .range, .mergedRange:
             preconditionFailure("\(operation) is a read")
+        }
+    }
+
+    /// The sets a sorted-set read looks at.
+    static func footprint(of read: SortedSetOperation) -> DataFootprint {
+        switch read {
+        case .score(let set, _, _), .count(let set, _), .range(let set, _, _, _, _): .items([.sortedSet(set)])
+        case .mergedRange(let sets, _, _, _, _): .items(Set(sets.map(DataItem.sortedSet)))
+        case .add, .addToMany, .remove, .removeFromMany, .delete, .trim, .removeByScore: .everything
         }
     }
 

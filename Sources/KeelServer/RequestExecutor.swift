@@ -35,7 +35,7 @@ final class RequestExecutor: Sendable {
                 completion(read(request.operation))
                 return
             }
-            let posted = inbox.post(.read { [self] permission in
+            let posted = inbox.post(.read(Self.footprint(of: request.operation)) { [self] permission in
                 switch permission {
                 case .granted: completion(self.read(request.operation))
                 case .refused(let error): completion(.error(error))
@@ -84,6 +84,15 @@ final class RequestExecutor: Sendable {
             }
         }
         if !inbox.post(.propose(proposal)) { completion(.error(Self.shuttingDown)) }
+    }
+
+    /// The data a key-value read looks at.
+    static func footprint(of read: ClientOperation) -> DataFootprint {
+        switch read {
+        case .get(let key, _): .items([.value(key)])
+        case .getMany(let keys, _): .items(Set(keys.map(DataItem.value)))
+        default: .everything
+        }
     }
 
     static func command(for write: WriteOperation) -> Command {

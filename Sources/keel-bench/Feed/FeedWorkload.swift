@@ -63,6 +63,12 @@ struct FeedWorkload: AsyncParsableCommand {
     @Option(help: "Publishes of `target` per second, one at a time, beside the mix.")
     var targetRate = 2.0
 
+    @Option(help: "Timelines per fanout command (KeelFeed's fanoutChunkSize).")
+    var fanoutChunkSize = FeedConfiguration().fanoutChunkSize
+
+    @Option(help: "Fanout commands in flight per publish (KeelFeed's fanoutChunksInFlight).")
+    var fanoutChunksInFlight = FeedConfiguration().fanoutChunksInFlight
+
     @Option(help: "Publishes before the warm-up, producers drawn by posting rate, so timelines hold pages.")
     var prefill = 500
 
@@ -176,6 +182,8 @@ struct FeedWorkload: AsyncParsableCommand {
         configuration.pullThreshold = pullThreshold
         configuration.timelineMaxLength = timelineMaxLength
         configuration.readConsistency = readConsistency.value
+        configuration.fanoutChunkSize = fanoutChunkSize
+        configuration.fanoutChunksInFlight = fanoutChunksInFlight
         let feeds = try clients.map { try KeelFeed(client: $0, configuration: configuration) }
         let probeFeeds = try clients.map { try FeedMixedLoad.probeFeed(client: $0, configuration: configuration) }
         let population = FeedPopulation(
@@ -206,6 +214,10 @@ struct FeedWorkload: AsyncParsableCommand {
         if largeProducers > 0 { settings["large"] = "\(largeProducers)x\(largeFollowers)" }
         if readConsistency != .linearizable { settings["readConsistency"] = readConsistency.rawValue }
         if rate > 0 { settings["rate"] = "\(rate)/s" }
+        let defaults = FeedConfiguration()
+        if fanoutChunkSize != defaults.fanoutChunkSize || fanoutChunksInFlight != defaults.fanoutChunksInFlight {
+            settings["fanoutChunks"] = "\(fanoutChunkSize)x\(fanoutChunksInFlight)"
+        }
         return settings
     }
 

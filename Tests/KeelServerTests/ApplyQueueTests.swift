@@ -1,0 +1,78 @@
+import KeelRaft
+import KeelStore
+import XCTest
+
+@testable import KeelServer
+
+/// The driver's queue of committed entries not yet applied.
+final class ApplyQueueTests: XCTestCase {
+    private func entry(_ index: UInt64, _ command: Command) -> Entry {
+        Entry(term: 1, index: index, data: CommandEnvelope(timestampMilliseconds: 1, command: command).encoded())
+    }
+
+    private func put(_ index: UInt64, _ key: String, valueBytes: Int = 1) -> Entry {
+        entry(index, .put(key: Array(key.utf8), value: [UInt8](repeating: 1, count: valueBytes)))
+    }
+
+    private func fanout(_ index: UInt64, _ sets: [String]) -> Entry {
+        entry(index, .addToMany(sets: sets.map { Array($0.utf8) }, member: [1], score: 1, mode: .upsert, maxLength: nil))
+    }
+
+    func testGroupsStopAtTheByteBudgetButTakeAtLeastOneEntry() {
+        var queue = ApplyQueue()
+        queue.append(contentsOf: [put(1, "a", valueBytes: 100), put(2, "b", valueBytes: 100), put(3, "c", valueBytes: 1000)])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxBytes: 300).map(\.index), [1, 2])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxBytes: 300).map(\.index), [3], "an entry above the budget goes alone")
+        XCTAssertTrue(queue.isEmpty)
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxBytes: 300).count, 0)
+        XCTAssertEqual(queue.lastQueuedIndex, 3)
+    }
+
+    func testGroupsStopAtTheGivenIndex() {
+        var queue = ApplyQueue()
+        queue.append(contentsOf: [put(5, "a"), put(6, "b"), put(7, "c")])
+        XCTAssertEqual(queue.takeGroup(upTo: 4, maxBytes: 1 << 20).count, 0)
+        XCTAssertEqual(queue.takeGroup(upTo: 6, maxBytes: 1 << 20).map(\.index), [5, 6])
+        XCTAssertEqual(queue.firstIndex, 7)
+    }
+
+    func testOnlyEntriesUpToTheReadIndexThatWriteTheReadsDataHoldTheReadBack() {
+        var queue = ApplyQueue()
+        queue.append(contentsOf: [fanout(10, ["t1", "t2"]), put(11, "k"), fanout(12, ["t3"])])
+        let t1: DataFootprint = .items([.sortedSet(Array("t1".utf8))])
+        let t3: DataFootprint = .items([.sortedSet(Array("t3".utf8))])
+        let k: DataFootprint = .items([.value(Array("k".utf8))])
+        let other: DataFootprint = .items([.sortedSet(Array("t9".utf8)), .value(Array("t1".utf8))])
+        XCTAssertTrue(queue.mayTouch(t1, through: 12))
+        XCTAssertTrue(queue.mayTouch(k, through: 11))
+        XCTAssertFalse(queue.mayTouch(k, through: 10), "entry 11 is after the read's index")
+        XCTAssertFalse(queue.mayTouch(t3, through: 11))
+        XCTAssertTrue(queue.mayTouch(t3, through: 12))
+        XCTAssertFalse(queue.mayTouch(other, through: 12))
+        XCTAssertTrue(queue.mayTouch(.everything, through: 12), "a scan waits for every write")
+        _ = queue.takeGroup(upTo: 10, maxBytes: 1 << 20)
+        XCTAssertFalse(queue.mayTouch(t1, through: 12), "applied entries no longer count")
+    }
+
+    func testNoOpsAndConfigurationChangesWriteNoDataAndUndecodableEntriesWriteEverything() {
+        var queue = ApplyQueue()
+        queue.append(contentsOf: [
+            Entry(term: 1, index: 1, kind: .noop),
+            Entry(term: 1, index: 2, kind: .configurationChange, data: [1, 2, 3]),
+        ])
+        XCTAssertFalse(queue.mayTouch(.everything, through: 2))
+        queue.append(contentsOf: [Entry(term: 1, index: 3, data: [0xFF, 0xFF])])
+        XCTAssertTrue(queue.mayTouch(.items([.value([1])]), through: 3))
+    }
+
+    func testASnapshotDropsTheEntriesItCovers() {
+        var queue = ApplyQueue()
+        queue.append(contentsOf: [put(1, "a"), put(2, "b"), put(3, "c")])
+        XCTAssertEqual(queue.removeAll(through: 2), 2)
+        XCTAssertEqual(queue.firstIndex, 3)
+        XCTAssertEqual(queue.removeAll(through: 9), 1)
+        XCTAssertTrue(queue.isEmpty)
+        queue.append(contentsOf: [put(10, "d")])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxBytes: 1).map(\.index), [10])
+    }
+}
