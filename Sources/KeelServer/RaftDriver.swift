@@ -209,6 +209,9 @@ final class RaftDriver: @unchecked Sendable {
             maybeCompact()
             publishGauges()
         }
+        // Committed entries still queued are durable: apply them, so that their clients get
+        // their answers rather than "shutting down".
+        while !applyQueue.isEmpty && !failed { applyNextGroup() }
         failEverything(ErrorReply(code: .unavailable, message: "the node is shutting down"))
         completionLock.lock()
         finished = true
@@ -593,10 +596,14 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
 
+    /// The highest index the log may be compacted to: applied by the store (the core counts
+    /// entries as applied once queued, and the log must keep every entry the store has not
+    /// applied yet) and by the core (which refuses more; after a restart the store may be
+    /// ahead of it).
+    private var compactableIndex: UInt64 { min(appliedThrough, node.appliedIndex) }
+
     private func maybeCompact() {
-        // The store's applied index, not the core's: the core counts entries as applied once
-        // queued, and the log must keep every entry the store has not applied yet.
-        let applied = appliedThrough
+        let applied = compactableIndex
         let snapshotIndex = storage.snapshotMetadata().index
         guard applied > snapshotIndex, applied - snapshotIndex >= configuration.snapshotEntries else { return }
         // Keep a quarter of the threshold behind the applied index, so that a follower that
@@ -606,7 +613,7 @@ final class RaftDriver: @unchecked Sendable {
 
     @discardableResult
     private func compact(upTo target: UInt64? = nil) -> SnapshotMetadata {
-        let index = min(target ?? appliedThrough, appliedThrough)
+        let index = min(target ?? compactableIndex, compactableIndex)
         guard index > storage.snapshotMetadata().index else { return storage.snapshotMetadata() }
         do {
             let metadata = try node.compact(upTo: index)
