@@ -21,18 +21,32 @@ final class ApplyQueueTests: XCTestCase {
     func testGroupsStopAtTheByteBudgetButTakeAtLeastOneEntry() {
         var queue = ApplyQueue()
         queue.append(contentsOf: [put(1, "a", valueBytes: 100), put(2, "b", valueBytes: 100), put(3, "c", valueBytes: 1000)])
-        XCTAssertEqual(queue.takeGroup(upTo: .max, maxBytes: 300).map(\.index), [1, 2])
-        XCTAssertEqual(queue.takeGroup(upTo: .max, maxBytes: 300).map(\.index), [3], "an entry above the budget goes alone")
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 300).map(\.index), [1, 2])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 300).map(\.index), [3], "an entry above the budget goes alone")
         XCTAssertTrue(queue.isEmpty)
-        XCTAssertEqual(queue.takeGroup(upTo: .max, maxBytes: 300).count, 0)
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 300).count, 0)
         XCTAssertEqual(queue.lastQueuedIndex, 3)
+    }
+
+    func testGroupsStopAtTheItemBudgetSoALargeFanoutGoesAlone() {
+        var queue = ApplyQueue()
+        let wide = (0..<300).map { "t\($0)" }
+        queue.append(contentsOf: [put(1, "a"), put(2, "b"), fanout(3, wide), put(4, "c"), fanout(5, ["t1", "t2"])])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20).map(\.index), [1, 2])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20).map(\.index), [3])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20).map(\.index), [4, 5])
+        queue.append(contentsOf: [Entry(term: 1, index: 6, data: [0xFF]), put(7, "d")])
+        XCTAssertEqual(
+            queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20).map(\.index), [6],
+            "an entry of unknown effect weighs a whole group"
+        )
     }
 
     func testGroupsStopAtTheGivenIndex() {
         var queue = ApplyQueue()
         queue.append(contentsOf: [put(5, "a"), put(6, "b"), put(7, "c")])
-        XCTAssertEqual(queue.takeGroup(upTo: 4, maxBytes: 1 << 20).count, 0)
-        XCTAssertEqual(queue.takeGroup(upTo: 6, maxBytes: 1 << 20).map(\.index), [5, 6])
+        XCTAssertEqual(queue.takeGroup(upTo: 4, maxItems: 100, maxBytes: 1 << 20).count, 0)
+        XCTAssertEqual(queue.takeGroup(upTo: 6, maxItems: 100, maxBytes: 1 << 20).map(\.index), [5, 6])
         XCTAssertEqual(queue.firstIndex, 7)
     }
 
@@ -50,7 +64,7 @@ final class ApplyQueueTests: XCTestCase {
         XCTAssertTrue(queue.mayTouch(t3, through: 12))
         XCTAssertFalse(queue.mayTouch(other, through: 12))
         XCTAssertTrue(queue.mayTouch(.everything, through: 12), "a scan waits for every write")
-        _ = queue.takeGroup(upTo: 10, maxBytes: 1 << 20)
+        _ = queue.takeGroup(upTo: 10, maxItems: 100, maxBytes: 1 << 20)
         XCTAssertFalse(queue.mayTouch(t1, through: 12), "applied entries no longer count")
     }
 
@@ -73,6 +87,6 @@ final class ApplyQueueTests: XCTestCase {
         XCTAssertEqual(queue.removeAll(through: 9), 1)
         XCTAssertTrue(queue.isEmpty)
         queue.append(contentsOf: [put(10, "d")])
-        XCTAssertEqual(queue.takeGroup(upTo: .max, maxBytes: 1).map(\.index), [10])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 1).map(\.index), [10])
     }
 }
