@@ -7,8 +7,8 @@ import KeelStore
 /// The driver applies them a group at a time between its other work, so that a large entry
 /// (a fanout into thousands of sets) delays heartbeats, acknowledgements and ReadIndex rounds
 /// by one group, not by everything that committed together. While entries wait here, a
-/// linearizable read whose data no waiting entry up to its read index touches can be served
-/// from the store as it is (``mayTouch(_:through:)``).
+/// linearizable read needs only the waiting entries up to its read index that write its data
+/// (``lastEntry(touching:through:)``).
 struct ApplyQueue {
     private var entries: [Entry] = []
     /// Index into `entries` of the first entry not yet taken; the taken prefix is dropped in
@@ -71,15 +71,16 @@ struct ApplyQueue {
         return dropped
     }
 
-    /// Whether a waiting entry with an index up to `index` may write data that `footprint`
-    /// names. Entries of unknown effect count as writing everything.
-    mutating func mayTouch(_ footprint: DataFootprint, through index: UInt64) -> Bool {
+    /// The index of the last waiting entry up to `index` that may write data `footprint`
+    /// names (entries of unknown effect count as writing everything), or `nil` if none does.
+    mutating func lastEntry(touching footprint: DataFootprint, through index: UInt64) -> UInt64? {
+        var last: UInt64?
         var position = head
         while position < entries.count, entries[position].index <= index {
-            if self.footprint(at: position).overlaps(footprint) { return true }
+            if self.footprint(at: position).overlaps(footprint) { last = entries[position].index }
             position += 1
         }
-        return false
+        return last
     }
 
     private mutating func footprint(at position: Int) -> DataFootprint {

@@ -69,7 +69,11 @@ final class RaftDriver: @unchecked Sendable {
     }
     private var nextReadContext: UInt64 = 1
     private var readsAwaitingConfirmation: [UInt64: [PendingRead]] = [:]
-    private var readsAwaitingApply: [(index: UInt64, reads: [PendingRead])] = []
+    /// Confirmed reads whose read index is ahead of the entries queued so far.
+    private var readsAwaitingEntries: [(index: UInt64, reads: [PendingRead])] = []
+    /// Confirmed reads that may be served once the store has applied up to `readyAt`: the
+    /// last entry up to their read index that writes what they read.
+    private var readsAwaitingApply: [(readyAt: UInt64, completion: @Sendable (ReadPermission) -> Void)] = []
     private var transfers: [(target: UInt64, completion: @Sendable (ClientResult) -> Void)] = []
     private var staged: (index: UInt64, term: UInt64, directory: String)?
     /// Set once a write to the log or the state machine failed: from then on the node sends
@@ -347,7 +351,7 @@ final class RaftDriver: @unchecked Sendable {
         transport.flush()
         for readState in ready.readStates {
             if let reads = readsAwaitingConfirmation.removeValue(forKey: readState.context) {
-                readsAwaitingApply.append((readState.index, reads))
+                readsAwaitingEntries.append((readState.index, reads))
             }
         }
         serveReads()
@@ -507,29 +511,32 @@ final class RaftDriver: @unchecked Sendable {
     /// read looks at (the store then holds exactly what it will hold at the read's index for
     /// that data, and any later state is as good for a linearizable read).
     private func serveReads() {
-        guard !readsAwaitingApply.isEmpty else { return }
-        var remaining: [(index: UInt64, reads: [PendingRead])] = []
-        for batch in readsAwaitingApply {
-            if batch.index <= appliedThrough {
-                for read in batch.reads { read.completion(.granted) }
-                continue
-            }
-            // Entries up to the read's index not yet queued may touch anything.
-            guard applyQueue.lastQueuedIndex >= batch.index else {
-                remaining.append(batch)
-                continue
-            }
-            var waiting: [PendingRead] = []
-            for read in batch.reads {
-                if applyQueue.mayTouch(read.footprint, through: batch.index) {
-                    waiting.append(read)
-                } else {
-                    read.completion(.granted)
+        if !readsAwaitingEntries.isEmpty {
+            var remaining: [(index: UInt64, reads: [PendingRead])] = []
+            for batch in readsAwaitingEntries {
+                // Entries up to the read index not yet queued may write anything.
+                guard batch.index <= appliedThrough || applyQueue.lastQueuedIndex >= batch.index else {
+                    remaining.append(batch)
+                    continue
+                }
+                for read in batch.reads {
+                    let readyAt = batch.index <= appliedThrough
+                        ? 0 : applyQueue.lastEntry(touching: read.footprint, through: batch.index) ?? 0
+                    readsAwaitingApply.append((readyAt, read.completion))
                 }
             }
-            if !waiting.isEmpty { remaining.append((batch.index, waiting)) }
+            readsAwaitingEntries = remaining
         }
-        readsAwaitingApply = remaining
+        guard !readsAwaitingApply.isEmpty else { return }
+        var waiting: [(readyAt: UInt64, completion: @Sendable (ReadPermission) -> Void)] = []
+        for read in readsAwaitingApply {
+            if read.readyAt <= appliedThrough {
+                read.completion(.granted)
+            } else {
+                waiting.append(read)
+            }
+        }
+        readsAwaitingApply = waiting
     }
 
     private func observe(_ soft: SoftState) {
@@ -763,7 +770,9 @@ final class RaftDriver: @unchecked Sendable {
         waiters.removeAll()
         for (_, reads) in readsAwaitingConfirmation { for read in reads { read.completion(.refused(reply)) } }
         readsAwaitingConfirmation.removeAll()
-        for batch in readsAwaitingApply { for read in batch.reads { read.completion(.refused(reply)) } }
+        for batch in readsAwaitingEntries { for read in batch.reads { read.completion(.refused(reply)) } }
+        readsAwaitingEntries.removeAll()
+        for read in readsAwaitingApply { read.completion(.refused(reply)) }
         readsAwaitingApply.removeAll()
         for transfer in transfers { transfer.completion(.error(reply)) }
         transfers.removeAll()

@@ -52,20 +52,21 @@ final class ApplyQueueTests: XCTestCase {
 
     func testOnlyEntriesUpToTheReadIndexThatWriteTheReadsDataHoldTheReadBack() {
         var queue = ApplyQueue()
-        queue.append(contentsOf: [fanout(10, ["t1", "t2"]), put(11, "k"), fanout(12, ["t3"])])
+        queue.append(contentsOf: [fanout(10, ["t1", "t2"]), put(11, "k"), fanout(12, ["t3", "t1"])])
         let t1: DataFootprint = .items([.sortedSet(Array("t1".utf8))])
         let t3: DataFootprint = .items([.sortedSet(Array("t3".utf8))])
         let k: DataFootprint = .items([.value(Array("k".utf8))])
         let other: DataFootprint = .items([.sortedSet(Array("t9".utf8)), .value(Array("t1".utf8))])
-        XCTAssertTrue(queue.mayTouch(t1, through: 12))
-        XCTAssertTrue(queue.mayTouch(k, through: 11))
-        XCTAssertFalse(queue.mayTouch(k, through: 10), "entry 11 is after the read's index")
-        XCTAssertFalse(queue.mayTouch(t3, through: 11))
-        XCTAssertTrue(queue.mayTouch(t3, through: 12))
-        XCTAssertFalse(queue.mayTouch(other, through: 12))
-        XCTAssertTrue(queue.mayTouch(.everything, through: 12), "a scan waits for every write")
+        XCTAssertEqual(queue.lastEntry(touching: t1, through: 12), 12)
+        XCTAssertEqual(queue.lastEntry(touching: t1, through: 11), 10)
+        XCTAssertEqual(queue.lastEntry(touching: k, through: 11), 11)
+        XCTAssertNil(queue.lastEntry(touching: k, through: 10), "entry 11 is after the read's index")
+        XCTAssertNil(queue.lastEntry(touching: t3, through: 11))
+        XCTAssertEqual(queue.lastEntry(touching: t3, through: 12), 12)
+        XCTAssertNil(queue.lastEntry(touching: other, through: 12))
+        XCTAssertEqual(queue.lastEntry(touching: .everything, through: 12), 12, "a scan waits for every write")
         _ = queue.takeGroup(upTo: 10, maxItems: 100, maxBytes: 1 << 20)
-        XCTAssertFalse(queue.mayTouch(t1, through: 12), "applied entries no longer count")
+        XCTAssertNil(queue.lastEntry(touching: t1, through: 11), "applied entries no longer count")
     }
 
     func testNoOpsAndConfigurationChangesWriteNoDataAndUndecodableEntriesWriteEverything() {
@@ -74,9 +75,9 @@ final class ApplyQueueTests: XCTestCase {
             Entry(term: 1, index: 1, kind: .noop),
             Entry(term: 1, index: 2, kind: .configurationChange, data: [1, 2, 3]),
         ])
-        XCTAssertFalse(queue.mayTouch(.everything, through: 2))
+        XCTAssertNil(queue.lastEntry(touching: .everything, through: 2))
         queue.append(contentsOf: [Entry(term: 1, index: 3, data: [0xFF, 0xFF])])
-        XCTAssertTrue(queue.mayTouch(.items([.value([1])]), through: 3))
+        XCTAssertEqual(queue.lastEntry(touching: .items([.value([1])]), through: 3), 3)
     }
 
     func testASnapshotDropsTheEntriesItCovers() {
