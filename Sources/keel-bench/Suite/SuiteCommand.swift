@@ -70,12 +70,16 @@ struct SuiteCommand: AsyncParsableCommand {
                 reports.append(report)
                 purposes.append(row.purpose)
             }
-            // The social model through KeelFeed: one run, several rows.
+            // The social model through KeelFeed, several rows per run: closed loop (each task
+            // sends its next request when the last is answered: the mix at saturation), then at
+            // an offered rate (latency counted from each request's scheduled start).
             let feedArguments = ["--users", "2000", "--concurrency", "8", "--duration", "\(duration)", "--warmup", "2"]
-            for report in try await FeedWorkload.measure(feedArguments, on: target, quiet: false) {
-                print(report.table + "\n")
-                reports.append(report)
-                purposes.append(FeedWorkload.purposes[report.workload] ?? report.workload)
+            for (extra, suffix) in [([String](), ""), (["--rate", "80"], ", 80 req/s offered")] {
+                for report in try await FeedWorkload.measure(feedArguments + extra, on: target, quiet: false) {
+                    print(report.table + "\n")
+                    reports.append(report)
+                    purposes.append((FeedWorkload.purposes[report.workload] ?? report.workload) + suffix)
+                }
             }
         } catch {
             await target.shutdown()
