@@ -73,7 +73,12 @@ final class RaftDriver: @unchecked Sendable {
     private var readsAwaitingEntries: [(index: UInt64, reads: [PendingRead])] = []
     /// Confirmed reads that may be served once the store has applied up to `readyAt`: the
     /// last entry up to their read index that writes what they read.
-    private var readsAwaitingApply: [(readyAt: UInt64, completion: @Sendable (ReadPermission) -> Void)] = []
+    private var readsAwaitingApply: [AwaitingRead] = []
+    private struct AwaitingRead {
+        var index: UInt64
+        var readyAt: UInt64
+        var completion: @Sendable (ReadPermission) -> Void
+    }
     private var transfers: [(target: UInt64, completion: @Sendable (ClientResult) -> Void)] = []
     private var staged: (index: UInt64, term: UInt64, directory: String)?
     /// Set once a write to the log or the state machine failed: from then on the node sends
@@ -522,15 +527,16 @@ final class RaftDriver: @unchecked Sendable {
                 for read in batch.reads {
                     let readyAt = batch.index <= appliedThrough
                         ? 0 : applyQueue.lastEntry(touching: read.footprint, through: batch.index) ?? 0
-                    readsAwaitingApply.append((readyAt, read.completion))
+                    readsAwaitingApply.append(AwaitingRead(index: batch.index, readyAt: readyAt, completion: read.completion))
                 }
             }
             readsAwaitingEntries = remaining
         }
         guard !readsAwaitingApply.isEmpty else { return }
-        var waiting: [(readyAt: UInt64, completion: @Sendable (ReadPermission) -> Void)] = []
+        var waiting: [AwaitingRead] = []
         for read in readsAwaitingApply {
             if read.readyAt <= appliedThrough {
+                if read.index > appliedThrough { metrics.raft.readsServedEarly.increment() }
                 read.completion(.granted)
             } else {
                 waiting.append(read)

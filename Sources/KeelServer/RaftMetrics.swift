@@ -26,6 +26,9 @@ struct RaftMetrics: Sendable {
     let entriesPersisted = Counter(label: "keel_raft_entries_persisted_total")
     /// Committed entries applied to the state machine.
     let entriesApplied = Counter(label: "keel_raft_entries_applied_total")
+    /// Linearizable reads served before the store had applied up to their read index (no
+    /// entry still queued up to it wrote what they read).
+    let readsServedEarly = Counter(label: "keel_raft_reads_served_early_total")
     /// AppendEntries messages sent to followers.
     let appendEntriesSent = Counter(label: "keel_raft_append_entries_sent_total")
     /// AppendEntries answers with `reject` set that reached this node as leader (log mismatch).
