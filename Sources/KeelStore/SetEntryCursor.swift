@@ -74,6 +74,23 @@ final class SetEntryCursor {
         }
     }
 
+    /// Lends the entries from the cursor on, in the cursor's order, to `body` until it returns
+    /// `false` (the cursor then stays at that entry) or the set ends; one lock of the database
+    /// for the whole walk rather than two per entry (``current()`` and ``advance()``).
+    /// - Throws: `RocksDBError` if the iterator stopped on an error or found a malformed key.
+    func walk(_ body: (ScoredEntry) -> Bool) throws(RocksDBError) {
+        let prefixLength = prefixLength
+        try iterator.walk(order == .newestFirst ? .forward : .reverse) { key throws(RocksDBError) in
+            guard let entry = DataKey.entryContents(of: key, prefixLength: prefixLength) else {
+                throw ApplyGroup.corruption("malformed member entry key")
+            }
+            return body(entry)
+        }
+        if !iterator.isValid {
+            try iterator.checkStatus()
+        }
+    }
+
     func advance() {
         order == .newestFirst ? iterator.next() : iterator.previous()
     }

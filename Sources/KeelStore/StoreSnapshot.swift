@@ -121,12 +121,16 @@ public final class StoreSnapshot: Sendable {
         var members: [ScoredMember] = []
         members.reserveCapacity(min(limit, 64))
         var last: ScoredEntry?
-        while members.count < limit, let entry = try cursor.current() {
+        var more = false
+        try cursor.walk { entry in
+            guard members.count < limit else {
+                more = true
+                return false
+            }
             members.append(entry.scoredMember)
             last = entry
-            cursor.advance()
+            return true
         }
-        let more = try cursor.current() != nil
         return RangePage(members: members, nextCursor: more ? last.map { RangeCursor(score: OrderedScore.decode($0.score), member: $0.member) } : nil)
     }
 
