@@ -10,7 +10,7 @@ import RocksDB
 public final class KeelStore: @unchecked Sendable {
     // Unchecked Sendable: `sessions`, `sessionLog`, `logTime`, `batch`, `setSummaries` and
     // `needsReload` are only touched with `applyLock` held; `publishedAppliedIndex` only with
-    // `publishedLock` held; the rest is immutable.
+    // `publishedLock` held; `readView` only with `readViewLock` held; the rest is immutable.
 
     /// The name of the column family of user data.
     public static let dataColumnFamilyName = "data"
@@ -37,6 +37,11 @@ public final class KeelStore: @unchecked Sendable {
 
     private let publishedLock = NSLock()
     private var publishedAppliedIndex: UInt64 = 0
+
+    /// The view ``snapshot()`` handed out last, with the database's sequence number read just
+    /// before it was taken; only touched with `readViewLock` held.
+    private let readViewLock = NSLock()
+    private var readView: (sequence: UInt64, view: StoreSnapshot)?
 
     /// Opens the store on `database`, creating its column families if they are missing, and
     /// loads the applied index and session table.
@@ -85,15 +90,36 @@ public final class KeelStore: @unchecked Sendable {
     public func reload() throws(RocksDBError) {
         applyLock.lock()
         defer { applyLock.unlock() }
+        // Ingested files may carry no new sequence number: the shared view cannot tell.
+        readViewLock.withLock { readView = nil }
         try loadState()
     }
 
-    /// A consistent view of the data for queries, with the applied index it reflects.
+    /// A consistent view of the data for queries, with the applied index it reflects: the
+    /// state as of this call or later.
+    ///
+    /// Views are shared: while nothing is written to the database, every caller gets the
+    /// view taken by the first one, which saves a RocksDB snapshot, a read of the applied
+    /// index and their release per query. The shared view is replaced by the first call after
+    /// a write, so it pins old versions only of what was overwritten since the last query
+    /// (at most one copy of the data as it was then).
     /// - Throws: `RocksDBError`.
     public func snapshot() throws(RocksDBError) -> StoreSnapshot {
         // Reads run on whatever thread asks: set it there (one thread-local write).
         PerformanceCounters.disableOnCurrentThread()
-        return try StoreSnapshot(database: database, data: data, meta: meta)
+        // Read before the view is taken: the view then holds every write up to `sequence`, and
+        // is the current state for as long as the number stays the same.
+        let sequence = try database.latestSequenceNumber()
+        if let shared = readViewLock.withLock({ readView }), shared.sequence == sequence {
+            return shared.view
+        }
+        let view = try StoreSnapshot(database: database, data: data, meta: meta)
+        readViewLock.withLock {
+            if readView.map({ $0.sequence < sequence }) ?? true {
+                readView = (sequence, view)
+            }
+        }
+        return view
     }
 
     /// Applies committed entries in one atomic write that also records the applied index.

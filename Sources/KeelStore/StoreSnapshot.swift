@@ -3,7 +3,8 @@ import RocksDB
 /// A consistent, read-only view of the store at one applied index, on a RocksDB snapshot.
 ///
 /// Every query of one view sees the same state, whatever is applied meanwhile. Views are cheap
-/// but hold old versions of changed keys on disk while alive: take one per request.
+/// but hold old versions of changed keys on disk while alive: take one per request
+/// (``KeelStore/snapshot()`` shares one view between requests while nothing is written).
 public final class StoreSnapshot: Sendable {
     private let database: Database
     private let snapshot: Snapshot

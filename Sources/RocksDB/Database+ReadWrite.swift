@@ -168,6 +168,15 @@ extension Database {
 
     // MARK: Snapshots and iterators
 
+    /// The sequence number of the newest write. Every write, range delete and ingestion that
+    /// RocksDB numbers raises it, so a reader can tell that nothing was written since it last
+    /// looked (files ingested without a new number are the exception; see
+    /// ``ingest(files:into:options:)``).
+    /// - Throws: ``RocksDBError/Kind/closed``.
+    public func latestSequenceNumber() throws(RocksDBError) -> UInt64 {
+        try native.withOpenDatabase { database in rocksdb_get_latest_sequence_number(database) }
+    }
+
     /// Takes a snapshot of the current state for consistent reads.
     /// - Throws: ``RocksDBError/Kind/closed``.
     public func makeSnapshot() throws(RocksDBError) -> Snapshot {

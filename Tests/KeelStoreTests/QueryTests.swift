@@ -123,4 +123,21 @@ final class QueryTests: StoreTestCase {
         XCTAssertFalse(seen.contains { $0.hasPrefix("new") }, "members above the cursor are not part of the walk")
         XCTAssertEqual(seen.filter { $0.hasPrefix("mid") }.count, interleaved - 1, "every member inserted ahead of the cursor is seen")
     }
+
+    func testViewsAreSharedUntilSomethingIsWrittenAndNeverChange() throws {
+        let first = try view
+        XCTAssertTrue(try view === first, "without a write, readers share one view")
+        let index = first.appliedIndex
+        try apply(.add(set: feed, members: [scored("m200", 200)], mode: .upsert, maxLength: nil))
+        let second = try view
+        XCTAssertFalse(second === first, "a write makes the next reader take a new view")
+        XCTAssertEqual(second.appliedIndex, index + 1)
+        XCTAssertEqual(names(try second.range(of: feed, order: .newestFirst, limit: 1)), ["m200"])
+        // The shared view handed out before the write still shows the state it was taken at.
+        XCTAssertEqual(first.appliedIndex, index)
+        XCTAssertEqual(names(try first.range(of: feed, order: .newestFirst, limit: 1)), ["m100"])
+        XCTAssertTrue(try view === second)
+        try store.reload()
+        XCTAssertFalse(try view === second, "a reload (after installing a snapshot) drops the shared view")
+    }
 }

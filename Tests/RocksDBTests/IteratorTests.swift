@@ -151,6 +151,42 @@ final class IteratorTests: DatabaseTestCase {
         }
     }
 
+    func testWalkLendsKeysUntilTheBodyStopsAndStaysThere() throws {
+        let iterator = try database.makeIterator(in: data)
+        iterator.seek(to: bytes("d"))
+        var visited: [String] = []
+        iterator.walk(.forward) { key in
+            visited.append(String(decoding: key, as: UTF8.self))
+            return visited.count < 3
+        }
+        XCTAssertEqual(visited, ["d", "f", "h"])
+        XCTAssertEqual(iterator.key, bytes("h"), "the walk stays at the key the body stopped at")
+
+        visited = []
+        iterator.walk(.reverse) { key in
+            visited.append(String(decoding: key, as: UTF8.self))
+            return true
+        }
+        XCTAssertEqual(visited, ["h", "f", "d", "b"])
+        XCTAssertFalse(iterator.isValid, "a walk to the end leaves the iterator invalid")
+        try iterator.checkStatus()
+
+        struct Stop: Error {}
+        iterator.seekToFirst()
+        XCTAssertThrowsError(try iterator.walk(.forward) { _ throws(Stop) in throw Stop() })
+        XCTAssertEqual(iterator.key, bytes("b"), "the walk stays at the key the body threw for")
+    }
+
+    func testLatestSequenceNumberGrowsWithEveryWrite() throws {
+        let first = try database.latestSequenceNumber()
+        XCTAssertEqual(try database.latestSequenceNumber(), first, "reads leave it alone")
+        try database.put(bytes("k"), bytes("K"), in: data)
+        let second = try database.latestSequenceNumber()
+        XCTAssertGreaterThan(second, first)
+        try database.delete(bytes("k"), in: data)
+        XCTAssertGreaterThan(try database.latestSequenceNumber(), second)
+    }
+
     func testScanBodyMayReadTheDatabase() throws {
         // Join each entry of `data` with the default family, from inside the scan.
         var joined: [[UInt8]?] = []
