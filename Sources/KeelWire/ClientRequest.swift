@@ -51,8 +51,7 @@ extension ClientRequest: CMessageConvertible {
         messageType: "keel.Request",
         packedSize: keel__request__get_packed_size,
         pack: keel__request__pack,
-        unpack: keel__request__unpack,
-        freeUnpacked: keel__request__free_unpacked
+        unpack: keel__request__unpack
     )
 
     func cMessage(in arena: CMessageArena) -> UnsafeMutablePointer<Keel__Request> {

@@ -37,8 +37,7 @@ extension ClientResponse: CMessageConvertible {
         messageType: "keel.Response",
         packedSize: keel__response__get_packed_size,
         pack: keel__response__pack,
-        unpack: keel__response__unpack,
-        freeUnpacked: keel__response__free_unpacked
+        unpack: keel__response__unpack
     )
 
     func cMessage(in arena: CMessageArena) -> UnsafeMutablePointer<Keel__Response> {

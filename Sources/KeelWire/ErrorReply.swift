@@ -50,8 +50,7 @@ extension ErrorReply: CMessageConvertible {
         messageType: "keel.Error",
         packedSize: keel__error__get_packed_size,
         pack: keel__error__pack,
-        unpack: keel__error__unpack,
-        freeUnpacked: keel__error__free_unpacked
+        unpack: keel__error__unpack
     )
 
     func cMessage(in arena: CMessageArena) -> UnsafeMutablePointer<Keel__Error> {

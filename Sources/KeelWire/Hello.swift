@@ -52,8 +52,7 @@ extension Hello: CMessageConvertible {
         messageType: "keel.Hello",
         packedSize: keel__hello__get_packed_size,
         pack: keel__hello__pack,
-        unpack: keel__hello__unpack,
-        freeUnpacked: keel__hello__free_unpacked
+        unpack: keel__hello__unpack
     )
 
     func cMessage(in arena: CMessageArena) -> UnsafeMutablePointer<Keel__Hello> {

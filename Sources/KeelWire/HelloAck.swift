@@ -31,8 +31,7 @@ extension HelloAck: CMessageConvertible {
         messageType: "keel.HelloAck",
         packedSize: keel__hello_ack__get_packed_size,
         pack: keel__hello_ack__pack,
-        unpack: keel__hello_ack__unpack,
-        freeUnpacked: keel__hello_ack__free_unpacked
+        unpack: keel__hello_ack__unpack
     )
 
     func cMessage(in arena: CMessageArena) -> UnsafeMutablePointer<Keel__HelloAck> {

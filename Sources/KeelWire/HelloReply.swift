@@ -24,8 +24,7 @@ extension HelloReply: CMessageConvertible {
         messageType: "keel.HelloReply",
         packedSize: keel__hello_reply__get_packed_size,
         pack: keel__hello_reply__pack,
-        unpack: keel__hello_reply__unpack,
-        freeUnpacked: keel__hello_reply__free_unpacked
+        unpack: keel__hello_reply__unpack
     )
 
     func cMessage(in arena: CMessageArena) -> UnsafeMutablePointer<Keel__HelloReply> {

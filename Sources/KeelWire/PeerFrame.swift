@@ -22,8 +22,7 @@ extension PeerFrame: CMessageConvertible {
         messageType: "keel.PeerFrame",
         packedSize: keel__peer_frame__get_packed_size,
         pack: keel__peer_frame__pack,
-        unpack: keel__peer_frame__unpack,
-        freeUnpacked: keel__peer_frame__free_unpacked
+        unpack: keel__peer_frame__unpack
     )
 
     func cMessage(in arena: CMessageArena) -> UnsafeMutablePointer<Keel__PeerFrame> {

@@ -20,8 +20,7 @@ extension PeerReply: CMessageConvertible {
         messageType: "keel.PeerReply",
         packedSize: keel__peer_reply__get_packed_size,
         pack: keel__peer_reply__pack,
-        unpack: keel__peer_reply__unpack,
-        freeUnpacked: keel__peer_reply__free_unpacked
+        unpack: keel__peer_reply__unpack
     )
 
     func cMessage(in arena: CMessageArena) -> UnsafeMutablePointer<Keel__PeerReply> {

@@ -9,7 +9,6 @@ struct ProtobufCCodec<CMessage>: Sendable {
     let packedSize: @Sendable (UnsafePointer<CMessage>?) -> Int
     let pack: @Sendable (UnsafePointer<CMessage>?, UnsafeMutablePointer<UInt8>?) -> Int
     let unpack: @Sendable (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<CMessage>?
-    let freeUnpacked: @Sendable (UnsafeMutablePointer<CMessage>?, UnsafeMutablePointer<ProtobufCAllocator>?) -> Void
 
     /// Appends the protobuf encoding of `message` to `buffer`.
     func write(_ message: UnsafePointer<CMessage>, into buffer: inout ByteBuffer) {
@@ -32,20 +31,24 @@ struct ProtobufCCodec<CMessage>: Sendable {
         _ convert: (CMessage) throws(WireDecodingError) -> Value
     ) throws(WireDecodingError) -> Value {
         // protobuf-c copies strings and bytes out of the input, so the result does not point
-        // into `buffer`.
-        let unpacked = buffer.withUnsafeReadableBytes { bytes -> UnsafeMutablePointer<CMessage>? in
-            // An empty message is legal; protobuf-c still wants a non-NULL input pointer.
-            var empty: UInt8 = 0
-            guard let base = bytes.baseAddress, bytes.count > 0 else {
-                return self.unpack(nil, 0, &empty)
+        // into `buffer`. It allocates every sub-message, array and bytes field on its own: an
+        // arena makes them a few blocks, freed at once without walking the message.
+        try CMessageArena.withArena { arena throws(WireDecodingError) in
+            try arena.withAllocator { allocator throws(WireDecodingError) in
+                let unpacked = buffer.withUnsafeReadableBytes { bytes -> UnsafeMutablePointer<CMessage>? in
+                    // An empty message is legal; protobuf-c still wants a non-NULL input pointer.
+                    var empty: UInt8 = 0
+                    guard let base = bytes.baseAddress, bytes.count > 0 else {
+                        return self.unpack(allocator, 0, &empty)
+                    }
+                    return self.unpack(allocator, bytes.count, base.assumingMemoryBound(to: UInt8.self))
+                }
+                guard let unpacked else {
+                    throw .unparsable(messageType: self.messageType, byteCount: buffer.readableBytes)
+                }
+                return try convert(unpacked.pointee)
             }
-            return self.unpack(nil, bytes.count, base.assumingMemoryBound(to: UInt8.self))
         }
-        guard let unpacked else {
-            throw .unparsable(messageType: self.messageType, byteCount: buffer.readableBytes)
-        }
-        defer { self.freeUnpacked(unpacked, nil) }
-        return try convert(unpacked.pointee)
     }
 }
 

@@ -71,7 +71,8 @@ extension SortedSetResult {
         case .page(let page):
             let result = arena.message(keel__sorted_set_range_result__init)
             result.pointee.n_members = page.members.count
-            result.pointee.members = arena.array(page.members.map { Optional($0.cMessage(in: arena)) })
+            let members = page.members
+            result.pointee.members = arena.array(count: members.count) { Optional(members[$0].cMessage(in: arena)) }
             result.pointee.next_cursor = page.nextCursor?.cMessage(in: arena)
             result.pointee.applied_index = page.appliedIndex
             message.pointee.result_case = KEEL__RESPONSE__RESULT_SORTED_SET_RANGE

@@ -105,4 +105,26 @@ final class SortedSetWireTests: XCTestCase {
         XCTAssertEqual(try ClientResponse(serialized: more.serialized()), more)
         XCTAssertNotEqual(last.serialized(), more.serialized())
     }
+
+    func testPagesOfEverySizeRoundTripThroughTheMessageArena() throws {
+        // Members small and large (past a quarter of an arena block, and past a whole block),
+        // in pages from empty to many blocks' worth, every byte value included.
+        var generator = SplitMix64(seed: 11)
+        for count in [0, 1, 30, 31, 700] {
+            let members = (0..<count).map { index in
+                let size = [0, 9, 300, 2_000][index % 4]
+                return SortedSetMember(
+                    member: generator.bytes(count: size),
+                    score: Double(index) - 0.5
+                )
+            }
+            let response = ClientResponse(
+                id: UInt64(count + 1),
+                result: .sortedSet(.page(SortedSetPage(
+                    members: members, nextCursor: members.last.map { SortedSetCursor(score: $0.score, member: $0.member) }, appliedIndex: 9
+                )))
+            )
+            XCTAssertEqual(try ClientResponse(serialized: response.serialized()), response, "a page of \(count)")
+        }
+    }
 }
