@@ -39,10 +39,11 @@ final class ApplyGroup {
         scoreBuffer.reserveCapacity(16)
     }
 
-    /// Runs a validated command.
+    /// Runs a validated command, the one of the entry at log index `entryIndex` (which decides
+    /// when a trim refreshes a set's lowest-score bound, see ``BoundRefreshRule``).
     /// - Throws: ``StoreError`` for a failure decided before any write (not a counter,
     ///   overflow), `RocksDBError` if RocksDB fails.
-    func execute(_ command: Command) throws -> CommandResult {
+    func execute(_ command: Command, entryIndex: UInt64) throws -> CommandResult {
         switch command {
         case .put(let key, let value):
             try putValue(value, for: key)
@@ -89,7 +90,7 @@ final class ApplyGroup {
                 try add(scored.member, score: OrderedScore.encode(scored.score), mode: mode, to: pending, totals: &totals)
             }
             if let maxLength {
-                totals.removed += try trim(pending, to: maxLength)
+                totals.removed += try trim(pending, to: maxLength, refreshingBound: BoundRefreshRule.refreshes(entryIndex: entryIndex, set: set))
             }
             return totals.result
         case .addToMany(let sets, let member, let score, let mode, let maxLength):
@@ -98,8 +99,8 @@ final class ApplyGroup {
             for set in sets {
                 let pending = try sortedSet(set)
                 try add(member, score: encoded, mode: mode, to: pending, totals: &totals)
-                if let maxLength {
-                    totals.removed += try trim(pending, to: maxLength)
+                if let maxLength, pending.count > maxLength {
+                    totals.removed += try trim(pending, to: maxLength, refreshingBound: BoundRefreshRule.refreshes(entryIndex: entryIndex, set: set))
                 }
             }
             return totals.result
@@ -122,7 +123,8 @@ final class ApplyGroup {
             try deleteStoredMembers(of: pending)
             return .sortedSet(added: 0, updated: 0, removed: removed)
         case .trim(let set, let maxLength):
-            let removed = try trim(try sortedSet(set), to: maxLength)
+            // An explicit trim is rare and may drop many members: it always refreshes.
+            let removed = try trim(try sortedSet(set), to: maxLength, refreshingBound: true)
             return .sortedSet(added: 0, updated: 0, removed: removed)
         case .removeByScoreRange(let set, let minimum, let maximum):
             let pending = try sortedSet(set)
@@ -289,16 +291,20 @@ final class ApplyGroup {
     }
 
     /// Removes the lowest-scored members until at most `maxLength` remain.
-    private func trim(_ pending: PendingSortedSet, to maxLength: UInt64) throws -> UInt64 {
+    ///
+    /// Without `refreshingBound` the set's lowest-score bound stays as it was (still a lower
+    /// bound, as only the lowest members go), so a full feed's insert plus trim leaves the
+    /// count record unchanged and ``finish()`` does not rewrite it.
+    private func trim(_ pending: PendingSortedSet, to maxLength: UInt64, refreshingBound: Bool) throws -> UInt64 {
         guard pending.count > maxLength else { return 0 }
         let excess = Int(pending.count - maxLength)
-        // One entry more than the victims: the first survivor is the set's new lowest score,
-        // so later scans skip the deleted head of the set (a queue's tombstones) entirely.
-        let lowest = try lowestEntries(of: pending, count: excess + 1)
+        // For a refresh, one entry more than the victims: the first survivor is the set's new
+        // lowest score, so later scans skip the deleted end of the set (a queue's tombstones).
+        let lowest = try lowestEntries(of: pending, count: refreshingBound ? excess + 1 : excess)
         for victim in lowest.prefix(excess) {
             try removeEntry(victim, from: pending)
         }
-        if lowest.count > excess {
+        if refreshingBound, lowest.count > excess {
             pending.lowestScore = lowest[excess].score
         }
         return UInt64(min(excess, lowest.count))
