@@ -39,10 +39,11 @@ final class ApplyGroup {
         scoreBuffer.reserveCapacity(16)
     }
 
-    /// Runs a validated command.
+    /// Runs a validated command, the one of the entry at log index `entryIndex` (which decides
+    /// when a trim refreshes a set's lowest-score bound, see ``BoundRefreshRule``).
     /// - Throws: ``StoreError`` for a failure decided before any write (not a counter,
     ///   overflow), `RocksDBError` if RocksDB fails.
-    func execute(_ command: Command) throws -> CommandResult {
+    func execute(_ command: Command, entryIndex: UInt64) throws -> CommandResult {
         switch command {
         case .put(let key, let value):
             try putValue(value, for: key)
@@ -89,17 +90,19 @@ final class ApplyGroup {
                 try add(scored.member, score: OrderedScore.encode(scored.score), mode: mode, to: pending, totals: &totals)
             }
             if let maxLength {
-                totals.removed += try trim(pending, to: maxLength)
+                totals.removed += try trim(pending, to: maxLength, refreshingBound: BoundRefreshRule.refreshes(entryIndex: entryIndex, set: set))
             }
             return totals.result
         case .addToMany(let sets, let member, let score, let mode, let maxLength):
             let encoded = OrderedScore.encode(score)
+            let pendingSets = try sets.map { set in try sortedSet(set) }
+            try readStoredScores(of: member, in: pendingSets)
             var totals = Totals()
-            for set in sets {
-                let pending = try sortedSet(set)
-                try add(member, score: encoded, mode: mode, to: pending, totals: &totals)
-                if let maxLength {
-                    totals.removed += try trim(pending, to: maxLength)
+            for (position, set) in sets.enumerated() {
+                let pending = pendingSets[position]
+                try add(member, score: encoded, mode: mode, to: pending, stored: storedScores[position], totals: &totals)
+                if let maxLength, pending.count > maxLength {
+                    totals.removed += try trim(pending, to: maxLength, refreshingBound: BoundRefreshRule.refreshes(entryIndex: entryIndex, set: set))
                 }
             }
             return totals.result
@@ -111,9 +114,11 @@ final class ApplyGroup {
             }
             return .sortedSet(added: 0, updated: 0, removed: removed)
         case .removeFromMany(let sets, let member):
+            let pendingSets = try sets.map { set in try sortedSet(set) }
+            try readStoredScores(of: member, in: pendingSets)
             var removed: UInt64 = 0
-            for set in sets {
-                if try remove(member, from: try sortedSet(set)) { removed += 1 }
+            for (position, pending) in pendingSets.enumerated() {
+                if try remove(member, from: pending, stored: storedScores[position]) { removed += 1 }
             }
             return .sortedSet(added: 0, updated: 0, removed: removed)
         case .deleteSet(let set):
@@ -122,7 +127,8 @@ final class ApplyGroup {
             try deleteStoredMembers(of: pending)
             return .sortedSet(added: 0, updated: 0, removed: removed)
         case .trim(let set, let maxLength):
-            let removed = try trim(try sortedSet(set), to: maxLength)
+            // An explicit trim is rare and may drop many members: it always refreshes.
+            let removed = try trim(try sortedSet(set), to: maxLength, refreshingBound: true)
             return .sortedSet(added: 0, updated: 0, removed: removed)
         case .removeByScoreRange(let set, let minimum, let maximum):
             let pending = try sortedSet(set)
@@ -217,9 +223,70 @@ final class ApplyGroup {
         return stored ?? .empty
     }
 
-    private func score(of member: [UInt8], in pending: PendingSortedSet) throws -> UInt64? {
+    /// What RocksDB's member index held for one (set, member) at the start of the group, read
+    /// ahead for a command that touches many sets.
+    enum StoredScore {
+        /// Not read ahead: ask RocksDB when needed.
+        case unread
+        /// The member's encoded score, or `nil` if it was not in the set.
+        case read(UInt64?)
+    }
+
+    /// Per set of the current many-set command: its member index entry, read ahead.
+    private var storedScores: [StoredScore] = []
+    /// The member index keys of one read ahead, back to back.
+    private var lookupKeys: [UInt8] = []
+    private var lookupKeyEnds: [Int] = []
+    private var lookupPositions: [Int] = []
+
+    /// Reads the member index entries of `member` in every set of `pendingSets` that the group
+    /// does not already know the answer for, in one batched RocksDB lookup, into
+    /// `storedScores` (one per set, in order). One batched read costs less than one read per
+    /// set: RocksDB shares the memtable, filter and index lookups among the keys.
+    private func readStoredScores(of member: [UInt8], in pendingSets: [PendingSortedSet]) throws {
+        storedScores.removeAll(keepingCapacity: true)
+        lookupKeys.removeAll(keepingCapacity: true)
+        lookupKeyEnds.removeAll(keepingCapacity: true)
+        lookupPositions.removeAll(keepingCapacity: true)
+        for (position, pending) in pendingSets.enumerated() {
+            storedScores.append(.unread)
+            guard pending.knownScore(of: member) == nil else { continue }
+            DataKey.member(pending.key, member, into: &keyBuffer)
+            lookupKeys.append(contentsOf: keyBuffer)
+            lookupKeyEnds.append(lookupKeys.count)
+            lookupPositions.append(position)
+        }
+        // A single key gains nothing from batching; `score(of:in:stored:)` reads it.
+        guard lookupPositions.count > 1 else { return }
+        try lookupKeys.withUnsafeBytes { arena in
+            var keys: [UnsafeRawBufferPointer] = []
+            keys.reserveCapacity(lookupKeyEnds.count)
+            var start = 0
+            for end in lookupKeyEnds {
+                keys.append(UnsafeRawBufferPointer(rebasing: arena[start..<end]))
+                start = end
+            }
+            try keys.withUnsafeBufferPointer { keys in
+                try database.withValues(of: keys, in: data) { lookup, value in
+                    guard let value else {
+                        storedScores[lookupPositions[lookup]] = .read(nil)
+                        return
+                    }
+                    guard value.count == 8 else { throw Self.corruption("member index value is \(value.count) bytes") }
+                    storedScores[lookupPositions[lookup]] = .read(DataKey.uint64(value))
+                }
+            }
+        }
+    }
+
+    private func score(of member: [UInt8], in pending: PendingSortedSet, stored: StoredScore = .unread) throws -> UInt64? {
+        // The group's own changes first: a set named twice in one command was read ahead
+        // before the first of its adds.
         if let known = pending.knownScore(of: member) {
             return known
+        }
+        if case .read(let score) = stored {
+            return score
         }
         DataKey.member(pending.key, member, into: &keyBuffer)
         return try database.withValue(of: keyBuffer, in: data) { value in
@@ -228,8 +295,8 @@ final class ApplyGroup {
         }
     }
 
-    private func add(_ member: [UInt8], score: UInt64, mode: Command.AddMode, to pending: PendingSortedSet, totals: inout Totals) throws {
-        guard let old = try self.score(of: member, in: pending) else {
+    private func add(_ member: [UInt8], score: UInt64, mode: Command.AddMode, to pending: PendingSortedSet, stored: StoredScore = .unread, totals: inout Totals) throws {
+        guard let old = try self.score(of: member, in: pending, stored: stored) else {
             try setScore(score, of: member, replacing: nil, in: pending)
             totals.added += 1
             return
@@ -260,8 +327,8 @@ final class ApplyGroup {
         pending.setScore(score, of: member, wasPresent: old != nil)
     }
 
-    private func remove(_ member: [UInt8], from pending: PendingSortedSet) throws -> Bool {
-        guard let score = try score(of: member, in: pending) else { return false }
+    private func remove(_ member: [UInt8], from pending: PendingSortedSet, stored: StoredScore = .unread) throws -> Bool {
+        guard let score = try score(of: member, in: pending, stored: stored) else { return false }
         try removeEntry(ScoredEntry(score: score, member: member), from: pending)
         return true
     }
@@ -289,16 +356,20 @@ final class ApplyGroup {
     }
 
     /// Removes the lowest-scored members until at most `maxLength` remain.
-    private func trim(_ pending: PendingSortedSet, to maxLength: UInt64) throws -> UInt64 {
+    ///
+    /// Without `refreshingBound` the set's lowest-score bound stays as it was (still a lower
+    /// bound, as only the lowest members go), so a full feed's insert plus trim leaves the
+    /// count record unchanged and ``finish()`` does not rewrite it.
+    private func trim(_ pending: PendingSortedSet, to maxLength: UInt64, refreshingBound: Bool) throws -> UInt64 {
         guard pending.count > maxLength else { return 0 }
         let excess = Int(pending.count - maxLength)
-        // One entry more than the victims: the first survivor is the set's new lowest score,
-        // so later scans skip the deleted head of the set (a queue's tombstones) entirely.
-        let lowest = try lowestEntries(of: pending, count: excess + 1)
+        // For a refresh, one entry more than the victims: the first survivor is the set's new
+        // lowest score, so later scans skip the deleted end of the set (a queue's tombstones).
+        let lowest = try lowestEntries(of: pending, count: refreshingBound ? excess + 1 : excess)
         for victim in lowest.prefix(excess) {
             try removeEntry(victim, from: pending)
         }
-        if lowest.count > excess {
+        if refreshingBound, lowest.count > excess {
             pending.lowestScore = lowest[excess].score
         }
         return UInt64(min(excess, lowest.count))

@@ -241,7 +241,7 @@ public final class KeelStore: @unchecked Sendable {
         let result: CommandResult
         do {
             try envelope.command.validate()
-            result = try group.execute(envelope.command)
+            result = try group.execute(envelope.command, entryIndex: entry.index)
         } catch let error as StoreError {
             result = .failed(error)
         }

@@ -19,7 +19,7 @@ final class PendingSortedSet {
     /// The group deleted the whole set: RocksDB's entries no longer count.
     private(set) var cleared = false
     /// Touched members: their encoded score, or `nil` once removed.
-    private(set) var members: [ByteString: UInt64?] = [:]
+    private var members = TouchedMembers()
     private var sortedPresentMembers: [ScoredEntry]?
 
     /// The lowest stored entries, as RocksDB held them before the group, in order and without
@@ -66,7 +66,7 @@ final class PendingSortedSet {
     /// The member's score if the group knows it without reading RocksDB: `.some(score)`
     /// (present or, with `nil`, absent), or `nil` if RocksDB has to be asked.
     func knownScore(of member: [UInt8]) -> UInt64?? {
-        if let touched = members[ByteString(member)] {
+        if let touched = members.lookup(member) {
             return .some(touched)
         }
         // With no members left, or after a delete, an untouched member cannot be in the set.
@@ -79,18 +79,18 @@ final class PendingSortedSet {
     /// Whether a RocksDB entry of `member` is hidden by what the group did.
     func hidesStoredEntry(of member: [UInt8]) -> Bool {
         if cleared { return true }
-        return !members.isEmpty && members.index(forKey: ByteString(member)) != nil
+        return !members.isEmpty && members.contains(member)
     }
 
     func setScore(_ score: UInt64, of member: [UInt8], wasPresent: Bool) {
-        members[ByteString(member)] = .some(score)
+        members.set(score, for: member)
         lowestScore = count == 0 ? score : min(lowestScore, score)
         if !wasPresent { count += 1 }
         sortedPresentMembers = nil
     }
 
     func markRemoved(_ member: [UInt8]) {
-        members.updateValue(nil, forKey: ByteString(member))
+        members.set(nil, for: member)
         count -= 1
         sortedPresentMembers = nil
     }
@@ -106,16 +106,23 @@ final class PendingSortedSet {
     /// The touched members that are present, in (score, member) order.
     func presentMembersInOrder() -> [ScoredEntry] {
         if let sortedPresentMembers { return sortedPresentMembers }
-        let sorted = members.compactMap { member, score in score.map { ScoredEntry(score: $0, member: member.bytes) } }.sorted()
-        sortedPresentMembers = sorted
-        return sorted
+        var present: [ScoredEntry] = []
+        members.forEach { member, score in
+            if let score { present.append(ScoredEntry(score: score, member: member)) }
+        }
+        present.sort()
+        sortedPresentMembers = present
+        return present
     }
 
     /// The touched members that are present with a score in `minimum ... maximum`.
     func presentMembers(scoredIn minimum: UInt64, _ maximum: UInt64) -> [ScoredEntry] {
-        members.compactMap { member, score in
-            guard let score, score >= minimum, score <= maximum else { return nil }
-            return ScoredEntry(score: score, member: member.bytes)
+        var found: [ScoredEntry] = []
+        members.forEach { member, score in
+            if let score, score >= minimum, score <= maximum {
+                found.append(ScoredEntry(score: score, member: member))
+            }
         }
+        return found
     }
 }
