@@ -17,12 +17,13 @@ public struct FeedConfiguration: Sendable {
     /// Default 10,000.
     public var pullThreshold: Int = 10_000
     /// Timelines per fanout command (one replicated log entry each): 1 to 10,000. Default
-    /// 1,000.
-    public var fanoutChunkSize: Int = 1_000
+    /// 250: a node applies a command whole, so its size bounds how long everything else on
+    /// that node waits behind it (docs/feeds.md, "Chunk size").
+    public var fanoutChunkSize: Int = 250
     /// Fanout chunks sent at once (each its own command), started in order: recent readers
     /// still come first, and the commands of a large fanout share the log's round trips and
-    /// fsyncs instead of queueing one behind another. 1 to 64; default 4.
-    public var fanoutChunksInFlight: Int = 4
+    /// fsyncs instead of queueing one behind another. 1 to 64; default 8.
+    public var fanoutChunksInFlight: Int = 8
     /// Activities a follow copies into the follower's timeline when no backfill is given.
     /// Default 100.
     public var defaultBackfill: Int = 100
