@@ -8,24 +8,10 @@ import XCTest
 /// to stores with different groupings, with and without the cache, and with reloads (which
 /// empty the cache); `data` must be identical, key for key and byte for byte, at every point
 /// where all of them have applied the same prefix of the log.
-final class StoredBytesDeterminismTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("keel-store-determinism-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        if let directory {
-            try FileManager.default.removeItem(at: directory)
-        }
-        directory = nil
-        try super.tearDownWithError()
-    }
-
+///
+/// The replicas' databases live in subdirectories of the test case's directory (beside the
+/// store the base class opens, which this test does not use).
+final class StoredBytesDeterminismTests: StoreTestCase {
     /// How one replica applies the log.
     private struct Replica: CustomStringConvertible {
         var entriesPerApply: Int
