@@ -14,7 +14,7 @@ struct ApplyQueue {
     /// Index into `entries` of the first entry not yet taken; the taken prefix is dropped in
     /// bulk so that taking a group does not shift the array each time.
     private var head = 0
-    /// What each waiting entry may write, computed when a group or a read first needs it.
+    /// What each waiting entry may write, computed when a read first needs it.
     private var footprints: [UInt64: DataFootprint] = [:]
 
     /// The index of the last entry ever queued (0 before the first).
@@ -37,15 +37,15 @@ struct ApplyQueue {
     }
 
     /// Takes the next group to apply: entries up to `maxIndex`, at least one (if the first is
-    /// at most `maxIndex`) and otherwise as many as fit in `maxItems` written items (keys and
-    /// sets: what applying costs, roughly; a fanout into 1,000 sets weighs 1,000 puts) and
-    /// `maxBytes` of entry data.
+    /// at most `maxIndex`) and otherwise as many as fit in `maxItems` written keys, members or
+    /// sets (what applying costs, roughly: a fanout into 1,000 sets weighs 1,000 puts; see
+    /// `CommandEnvelope.writeCount(ofEncoded:)`) and `maxBytes` of entry data.
     mutating func takeGroup(upTo maxIndex: UInt64, maxItems: Int, maxBytes: Int) -> [Entry] {
         var end = head
         var items = 0
         var bytes = 0
         while end < entries.count, entries[end].index <= maxIndex {
-            items += footprint(at: end).itemCount(ifEverything: maxItems)
+            items += Self.writeCount(of: entries[end], ifUnknown: maxItems)
             bytes += entries[end].data.count
             if end > head && (items > maxItems || bytes > maxBytes) { break }
             end += 1
@@ -83,6 +83,12 @@ struct ApplyQueue {
         return last
     }
 
+    /// Configuration changes and no-ops weigh 1; an entry that cannot be read weighs a group.
+    private static func writeCount(of entry: Entry, ifUnknown whole: Int) -> Int {
+        guard entry.kind == .normal, !entry.data.isEmpty else { return 1 }
+        return max(1, CommandEnvelope.writeCount(ofEncoded: entry.data) ?? whole)
+    }
+
     private mutating func footprint(at position: Int) -> DataFootprint {
         let entry = entries[position]
         if let known = footprints[entry.index] { return known }
@@ -104,12 +110,3 @@ struct ApplyQueue {
     }
 }
 
-extension DataFootprint {
-    /// The number of items, with `everything` counted as `whole`.
-    fileprivate func itemCount(ifEverything whole: Int) -> Int {
-        switch self {
-        case .items(let items): items.count
-        case .everything: whole
-        }
-    }
-}

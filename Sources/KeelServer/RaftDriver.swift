@@ -57,7 +57,7 @@ final class RaftDriver: @unchecked Sendable {
     /// Committed entries not applied yet, and the last index the store has applied.
     private var applyQueue = ApplyQueue()
     private var appliedThrough: UInt64
-    /// Most items (keys and sets written) and entry bytes applied as one group, unless one
+    /// Most written keys, members or sets, and entry bytes, applied as one group unless one
     /// entry alone has more: a few milliseconds of work, e.g. 256 puts or a fanout into 256
     /// timelines. Between groups the driver handles what arrived (acknowledgements,
     /// heartbeats, ReadIndex rounds, proposals).
@@ -511,10 +511,10 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
 
-    /// Grants every confirmed read the store can serve now: once it has applied up to the
-    /// read's index, or earlier when no entry still queued up to that index writes what the
-    /// read looks at (the store then holds exactly what it will hold at the read's index for
-    /// that data, and any later state is as good for a linearizable read).
+    /// Grants every confirmed read the store can serve now: once every entry up to the read's
+    /// index is queued, a read waits only for the last of them that writes what it looks at
+    /// (the store then holds exactly what it will hold at the read's index for that data, and
+    /// any later state is as good for a linearizable read).
     private func serveReads() {
         if !readsAwaitingEntries.isEmpty {
             var remaining: [(index: UInt64, reads: [PendingRead])] = []

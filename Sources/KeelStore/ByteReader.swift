@@ -72,6 +72,11 @@ struct ByteReader {
         return Array(bytes[offset..<(offset + count)])
     }
 
+    /// Steps over a length-prefixed byte string without copying it.
+    mutating func skipBytes() throws(CommandDecodingError) {
+        offset += try readCount()
+    }
+
     mutating func readOptionalBytes() throws(CommandDecodingError) -> [UInt8]? {
         try readBool() ? try readBytes() : nil
     }

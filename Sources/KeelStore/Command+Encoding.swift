@@ -30,7 +30,50 @@ extension CommandEnvelope {
     }
 }
 
+extension CommandEnvelope {
+    /// How many keys, members or sets applying the encoded envelope writes (1 for a one-key
+    /// write; a batch's operations, an add's members, a fanout's sets), read from the header
+    /// and the command's counts without decoding its byte strings: a measure of what applying
+    /// it costs. `nil` when the bytes are not an envelope this version reads.
+    public static func writeCount(ofEncoded bytes: [UInt8]) -> Int? {
+        guard bytes.first == encodingVersion else { return nil }
+        var reader = ByteReader(bytes, offset: 1)
+        do {
+            for _ in 0..<3 { _ = try reader.readVarint() }  // client id, sequence, timestamp
+            return try Command.writeCount(reading: &reader)
+        } catch {
+            return nil
+        }
+    }
+}
+
 extension Command {
+    /// See ``CommandEnvelope/writeCount(ofEncoded:)``; `reader` stands at the command's tag.
+    fileprivate static func writeCount(reading reader: inout ByteReader) throws(CommandDecodingError) -> Int {
+        let rawTag = try reader.readByte()
+        guard let tag = Tag(rawValue: rawTag) else { throw .unknownTag(rawTag) }
+        switch tag {
+        case .put, .delete, .compareAndSet, .increment, .deleteSet, .trim, .removeByScoreRange:
+            return 1
+        case .batch:
+            return try reader.readCount()
+        case .add:
+            try reader.skipBytes()
+            _ = try decodeMode(&reader)
+            _ = try decodeMaxLength(&reader)
+            return try reader.readCount()
+        case .addToMany:
+            try reader.skipBytes()
+            _ = try reader.readDouble()
+            _ = try decodeMode(&reader)
+            _ = try decodeMaxLength(&reader)
+            return try reader.readCount()
+        case .remove, .removeFromMany:
+            try reader.skipBytes()
+            return try reader.readCount()
+        }
+    }
+
     private enum Tag: UInt8 {
         case put = 1, delete, compareAndSet, increment, batch
         case add = 16, addToMany, remove, removeFromMany, deleteSet, trim, removeByScoreRange

@@ -155,6 +155,31 @@ final class EncodingTests: XCTestCase {
         }
     }
 
+    func testWriteCountReadsTheCommandsCountsWithoutDecodingIt() {
+        let a: [UInt8] = [1, 2, 3]
+        let cases: [(Command, Int)] = [
+            (.put(key: a, value: a), 1),
+            (.delete(key: a), 1),
+            (.compareAndSet(key: a, expected: .value(a), newValue: nil), 1),
+            (.increment(key: a, delta: -3), 1),
+            (.batch([.put(key: a, value: a), .delete(key: [9]), .delete(key: [8])]), 3),
+            (.add(set: a, members: (0..<500).map { ScoredMember(member: [UInt8(truncatingIfNeeded: $0)], score: 1) }, mode: .upsert, maxLength: 40), 500),
+            (.addToMany(sets: (0..<300).map { [UInt8(truncatingIfNeeded: $0), 7] }, member: a, score: 2, mode: .onlyIfGreater, maxLength: nil), 300),
+            (.remove(set: a, members: [[1], [2]]), 2),
+            (.removeFromMany(sets: [[1], [2], [3], [4]], member: a), 4),
+            (.deleteSet(set: a), 1),
+            (.trim(set: a, maxLength: 3), 1),
+            (.removeByScoreRange(set: a, minimum: 0, maximum: 1), 1),
+        ]
+        for (command, expected) in cases {
+            let encoded = CommandEnvelope(clientID: 300, sequence: 1 << 40, timestampMilliseconds: 17, command: command).encoded()
+            XCTAssertEqual(CommandEnvelope.writeCount(ofEncoded: encoded), expected, "\(command)")
+        }
+        XCTAssertNil(CommandEnvelope.writeCount(ofEncoded: []))
+        XCTAssertNil(CommandEnvelope.writeCount(ofEncoded: [CommandEnvelope.encodingVersion, 1, 1, 1, 0xEE]), "unknown tag")
+        XCTAssertNil(CommandEnvelope.writeCount(ofEncoded: [CommandEnvelope.encodingVersion, 1, 1, 1, 17, 200]), "truncated")
+    }
+
     func testDecodingRejectsGarbageWithTypedErrors() {
         let valid = CommandEnvelope(clientID: 7, sequence: 3, timestampMilliseconds: 99, command: .put(key: bytes("key"), value: bytes("value"))).encoded()
         XCTAssertThrowsError(try CommandEnvelope(decoding: [])) { XCTAssertEqual($0 as? CommandDecodingError, .empty) }
