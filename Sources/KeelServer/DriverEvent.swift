@@ -19,4 +19,6 @@ enum DriverEvent: Sendable {
     case peerDown(UInt64)
     /// Shutdown: move leadership away (if this node leads), then call back.
     case handOff(@Sendable () -> Void)
+    /// The apply worker finished a group.
+    case applied
 }

@@ -29,6 +29,12 @@ struct RaftMetrics: Sendable {
     /// Linearizable reads served before the store had applied up to their read index (no
     /// entry still queued up to it wrote what they read).
     let readsServedEarly = Counter(label: "keel_raft_reads_served_early_total")
+    /// A linearizable read's two waits on the leader: from reaching the driver until its
+    /// read index is confirmed (a heartbeat round, or at once under a lease) ...
+    let readConfirmLatency = Timer(label: Self.readWaitLabel, dimensions: [("phase", "confirm")], preferredDisplayUnit: .milliseconds)
+    /// ... and from then until the store has applied what it reads.
+    let readApplyLatency = Timer(label: Self.readWaitLabel, dimensions: [("phase", "apply")], preferredDisplayUnit: .milliseconds)
+    static let readWaitLabel = "keel_raft_read_wait_seconds"
     /// AppendEntries messages sent to followers.
     let appendEntriesSent = Counter(label: "keel_raft_append_entries_sent_total")
     /// AppendEntries answers with `reject` set that reached this node as leader (log mismatch).

@@ -21,10 +21,11 @@ final class ApplyQueueTests: XCTestCase {
     func testGroupsStopAtTheByteBudgetButTakeAtLeastOneEntry() {
         var queue = ApplyQueue()
         queue.append(contentsOf: [put(1, "a", valueBytes: 100), put(2, "b", valueBytes: 100), put(3, "c", valueBytes: 1000)])
-        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 300).map(\.index), [1, 2])
-        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 300).map(\.index), [3], "an entry above the budget goes alone")
-        XCTAssertTrue(queue.isEmpty)
-        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 300).count, 0)
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 300).entries.map(\.index), [1, 2])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 300).entries.map(\.index), [3], "an entry above the budget goes alone")
+        XCTAssertFalse(queue.hasWaitingEntries)
+        XCTAssertFalse(queue.isDrained, "taken entries are in flight until marked applied")
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 300).entries.count, 0)
         XCTAssertEqual(queue.lastQueuedIndex, 3)
     }
 
@@ -32,12 +33,14 @@ final class ApplyQueueTests: XCTestCase {
         var queue = ApplyQueue()
         let wide = (0..<300).map { "t\($0)" }
         queue.append(contentsOf: [put(1, "a"), put(2, "b"), fanout(3, wide), put(4, "c"), fanout(5, ["t1", "t2"])])
-        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20).map(\.index), [1, 2])
-        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20).map(\.index), [3])
-        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20).map(\.index), [4, 5])
+        let first = queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20)
+        XCTAssertEqual(first.entries.map(\.index), [1, 2])
+        XCTAssertEqual(first.writeCount, 2, "the group's weight leaves out the fanout that did not fit")
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20).entries.map(\.index), [3])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20).entries.map(\.index), [4, 5])
         queue.append(contentsOf: [Entry(term: 1, index: 6, data: [0xFF]), put(7, "d")])
         XCTAssertEqual(
-            queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20).map(\.index), [6],
+            queue.takeGroup(upTo: .max, maxItems: 256, maxBytes: 1 << 20).entries.map(\.index), [6],
             "an entry of unknown effect weighs a whole group"
         )
     }
@@ -45,9 +48,9 @@ final class ApplyQueueTests: XCTestCase {
     func testGroupsStopAtTheGivenIndex() {
         var queue = ApplyQueue()
         queue.append(contentsOf: [put(5, "a"), put(6, "b"), put(7, "c")])
-        XCTAssertEqual(queue.takeGroup(upTo: 4, maxItems: 100, maxBytes: 1 << 20).count, 0)
-        XCTAssertEqual(queue.takeGroup(upTo: 6, maxItems: 100, maxBytes: 1 << 20).map(\.index), [5, 6])
-        XCTAssertEqual(queue.firstIndex, 7)
+        XCTAssertEqual(queue.takeGroup(upTo: 4, maxItems: 100, maxBytes: 1 << 20).entries.count, 0)
+        XCTAssertEqual(queue.takeGroup(upTo: 6, maxItems: 100, maxBytes: 1 << 20).entries.map(\.index), [5, 6])
+        XCTAssertEqual(queue.firstWaitingIndex, 7)
     }
 
     func testOnlyEntriesUpToTheReadIndexThatWriteTheReadsDataHoldTheReadBack() {
@@ -66,7 +69,28 @@ final class ApplyQueueTests: XCTestCase {
         XCTAssertNil(queue.lastEntry(touching: other, through: 12))
         XCTAssertEqual(queue.lastEntry(touching: .everything, through: 12), 12, "a scan waits for every write")
         _ = queue.takeGroup(upTo: 10, maxItems: 100, maxBytes: 1 << 20)
+        XCTAssertEqual(queue.lastEntry(touching: t1, through: 11), 10, "an entry in flight still holds its reads back")
+        queue.markApplied(through: 10)
         XCTAssertNil(queue.lastEntry(touching: t1, through: 11), "applied entries no longer count")
+        XCTAssertEqual(queue.lastEntry(touching: t1, through: 12), 12)
+    }
+
+    func testEntriesLeaveOnlyWhenMarkedAppliedInOrder() {
+        var queue = ApplyQueue()
+        queue.append(contentsOf: [put(1, "a"), put(2, "b"), put(3, "c"), put(4, "d")])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 2, maxBytes: 1 << 20).entries.map(\.index), [1, 2])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 2, maxBytes: 1 << 20).entries.map(\.index), [3, 4])
+        queue.markApplied(through: 2)
+        XCTAssertFalse(queue.isDrained)
+        XCTAssertNil(queue.lastEntry(touching: .everything, through: 2))
+        XCTAssertEqual(queue.lastEntry(touching: .everything, through: 4), 4)
+        queue.markApplied(through: 4)
+        XCTAssertTrue(queue.isDrained)
+        XCTAssertNil(queue.lastEntry(touching: .everything, through: 4))
+        queue.append(contentsOf: [put(5, "e")])
+        queue.markApplied(through: 5)
+        XCTAssertFalse(queue.isDrained, "an entry not yet taken is not applied, whatever the index says")
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 2, maxBytes: 1 << 20).entries.map(\.index), [5])
     }
 
     func testNoOpsAndConfigurationChangesWriteNoDataAndUndecodableEntriesWriteEverything() {
@@ -84,10 +108,10 @@ final class ApplyQueueTests: XCTestCase {
         var queue = ApplyQueue()
         queue.append(contentsOf: [put(1, "a"), put(2, "b"), put(3, "c")])
         XCTAssertEqual(queue.removeAll(through: 2), 2)
-        XCTAssertEqual(queue.firstIndex, 3)
+        XCTAssertEqual(queue.firstWaitingIndex, 3)
         XCTAssertEqual(queue.removeAll(through: 9), 1)
-        XCTAssertTrue(queue.isEmpty)
+        XCTAssertTrue(queue.isDrained)
         queue.append(contentsOf: [put(10, "d")])
-        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 1).map(\.index), [10])
+        XCTAssertEqual(queue.takeGroup(upTo: .max, maxItems: 100, maxBytes: 1).entries.map(\.index), [10])
     }
 }
