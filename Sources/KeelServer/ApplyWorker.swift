@@ -63,8 +63,8 @@ final class ApplyWorker: @unchecked Sendable {
     private var replies = ReplyBatch()
     private var failure: (any Error)?
 
-    /// - Parameter wake: called after each group, from the worker thread, to make the driver
-    ///   look at ``takeFinished()``.
+    /// - Parameter wake: called from the worker thread when the driver should look at
+    ///   ``takeFinished()`` (see the type's description).
     init(store: KeelStore, metrics: RaftMetrics, wake: @escaping @Sendable () -> Void) {
         self.store = store
         self.metrics = metrics
