@@ -181,7 +181,7 @@ public final class KeelClient: Sendable {
         deadline: NIODeadline,
         retryAfterUnknownOutcome: Bool
     ) async throws -> ClientResult {
-        var attempt = RequestAttempts(route: route)
+        var attempt = RequestAttempts(route: route, operation: operation)
         var generator = SystemRandomNumberGenerator()
 
         while true {
@@ -251,10 +251,10 @@ public final class KeelClient: Sendable {
             }
         case .unavailable:
             // The node may have proposed the write before losing its leadership.
-            attempt.outcomeMayBeApplied = true
+            attempt.noteMayHaveTakenEffect()
             self.forgetLeader(target)
         case .timeout:
-            attempt.outcomeMayBeApplied = true
+            attempt.noteMayHaveTakenEffect()
         case .overloaded:
             break
         case .conditionFailed:
@@ -296,10 +296,10 @@ public final class KeelClient: Sendable {
             }
         case .lost(let reason, let requestSent):
             attempt.lastFailure = "connection to \(target) lost: \(reason)"
-            attempt.outcomeMayBeApplied = attempt.outcomeMayBeApplied || requestSent
+            if requestSent { attempt.noteMayHaveTakenEffect() }
             self.forgetLeader(target)
         case .deadlinePassed(let requestSent):
-            attempt.outcomeMayBeApplied = attempt.outcomeMayBeApplied || requestSent
+            if requestSent { attempt.noteMayHaveTakenEffect() }
             if requestSent {
                 attempt.lastFailure = "\(target) did not answer in time"
             }
@@ -386,16 +386,28 @@ public final class KeelClient: Sendable {
 private struct RequestAttempts {
     let route: RequestRoute
     /// Set once any attempt may have taken effect; it stays set (a later refusal does not
-    /// undo an earlier application).
-    var outcomeMayBeApplied = false
+    /// undo an earlier application). Never set for a read, which changes nothing.
+    private(set) var outcomeMayBeApplied = false
+    private let isRead: Bool
     var lastFailure = "no attempt finished"
     var redirect: KeelEndpoint?
     var consecutiveRedirects = 0
     var retryImmediately = false
     var backoffCount = 0
 
-    init(route: RequestRoute) {
+    init(route: RequestRoute, operation: ClientOperation) {
         self.route = route
+        switch operation {
+        case .get, .getMany, .scan: self.isRead = true
+        case .sortedSet(let operation): self.isRead = !operation.isWrite
+        case .write, .batch, .admin, .unknown: self.isRead = false
+        }
+    }
+
+    /// An attempt reached a node and its fate is not known: a write or an admin change may
+    /// have been applied. A read may simply be retried.
+    mutating func noteMayHaveTakenEffect() {
+        if !self.isRead { self.outcomeMayBeApplied = true }
     }
 
     var deadlineError: KeelError {

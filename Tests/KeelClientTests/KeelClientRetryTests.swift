@@ -143,6 +143,24 @@ final class KeelClientRetryTests: KeelClientTestCase {
         XCTAssertEqual(Set(node.received.map(\.session)).count, 1, "always with the same stamp")
     }
 
+    func testAReadWhoseConnectionKeepsDroppingIsRetriedAndEndsAsUnavailable() async throws {
+        let node = try await self.startNode()
+        node.script { _ in .closeConnection }
+        let client = self.makeClient(endpoints: [node.endpoint])
+
+        // A read changes nothing, so an attempt lost after sending leaves nothing unknown.
+        let error = await self.keelError { try await client.get("k".utf8, timeout: .milliseconds(300)) }
+        guard case .unavailable = error else {
+            return XCTFail("expected unavailable, got \(String(describing: error))")
+        }
+        XCTAssertEqual(error?.outcomeIsUnknown, false)
+        XCTAssertGreaterThan(node.received.count, 1, "the read was retried")
+        let rangeError = await self.keelError {
+            _ = try await client.zrange("t".utf8, limit: 10, timeout: .milliseconds(300))
+        }
+        XCTAssertEqual(rangeError?.outcomeIsUnknown, false, "\(String(describing: rangeError))")
+    }
+
     func testStaleReadsAreSpreadAcrossNodes() async throws {
         let nodes = [
             try await self.startNode(nodeID: 1), try await self.startNode(nodeID: 2), try await self.startNode(nodeID: 3),
