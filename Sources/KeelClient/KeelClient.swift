@@ -299,8 +299,8 @@ public final class KeelClient: Sendable {
             if requestSent { attempt.noteMayHaveTakenEffect() }
             self.forgetLeader(target)
         case .deadlinePassed(let requestSent):
-            if requestSent { attempt.noteMayHaveTakenEffect() }
             if requestSent {
+                attempt.noteMayHaveTakenEffect()
                 attempt.lastFailure = "\(target) did not answer in time"
             }
             throw attempt.deadlineError
