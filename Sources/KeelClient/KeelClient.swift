@@ -397,11 +397,7 @@ private struct RequestAttempts {
 
     init(route: RequestRoute, operation: ClientOperation) {
         self.route = route
-        switch operation {
-        case .get, .getMany, .scan: self.isRead = true
-        case .sortedSet(let operation): self.isRead = !operation.isWrite
-        case .write, .batch, .admin, .unknown: self.isRead = false
-        }
+        self.isRead = operation.isRead
     }
 
     /// An attempt reached a node and its fate is not known: a write or an admin change may

@@ -33,4 +33,17 @@ public enum ClientOperation: Sendable, Hashable {
             return false
         }
     }
+
+    /// Whether the operation only reads data: a key-value or sorted-set read. Admin requests
+    /// are neither reads nor writes (a membership change changes the cluster).
+    public var isRead: Bool {
+        switch self {
+        case .get, .getMany, .scan:
+            return true
+        case .sortedSet(let operation):
+            return !operation.isWrite
+        case .write, .batch, .admin, .unknown:
+            return false
+        }
+    }
 }

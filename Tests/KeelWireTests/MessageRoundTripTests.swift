@@ -105,6 +105,13 @@ final class MessageRoundTripTests: XCTestCase {
         XCTAssertFalse(ClientOperation.scan(prefix: [], startAfter: nil, limit: 1, consistency: .lease).isWrite)
         XCTAssertFalse(ClientOperation.unknown.isWrite)
         XCTAssertFalse(ClientOperation.getMany(keys: [[1]], consistency: .linearizable).isWrite)
+        XCTAssertTrue(ClientOperation.get(key: [1], consistency: .stale).isRead)
+        XCTAssertTrue(ClientOperation.getMany(keys: [[1]], consistency: .linearizable).isRead)
+        XCTAssertTrue(ClientOperation.scan(prefix: [], startAfter: nil, limit: 1, consistency: .lease).isRead)
+        XCTAssertFalse(ClientOperation.write(.delete(key: [1])).isRead)
+        XCTAssertFalse(ClientOperation.batch([]).isRead)
+        XCTAssertFalse(ClientOperation.admin(.status).isRead, "admin requests are neither reads nor writes")
+        XCTAssertFalse(ClientOperation.unknown.isRead)
         XCTAssertEqual(WriteOperation.compareAndSet(key: [4], expected: nil, newValue: nil).key, [4])
         XCTAssertEqual(WriteOperation.increment(key: [5], delta: 1).key, [5])
     }

@@ -57,6 +57,7 @@ final class SortedSetWireTests: XCTestCase {
             XCTAssertTrue(write.isWrite, "\(write)")
             XCTAssertNil(write.consistency)
             XCTAssertTrue(ClientOperation.sortedSet(write).isWrite)
+            XCTAssertFalse(ClientOperation.sortedSet(write).isRead)
         }
         let reads: [SortedSetOperation] = [
             .score(set: [1], member: [2], consistency: .stale),
@@ -68,6 +69,7 @@ final class SortedSetWireTests: XCTestCase {
             XCTAssertFalse(read.isWrite, "\(read)")
             XCTAssertNotNil(read.consistency)
             XCTAssertFalse(ClientOperation.sortedSet(read).isWrite)
+            XCTAssertTrue(ClientOperation.sortedSet(read).isRead)
         }
     }
 
