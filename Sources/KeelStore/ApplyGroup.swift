@@ -258,24 +258,13 @@ final class ApplyGroup {
         }
         // A single key gains nothing from batching; `score(of:in:stored:)` reads it.
         guard lookupPositions.count > 1 else { return }
-        try lookupKeys.withUnsafeBytes { arena in
-            var keys: [UnsafeRawBufferPointer] = []
-            keys.reserveCapacity(lookupKeyEnds.count)
-            var start = 0
-            for end in lookupKeyEnds {
-                keys.append(UnsafeRawBufferPointer(rebasing: arena[start..<end]))
-                start = end
+        try database.withValues(ofPacked: lookupKeys, ends: lookupKeyEnds, in: data) { lookup, value in
+            guard let value else {
+                storedScores[lookupPositions[lookup]] = .read(nil)
+                return
             }
-            try keys.withUnsafeBufferPointer { keys in
-                try database.withValues(of: keys, in: data) { lookup, value in
-                    guard let value else {
-                        storedScores[lookupPositions[lookup]] = .read(nil)
-                        return
-                    }
-                    guard value.count == 8 else { throw Self.corruption("member index value is \(value.count) bytes") }
-                    storedScores[lookupPositions[lookup]] = .read(DataKey.uint64(value))
-                }
-            }
+            guard value.count == 8 else { throw Self.corruption("member index value is \(value.count) bytes") }
+            storedScores[lookupPositions[lookup]] = .read(DataKey.uint64(value))
         }
     }
 

@@ -40,14 +40,23 @@ public final class StoreSnapshot: Sendable {
         for key in keys {
             try Command.checkKey(key)
         }
-        var values: [[UInt8]?] = []
-        values.reserveCapacity(keys.count)
-        var total = 0
+        // One batched RocksDB lookup for all keys (a feed page resolves its 30 activities here).
+        var packed: [UInt8] = []
+        var ends: [Int] = []
+        ends.reserveCapacity(keys.count)
+        var valueKey: [UInt8] = []
         for key in keys {
-            let value = try database.get(DataKey.value(key), in: data, at: snapshot)
-            total += value?.count ?? 0
+            DataKey.value(key, into: &valueKey)
+            packed.append(contentsOf: valueKey)
+            ends.append(packed.count)
+        }
+        var values = [[UInt8]?](repeating: nil, count: keys.count)
+        var total = 0
+        try database.withValues(ofPacked: packed, ends: ends, in: data, at: snapshot) { position, value in
+            guard let value else { return }
+            total += value.count
             guard total <= StoreLimits.maxGetManyValueBytes else { throw StoreError.replyTooLarge(bytes: total) }
-            values.append(value)
+            values[position] = Array(value)
         }
         return values
     }

@@ -93,18 +93,48 @@ extension Database {
         }
     }
 
+    /// ``withValues(of:in:at:_:)`` for keys stored back to back in `packed`: key `i` ends at
+    /// `ends[i]` (and starts where key `i - 1` ends), so callers can reuse one buffer for the
+    /// keys of many lookups.
+    public func withValues(
+        ofPacked packed: [UInt8],
+        ends: [Int],
+        in columnFamily: ColumnFamily? = nil,
+        at snapshot: Snapshot? = nil,
+        _ body: (_ position: Int, _ value: UnsafeRawBufferPointer?) throws -> Void
+    ) throws {
+        try packed.withUnsafeBytes { packed in
+            var keys: [UnsafeRawBufferPointer] = []
+            keys.reserveCapacity(ends.count)
+            var start = 0
+            for end in ends {
+                keys.append(UnsafeRawBufferPointer(rebasing: packed[start..<end]))
+                start = end
+            }
+            try keys.withUnsafeBufferPointer { keys in
+                try withValues(of: keys, in: columnFamily, at: snapshot, body)
+            }
+        }
+    }
+
     /// Reads the values of many keys of one column family in one batched lookup; see
     /// ``withValues(of:in:at:_:)``.
     /// - Returns: per key, in the order of `keys`, a copy of its value (`[]` for an empty
     ///   value) or `nil` if the key is absent.
     /// - Throws: ``RocksDBError``.
     public func multiGet(_ keys: [[UInt8]], in columnFamily: ColumnFamily? = nil, at snapshot: Snapshot? = nil) throws(RocksDBError) -> [[UInt8]?] {
+        var packed: [UInt8] = []
+        packed.reserveCapacity(keys.reduce(0) { $0 + $1.count })
+        var ends: [Int] = []
+        ends.reserveCapacity(keys.count)
+        for key in keys {
+            packed.append(contentsOf: key)
+            ends.append(packed.count)
+        }
         var found = [[UInt8]?](repeating: nil, count: keys.count)
         do {
-            try withRawKeys(keys) { buffers in
-                try withValues(of: buffers, in: columnFamily, at: snapshot) { position, value in
-                    found[position] = value.map { Array($0) }
-                }
+            try withValues(ofPacked: packed, ends: ends, in: columnFamily, at: snapshot) { position, value in
+                found[position] = value.map { Array($0) }
             }
         } catch let error as RocksDBError {
             throw error
@@ -113,25 +143,6 @@ extension Database {
             preconditionFailure("unexpected error from a multi-get: \(error)")
         }
         return found
-    }
-
-    /// Lends `keys` as raw buffers, valid during `body`.
-    private func withRawKeys<Result>(_ keys: [[UInt8]], _ body: (UnsafeBufferPointer<UnsafeRawBufferPointer>) throws -> Result) throws -> Result {
-        // One contiguous copy; the buffers point into it.
-        let total = keys.reduce(0) { $0 + $1.count }
-        var arena: [UInt8] = []
-        arena.reserveCapacity(total)
-        for key in keys { arena.append(contentsOf: key) }
-        return try arena.withUnsafeBytes { arena in
-            var buffers: [UnsafeRawBufferPointer] = []
-            buffers.reserveCapacity(keys.count)
-            var start = 0
-            for key in keys {
-                buffers.append(UnsafeRawBufferPointer(rebasing: arena[start..<(start + key.count)]))
-                start += key.count
-            }
-            return try buffers.withUnsafeBufferPointer { try body($0) }
-        }
     }
 
     private static func compareBytes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Int {
