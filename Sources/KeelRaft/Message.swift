@@ -79,10 +79,16 @@ public struct Message: Sendable, Hashable {
 
     /// Whether the sender may only send this message once its hard state and entries of the
     /// same `Ready` are durable: votes and acknowledgements promise something about the disk.
+    ///
+    /// A heartbeat response promises nothing about the disk: it says that, when it was sent,
+    /// the follower was in the leader's term and so had voted for no later leader, which
+    /// holds whether or not that term is on disk yet (a follower that forgets a term it only
+    /// heard about has cast no vote in it). It carries no index. So it goes out at once, and
+    /// a ReadIndex round does not wait for a follower's fsync (etcd sends it early as well).
     public var requiresDurableState: Bool {
         switch kind {
-        case .vote, .voteResponse, .appendResponse, .heartbeatResponse: true
-        case .preVote, .preVoteResponse, .append, .heartbeat, .snapshot, .timeoutNow: false
+        case .vote, .voteResponse, .appendResponse: true
+        case .preVote, .preVoteResponse, .append, .heartbeat, .heartbeatResponse, .snapshot, .timeoutNow: false
         }
     }
 }

@@ -269,7 +269,8 @@ public struct RaftNode<Storage: RaftLogStorage> {
     }
 
     /// Collects what the driver must do; call `advance(_:)` with it once done, before the
-    /// next `ready()`. Inputs may be given between the two.
+    /// next `ready()`. Inputs may be given between the two, and `outputWhilePersisting()`
+    /// hands out what they produce that need not wait for the write.
     public mutating func ready() -> Ready {
         precondition(!awaitingAdvance, "ready() called again before advance()")
         if broadcastPending {
@@ -308,6 +309,34 @@ public struct RaftNode<Storage: RaftLogStorage> {
         if hardChanged { lastHardState = hard }
         awaitingAdvance = true
         return ready
+    }
+
+    /// While the driver persists the last `Ready` (after `ready()`, before `advance(_:)`):
+    /// what may go out before that write is durable, so that a node inside a slow fsync
+    /// still replicates, heartbeats and confirms reads. These are the messages that promise
+    /// nothing about this node's disk (see `Message.requiresDurableState`) and the reads
+    /// confirmed since. Votes and acknowledgements, new entries, state changes and committed
+    /// entries stay for the next `Ready`, whose writes include whatever they promise.
+    public mutating func outputWhilePersisting() -> (messages: [Message], readStates: [ReadState]) {
+        precondition(awaitingAdvance, "outputWhilePersisting() outside ready() ... advance()")
+        if broadcastPending {
+            broadcastPending = false
+            broadcastAppend()
+        }
+        if readQueue.roundRequested { broadcastHeartbeat() }
+        var early: [Message] = []
+        if outbox.contains(where: { !$0.requiresDurableState }) {
+            // Held messages keep their order; early ones only overtake held ones, which is
+            // what the next `Ready` would do too (its `messages` go out before its fsync).
+            var held: [Message] = []
+            for message in outbox {
+                if message.requiresDurableState { held.append(message) } else { early.append(message) }
+            }
+            outbox = held
+        }
+        let reads = readStates
+        readStates.removeAll()
+        return (early, reads)
     }
 
     /// Confirms that the driver performed `ready`: its writes are durable and its committed

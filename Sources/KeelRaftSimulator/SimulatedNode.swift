@@ -22,6 +22,8 @@ struct SimulatedNode {
     var wasLeader = false
     /// The commit index up to which the checks compared this node's entries.
     var checkedCommit: UInt64 = 0
+    /// A `Ready` whose write is still under way, and the tick it becomes durable.
+    var writing: (ready: Ready, doneAt: Int)?
 
     init(id: UInt64, membership: Membership, configuration: RaftConfiguration) {
         self.id = id
@@ -40,6 +42,7 @@ struct SimulatedNode {
         crashAt = nil
         wasLeader = false
         checkedCommit = 0
+        writing = nil
     }
 
     mutating func restart(with configuration: RaftConfiguration) throws(RaftError) {

@@ -26,6 +26,9 @@ public struct Simulation {
     let maxDelay: Int
     let tickSkipPerMille: UInt64
     let leaderChurn: Bool
+    /// Per mille of `Ready`s whose write takes a few ticks, during which the node keeps
+    /// stepping and sends what `outputWhilePersisting()` releases (the server's log writer).
+    let slowWritePerMille: UInt64
     var partitionEndsAt: Int?
 
     // Clients.
@@ -68,6 +71,9 @@ public struct Simulation {
         var churn = false
         if faults { churn = random.chance(1, in: 3) }
         leaderChurn = churn
+        var slowWrites: UInt64 = 0
+        if faults, random.chance(2, in: 3) { slowWrites = 50 + random.next(below: 500) }
+        slowWritePerMille = slowWrites
         let initialVoters = (1...UInt64(options.nodeCount)).map { $0 }
         committedMembership = Membership(voters: initialVoters)
         var base = RaftConfiguration()
@@ -210,7 +216,20 @@ public struct Simulation {
 
     mutating func processReady(_ position: Int, faulty: Bool) throws(InvariantViolation) {
         var rounds = 0
-        while nodes[position].isUp, nodes[position].raft!.hasReady, rounds < 16 {
+        while nodes[position].isUp, rounds < 16 {
+            if let write = nodes[position].writing {
+                // The write is under way: what may go out early does; the rest waits for it.
+                let early = nodes[position].raft!.outputWhilePersisting()
+                statistics.messagesSentWhileWriting += early.messages.count
+                statistics.readsConfirmedWhileWriting += early.readStates.count
+                for message in early.messages { send(message, from: position, faulty: faulty) }
+                for read in early.readStates { try checkRead(read, node: position) }
+                guard now >= write.doneAt else { return }
+                nodes[position].writing = nil
+                try finish(write.ready, node: position, faulty: faulty)
+                continue
+            }
+            guard nodes[position].raft!.hasReady else { return }
             rounds += 1
             let ready = nodes[position].raft!.ready()
             let id = nodes[position].id
@@ -230,37 +249,50 @@ public struct Simulation {
                 crash(position)
                 return
             }
-            let disk = nodes[position].disk
-            if let snapshot = ready.snapshot {
-                guard let image = nodes[position].incomingImages[snapshot.index] else {
-                    throw violation(.coreFailure, "node \(id) asked to install snapshot \(snapshot.index) it never received")
-                }
-                disk.applySnapshot(snapshot)
-                nodes[position].snapshotImage = image
-                nodes[position].incomingImages.removeAll()
-                statistics.snapshotsInstalled += 1
+            if faulty && random.chance(slowWritePerMille, in: 1000) {
+                nodes[position].writing = (ready, now + 1 + Int(random.next(below: 4)))
+                statistics.slowWrites += 1
+                continue
             }
-            disk.append(ready.entries)
-            if let hardState = ready.hardState { disk.setHardState(hardState) }
-            // Crash after the fsync but before the acknowledgements went out.
-            if faulty && random.chance(1, in: 3000) {
-                crash(position)
-                return
-            }
-            for message in ready.persistedMessages { send(message, from: position, faulty: faulty) }
-            // Crash right after granting a vote or acknowledging entries now and then: the
-            // moments when forgetting what was promised does damage.
-            let votedNow = ready.persistedMessages.contains { $0.kind == .voteResponse && !$0.reject }
-            let acknowledgedNow = ready.persistedMessages.contains { $0.kind == .appendResponse && !$0.reject }
-            if faulty && ((votedNow && random.chance(1, in: 8)) || (acknowledgedNow && random.chance(1, in: 50))) {
-                crash(position)
-                return
-            }
-            if ready.snapshot != nil { nodes[position].stateMachine = nodes[position].snapshotImage }
-            for entry in ready.committedEntries { try apply(entry, node: position) }
-            for read in ready.readStates { try checkRead(read, node: position) }
-            nodes[position].raft!.advance(ready)
+            try finish(ready, node: position, faulty: faulty)
         }
+    }
+
+    /// The rest of a `Ready` once its write is durable: persisted messages, install, apply,
+    /// confirmed reads, `advance`.
+    mutating func finish(_ ready: Ready, node position: Int, faulty: Bool) throws(InvariantViolation) {
+        let id = nodes[position].id
+        let disk = nodes[position].disk
+        if let snapshot = ready.snapshot {
+            guard let image = nodes[position].incomingImages[snapshot.index] else {
+                throw violation(.coreFailure, "node \(id) asked to install snapshot \(snapshot.index) it never received")
+            }
+            disk.applySnapshot(snapshot)
+            nodes[position].snapshotImage = image
+            // Newer snapshots may have arrived while this write was under way.
+            nodes[position].incomingImages = nodes[position].incomingImages.filter { $0.key > snapshot.index }
+            statistics.snapshotsInstalled += 1
+        }
+        disk.append(ready.entries)
+        if let hardState = ready.hardState { disk.setHardState(hardState) }
+        // Crash after the fsync but before the acknowledgements went out.
+        if faulty && random.chance(1, in: 3000) {
+            crash(position)
+            return
+        }
+        for message in ready.persistedMessages { send(message, from: position, faulty: faulty) }
+        // Crash right after granting a vote or acknowledging entries now and then: the
+        // moments when forgetting what was promised does damage.
+        let votedNow = ready.persistedMessages.contains { $0.kind == .voteResponse && !$0.reject }
+        let acknowledgedNow = ready.persistedMessages.contains { $0.kind == .appendResponse && !$0.reject }
+        if faulty && ((votedNow && random.chance(1, in: 8)) || (acknowledgedNow && random.chance(1, in: 50))) {
+            crash(position)
+            return
+        }
+        if ready.snapshot != nil { nodes[position].stateMachine = nodes[position].snapshotImage }
+        for entry in ready.committedEntries { try apply(entry, node: position) }
+        for read in ready.readStates { try checkRead(read, node: position) }
+        nodes[position].raft!.advance(ready)
     }
 
     mutating func apply(_ entry: Entry, node position: Int) throws(InvariantViolation) {

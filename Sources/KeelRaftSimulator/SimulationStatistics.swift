@@ -28,6 +28,11 @@ public struct SimulationStatistics: Sendable, Hashable, CustomStringConvertible 
     public var leadershipTransfers = 0
     /// Linearizable reads answered.
     public var readsServed = 0
+    /// `Ready`s whose write took several ticks while the node kept stepping.
+    public var slowWrites = 0
+    /// Messages sent, and reads confirmed, while their node's write was under way.
+    public var messagesSentWhileWriting = 0
+    public var readsConfirmedWhileWriting = 0
     /// Ticks from the heal to the first leader.
     public var ticksToLeaderAfterHeal = 0
 
@@ -38,6 +43,8 @@ public struct SimulationStatistics: Sendable, Hashable, CustomStringConvertible 
         "ticks=\(ticks) lease=\(leaseReads) stale-reads=\(readsServedByStaleLeaders) delivered=\(messagesDelivered) dropped=\(messagesDropped) leaders=\(leadersElected) "
             + "committed=\(entriesCommitted) crashes=\(crashes) partitions=\(partitions) "
             + "snapshots=\(snapshotsInstalled) compactions=\(compactions) membership=\(membershipChanges) "
-            + "transfers=\(leadershipTransfers) reads=\(readsServed) heal-leader-ticks=\(ticksToLeaderAfterHeal)"
+            + "transfers=\(leadershipTransfers) reads=\(readsServed) "
+            + "slow-writes=\(slowWrites) sent-while-writing=\(messagesSentWhileWriting) "
+            + "reads-while-writing=\(readsConfirmedWhileWriting) heal-leader-ticks=\(ticksToLeaderAfterHeal)"
     }
 }
