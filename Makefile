@@ -53,16 +53,19 @@ proto-check: deps
 	echo "proto-check: generated code matches $(PROTO_DIR)/$(PROTO_SRC)"
 
 ## test: install what is missing, check the generated code and the cluster scripts, build, run
-## every test (KeelOpsTests drive cluster/ and keelctl on free ports), a one-minute chaos run on
-## the debug build, then the Raft simulation.
+## every test (KeelOpsTests drive cluster/ and keelctl on free ports), two one-minute chaos runs
+## on the debug build (the second with --async-log-writes), then the Raft simulation.
 test: deps proto-check scripts-check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@# A violation (1) or a run that could not be carried out (3) fails; undecided (2: the checker's
 	@# search budget ran out) is reported but does not fail the suite.
-	.build/debug/keel-chaos --duration 60 --history .chaos/test-history.jsonl; \
+	@# The second run starts the nodes with the log writer thread (--async-log-writes).
+	for options in "" "--async-log-writes"; do \
+	  .build/debug/keel-chaos --duration 60 --history .chaos/test-history.jsonl $$options; \
 	  status=$$?; if [ $$status -eq 2 ]; then echo "chaos: undecided (checker budget), not a failure"; \
-	  elif [ $$status -ne 0 ]; then exit $$status; fi
+	  elif [ $$status -ne 0 ]; then exit $$status; fi; \
+	done
 	$(MAKE) sim SEEDS=1000
 
 ## sim: deterministic Raft simulation, SEEDS seeds (alternating 3 and 5 nodes) of SIM_TICKS

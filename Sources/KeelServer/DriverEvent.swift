@@ -21,4 +21,6 @@ enum DriverEvent: Sendable {
     case handOff(@Sendable () -> Void)
     /// The apply worker finished a group.
     case applied
+    /// The log writer finished the write it was given.
+    case logWritten
 }

@@ -13,7 +13,9 @@ import RocksDB
 ///
 /// It is a dedicated thread, not an event loop or a task on the cooperative pool, because it
 /// blocks on fsync. Everything that queues while one fsync runs is proposed together and
-/// persisted with the next one (group commit).
+/// persisted with the next one (group commit). With `--async-log-writes` the ``LogWriter``'s
+/// thread does the synced writes instead, and the driver keeps stepping peer messages and
+/// reads meanwhile, sending what may go out before the write is durable.
 final class RaftDriver: @unchecked Sendable {
     // Unchecked Sendable: after `start()` every stored property except the inbox (which locks)
     // and `thread` (read only by `join`) is used by the driver thread alone.
@@ -101,6 +103,11 @@ final class RaftDriver: @unchecked Sendable {
     private let completionLock = NSLock()
     private var stoppedCompletion: CheckedContinuation<Void, Never>?
     private var finished = false
+    /// The log writer thread, with `--async-log-writes`; without it the driver writes the log.
+    private let logWriter: LogWriter?
+    /// The `Ready` whose log write is with the ``LogWriter``: until it is published, no new
+    /// `Ready` is taken, and proposals wait in the inbox.
+    private var writing: (ready: Ready, write: RocksDBLogStorage.PendingWrite)?
 
     init(
         configuration: ServerConfiguration,
@@ -128,6 +135,7 @@ final class RaftDriver: @unchecked Sendable {
         self.metrics = metrics
         appliedThrough = store.appliedIndex
         applier = ApplyWorker(store: store, metrics: metrics.raft) { [inbox] in inbox.post(.applied) }
+        logWriter = configuration.asyncLogWrites ? LogWriter(storage: storage) { [inbox] in inbox.post(.logWritten) } : nil
         var raftConfiguration = RaftConfiguration()
         raftConfiguration.electionTicks = configuration.electionTicks
         raftConfiguration.heartbeatTicks = configuration.heartbeatTicks
@@ -142,6 +150,7 @@ final class RaftDriver: @unchecked Sendable {
     /// Starts the driver thread.
     func start() {
         applier.start()
+        logWriter?.start()
         let thread = Thread { [self] in self.run() }
         thread.name = "keel-raft-driver"
         thread.stackSize = 8 << 20
@@ -213,7 +222,10 @@ final class RaftDriver: @unchecked Sendable {
         // in the same instant and split the vote.
         var nextTick = Date().addingTimeInterval(tick * Double.random(in: 0.05...1))
         // With a Ready or queued entries waiting, the inbox is only looked into, not waited on.
-        while let events = inbox.drain(waitingUntil: hasWork ? .distantPast : min(nextTick, heldAppendsDeadline ?? nextTick)) {
+        while let events = inbox.drain(
+            waitingUntil: hasWork ? .distantPast : min(nextTick, heldAppendsDeadline ?? nextTick),
+            duringLogWrite: writing != nil
+        ) {
             if failed {
                 refuseAll(events)
                 continue
@@ -224,18 +236,22 @@ final class RaftDriver: @unchecked Sendable {
                 nextTick = now.addingTimeInterval(tick)
             }
             collectApplied()
+            collectWrite()
             handle(events)
             processReady()
-            // Everything queued is durable now: it came from Readys already persisted.
-            if !failed { submitWaitingGroups(upTo: .max) }
+            if !failed { submitWaitingGroups(upTo: durableLogIndex) }
             if let deadline = heldAppendsDeadline, Date() >= deadline { releaseHeldAppends() }
             housekeeping()
             maybeCompact()
             publishGauges()
         }
-        // Committed entries still queued are durable: apply them, so that their clients get
-        // their answers rather than "shutting down".
-        if !failed { submitWaitingGroups(upTo: .max) }
+        // Committed entries that are durable (or become so with the write under way) are
+        // applied, so that their clients get their answers rather than "shutting down".
+        if let (ready, write) = writing, let outcome = logWriter?.waitForOutcome() {
+            finishWrite(ready, write, outcome)
+        }
+        logWriter?.stop()
+        if !failed { submitWaitingGroups(upTo: durableLogIndex) }
         applier.waitUntilIdle()
         collectApplied()
         applier.stop()
@@ -249,6 +265,14 @@ final class RaftDriver: @unchecked Sendable {
     }
 
     private var hasWork: Bool { !failed && node.hasReady }
+
+    /// The last index whose entry on disk is the one in the core's log: committed entries up
+    /// to here may be applied. Entries from the first one of the write under way on are being
+    /// replaced (or written for the first time).
+    private var durableLogIndex: UInt64 {
+        let rewritten = writing?.ready.entries.first.map { $0.index - 1 } ?? .max
+        return min(storage.lastIndex(), rewritten)
+    }
 
     private func handle(_ events: [DriverEvent]) {
         // Proposals go in before the peer messages that arrived with them: acknowledgements
@@ -301,8 +325,8 @@ final class RaftDriver: @unchecked Sendable {
                 }
             case .handOff(let completion):
                 handOff(completion)
-            case .applied:
-                break  // the loop collects what the worker finished
+            case .applied, .logWritten:
+                break  // the loop collects what the worker and the writer finished
             }
         }
         if !reads.isEmpty { requestRead(reads) }
@@ -347,47 +371,103 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
 
-    /// Performs one `Ready`: the loop handles the inbox and applies a group between two.
+    /// Performs one `Ready`, or, while one is being written, sends what may go out early.
     private func processReady() {
-        guard node.hasReady && !failed else { return }
+        guard !failed else { return }
+        if writing != nil { return sendWhileWriting() }
+        guard node.hasReady else { return }
         let ready = node.ready()
         if let soft = ready.softState { observe(soft) }
         for message in ready.messages { send(message) }
         transport.flush()
         applyQueue.append(contentsOf: ready.committedEntries)
-        // On the leader, committed entries already durable are applied before this Ready's
-        // new entries are fsynced, so that their answers do not wait for the fsync. A
-        // follower has no one to answer, but its acknowledgement after the fsync is on the
-        // leader's commit path, so it applies only after sending that (in the loop).
+        // On the leader, committed entries already durable (stored, and not about to be
+        // replaced by this Ready's entries) are applied before or while the new entries are
+        // fsynced, so that their answers do not wait for the fsync. A follower has no one to
+        // answer, but its acknowledgement after the fsync is on the leader's commit path, so
+        // it applies only after sending that (in the loop).
         if ready.snapshot == nil && node.role == .leader {
-            // Durable: stored, and not about to be replaced by this Ready's entries.
-            let durable = min(storage.lastIndex(), (ready.entries.first?.index ?? .max) - 1)
-            submitWaitingGroups(upTo: durable)
+            submitWaitingGroups(upTo: min(storage.lastIndex(), (ready.entries.first?.index ?? .max) - 1))
         }
         do {
-            try persist(ready)
+            if ready.snapshot != nil {
+                try installSnapshot(ready)
+            } else if let write = try storage.prepare(hardState: ready.hardState, entries: ready.entries, sync: ready.mustSync) {
+                if write.sync, let logWriter {
+                    writing = (ready, write)
+                    logWriter.submit(write)
+                    return  // the loop goes on; `collectWrite` finishes this Ready
+                }
+                let start = DispatchTime.now().uptimeNanoseconds
+                try storage.write(write)
+                recordWrite(of: ready, sync: write.sync, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+                storage.publish(write)
+            }
         } catch {
             diskFailed(error)
             return
         }
+        finishReady(ready)
+    }
+
+    /// Sends what the core releases while a write is under way, and takes in the reads that
+    /// became confirmed.
+    private func sendWhileWriting() {
+        let early = node.outputWhilePersisting()
+        for message in early.messages { send(message) }
+        if !early.messages.isEmpty { transport.flush() }
+        guard !early.readStates.isEmpty else { return }
+        queueConfirmedReads(early.readStates)
+        serveReads()
+    }
+
+    /// Finishes the `Ready` being written once the writer is done with it.
+    private func collectWrite() {
+        guard let (ready, write) = writing, let outcome = logWriter?.takeOutcome() else { return }
+        finishWrite(ready, write, outcome)
+    }
+
+    private func finishWrite(_ ready: Ready, _ write: RocksDBLogStorage.PendingWrite, _ outcome: LogWriter.Outcome) {
+        writing = nil
+        switch outcome {
+        case .failure(let error):
+            diskFailed(error)
+            return
+        case .success(let nanoseconds):
+            recordWrite(of: ready, sync: true, nanoseconds: nanoseconds)
+        }
+        storage.publish(write)
+        finishReady(ready)
+    }
+
+    private func recordWrite(of ready: Ready, sync: Bool, nanoseconds: UInt64) {
+        if sync { metrics.raft.fsyncLatency.recordNanoseconds(Int64(nanoseconds)) }
+        if !ready.entries.isEmpty { metrics.raft.entriesPersisted.increment(by: ready.entries.count) }
+    }
+
+    /// The rest of a `Ready` once its writes are durable: acknowledgements and votes go out,
+    /// its reads are queued, the proposals that waited join the log, and the core advances.
+    private func finishReady(_ ready: Ready) {
         for message in ready.persistedMessages { send(message) }
         transport.flush()
-        for readState in ready.readStates {
+        queueConfirmedReads(ready.readStates)
+        serveReads()
+        // Writes that queued in the inbox during the fsync join the log now, before `advance`
+        // counts the leader's own entries: a commit that advance makes then reaches the
+        // followers with those entries rather than in empty appends of its own.
+        let arrived = inbox.takeProposals()
+        if !arrived.isEmpty { propose(arrived) }
+        // The core counts the Ready's committed entries as applied; the store catches up
+        // through the queue (`appliedThrough`).
+        node.advance(ready)
+    }
+
+    private func queueConfirmedReads(_ readStates: [ReadState]) {
+        for readState in readStates {
             if let reads = readsAwaitingConfirmation.removeValue(forKey: readState.context) {
                 readsAwaitingEntries.append((readState.index, reads))
             }
         }
-        serveReads()
-        // Writes that queued during this Ready's fsync join the log now, before `advance`
-        // counts the leader's own entries: a commit that advance makes then reaches the
-        // followers with those entries rather than in empty appends of its own.
-        if node.role == .leader {
-            let arrived = inbox.takeProposals()
-            if !arrived.isEmpty { propose(arrived) }
-        }
-        // The core counts the Ready's committed entries as applied; the store catches up
-        // through the queue (`appliedThrough`).
-        node.advance(ready)
     }
 
     /// Hands the waiting entries up to `maxIndex` (which must be durable) to the worker, a
@@ -491,38 +571,31 @@ final class RaftDriver: @unchecked Sendable {
         transport.flush()
     }
 
-    private func persist(_ ready: Ready) throws {
-        if let snapshot = ready.snapshot {
-            guard let staged, staged.index == snapshot.index, staged.term == snapshot.term else {
-                throw StorageCorruption("the core installs snapshot \(snapshot.index) but no such snapshot is staged")
-            }
-            // The store is replaced: let the worker finish first. Queued entries the snapshot
-            // covers are in it already.
-            applier.waitUntilIdle()
-            collectApplied()
-            if failed { throw StorageCorruption("the store failed to apply entries before a snapshot install") }
-            applyQueue.removeAll(through: snapshot.index)
-            try installer.install(snapshot, from: staged.directory, storage: storage, store: store)
-            appliedThrough = store.appliedIndex
-            self.staged = nil
-            // Entries the snapshot covers are never applied one by one here, so their waiters
-            // would otherwise wait for their deadline.
-            for index in waiters.keys where index <= snapshot.index {
-                if let waiter = waiters.removeValue(forKey: index) {
-                    fail(waiter, ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session"))
-                }
-            }
-            metrics.snapshots.installed.increment()
-            logger.info("snapshot installed", metadata: ["raft.snapshot.index": "\(snapshot.index)", "raft.snapshot.term": "\(snapshot.term)"])
+    /// Installs the snapshot of `ready` and persists the rest of its writes.
+    private func installSnapshot(_ ready: Ready) throws {
+        guard let snapshot = ready.snapshot else { return }
+        guard let staged, staged.index == snapshot.index, staged.term == snapshot.term else {
+            throw StorageCorruption("the core installs snapshot \(snapshot.index) but no such snapshot is staged")
         }
-        guard ready.hardState != nil || !ready.entries.isEmpty else { return }
-        if ready.mustSync {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try storage.persist(hardState: ready.hardState, entries: ready.entries, sync: true)
-            metrics.raft.fsyncLatency.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
-        } else {
-            try storage.persist(hardState: ready.hardState, entries: ready.entries, sync: false)
+        // The store is replaced: let the worker finish first. Queued entries the snapshot
+        // covers are in it already.
+        applier.waitUntilIdle()
+        collectApplied()
+        if failed { throw StorageCorruption("the store failed to apply entries before a snapshot install") }
+        applyQueue.removeAll(through: snapshot.index)
+        try installer.install(snapshot, from: staged.directory, storage: storage, store: store)
+        appliedThrough = store.appliedIndex
+        self.staged = nil
+        // Entries the snapshot covers are never applied one by one here, so their waiters
+        // would otherwise wait for their deadline.
+        for index in waiters.keys where index <= snapshot.index {
+            if let waiter = waiters.removeValue(forKey: index) {
+                fail(waiter, ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session"))
+            }
         }
+        metrics.snapshots.installed.increment()
+        logger.info("snapshot installed", metadata: ["raft.snapshot.index": "\(snapshot.index)", "raft.snapshot.term": "\(snapshot.term)"])
+        try storage.persist(hardState: ready.hardState, entries: ready.entries, sync: ready.mustSync)
         if !ready.entries.isEmpty { metrics.raft.entriesPersisted.increment(by: ready.entries.count) }
     }
 
@@ -836,7 +909,7 @@ final class RaftDriver: @unchecked Sendable {
             case .admin(let operation, let completion):
                 if case .status = operation { completion(.admin(.status(status()))) } else { completion(.error(reply)) }
             case .handOff(let completion): completion()
-            case .messages, .peerIntroduced, .snapshotStaged, .snapshotReport, .unreachable, .peerDown, .applied: break
+            case .messages, .peerIntroduced, .snapshotStaged, .snapshotReport, .unreachable, .peerDown, .applied, .logWritten: break
             }
         }
     }

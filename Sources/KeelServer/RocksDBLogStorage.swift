@@ -4,8 +4,9 @@ import RocksDB
 /// The Raft log, hard state, snapshot metadata and member addresses in the `raft` column
 /// family of the node's database; the `RaftLogStorage` the core reads.
 ///
-/// Only the driver thread uses it. Every change the driver persists for one `Ready` goes into
-/// one write batch (``persist(hardState:entries:sync:)``), synced when the `Ready` says so.
+/// Only the driver thread uses it, except ``write(_:)``, which the ``LogWriter`` thread runs.
+/// Every change the driver persists for one `Ready` goes into one write batch
+/// (``prepare(hardState:entries:sync:)``), synced when the `Ready` says so.
 /// Recent entries stay in memory so that replication and apply do not read RocksDB.
 ///
 /// A read error here is fatal: the core cannot continue on a log it cannot read, and
@@ -122,34 +123,71 @@ final class RocksDBLogStorage: RaftLogStorage {
 
     // MARK: Writes (driver thread)
 
+    /// One `Ready`'s log writes in one batch: prepared on the driver thread, written by
+    /// whichever thread does the IO (``write(_:)``, the ``LogWriter``'s), then published on
+    /// the driver thread once durable.
+    final class PendingWrite: @unchecked Sendable {
+        // Unchecked Sendable: handed from the driver to the writer and back, used by one
+        // thread at a time.
+        let batch = WriteBatch()
+        let hardState: HardState?
+        let entries: [Entry]
+        let sync: Bool
+
+        init(hardState: HardState?, entries: [Entry], sync: Bool) {
+            self.hardState = hardState
+            self.entries = entries
+            self.sync = sync
+        }
+    }
+
     /// Persists what one `Ready` asks for in one write batch: the hard state, and `entries`,
     /// which replace any stored entries from `entries.first.index` on.
     /// - Parameter sync: fsync the write-ahead log before returning.
     /// - Throws: `RocksDBError`; nothing of the batch is then durable or visible.
     func persist(hardState newHardState: HardState?, entries: [Entry], sync: Bool) throws {
-        batch.clear()
+        guard let pending = try prepare(hardState: newHardState, entries: entries, sync: sync) else { return }
+        try write(pending)
+        publish(pending)
+    }
+
+    /// Builds the batch for one `Ready`'s writes; nil when there is nothing to write. Only one
+    /// prepared write may be outstanding: the next is prepared after this one is published.
+    func prepare(hardState newHardState: HardState?, entries: [Entry], sync: Bool) throws -> PendingWrite? {
+        guard newHardState != nil || !entries.isEmpty else { return nil }
+        let pending = PendingWrite(hardState: newHardState, entries: entries, sync: sync)
         if let first = entries.first {
             precondition(first.index > snapshot.index && first.index <= last + 1, "append would leave a gap")
             if first.index <= last {
-                try batch.deleteRange(
+                try pending.batch.deleteRange(
                     from: RaftRecords.entryKey(first.index), to: RaftRecords.entryKey(last + 1), in: family
                 )
             }
             for entry in entries {
                 RaftRecords.entryKey(entry.index, into: &keyScratch)
                 RaftRecords.encode(entry, into: &valueScratch)
-                try batch.put(keyScratch, valueScratch, in: family)
+                try pending.batch.put(keyScratch, valueScratch, in: family)
             }
         }
         if let newHardState {
-            try batch.put(RaftRecords.hardStateKey, RaftRecords.encode(newHardState), in: family)
+            try pending.batch.put(RaftRecords.hardStateKey, RaftRecords.encode(newHardState), in: family)
         }
-        guard !batch.isEmpty else { return }
-        try database.write(batch, options: WriteOptions(sync: sync))
-        if let newHardState { hardState = newHardState }
-        if let first = entries.first {
-            cacheAppend(entries, from: first.index)
-            last = entries.last!.index
+        return pending
+    }
+
+    /// Writes (and, when asked, fsyncs) a prepared batch. Safe on any thread: it touches
+    /// only the batch and the database, not what the core reads.
+    /// - Throws: `RocksDBError`; nothing of the batch is then durable or visible.
+    func write(_ pending: PendingWrite) throws {
+        try database.write(pending.batch, options: WriteOptions(sync: pending.sync))
+    }
+
+    /// Makes a written batch part of the log the core reads (driver thread).
+    func publish(_ pending: PendingWrite) {
+        if let newHardState = pending.hardState { hardState = newHardState }
+        if let first = pending.entries.first {
+            cacheAppend(pending.entries, from: first.index)
+            last = pending.entries.last!.index
         }
     }
 

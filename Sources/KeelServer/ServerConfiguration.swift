@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable {
     public var heartbeatTicks: Int = 1
     /// Serve lease reads without a heartbeat round (relies on bounded clock drift).
     public var leaseReads: Bool = false
+    /// Write and fsync the Raft log on a thread of its own (``LogWriter``), so that the driver
+    /// keeps stepping heartbeats and confirming reads during an fsync. Costs a thread switch
+    /// per fsync (puts are slower), so it is off unless asked for (`server.md`).
+    public var asyncLogWrites: Bool = false
 
     /// Compact the log once it holds this many applied entries beyond the last snapshot.
     public var snapshotEntries: UInt64 = 20_000

@@ -46,6 +46,9 @@ struct KeelChaosCommand: AsyncParsableCommand {
     @Option(help: "The keel-server executable (default: next to keel-chaos, or $KEEL_SERVER_BINARY).")
     var server: String?
 
+    @Flag(help: "Start the nodes with --async-log-writes (the log writer thread).")
+    var asyncLogWrites = false
+
     func validate() throws {
         guard nodes == 3 || nodes == 5 else { throw ValidationError("--nodes must be 3 or 5") }
         guard duration > 0, clients > 0, keys > 0, timeoutMs > 0, thinkMs >= 0 else {
@@ -75,7 +78,8 @@ struct KeelChaosCommand: AsyncParsableCommand {
         )
         configuration.operationTimeout = .milliseconds(timeoutMs)
         configuration.thinkTime = .milliseconds(thinkMs)
-        print("keel-chaos --seed \(seed) --duration \(duration) --clients \(clients) --nodes \(nodes) --faults \(faults) --keys \(keys) --history \(configuration.historyPath)")
+        if asyncLogWrites { configuration.serverArguments.append("--async-log-writes") }
+        print("keel-chaos --seed \(seed) --duration \(duration) --clients \(clients) --nodes \(nodes) --faults \(faults) --keys \(keys) --history \(configuration.historyPath)\(asyncLogWrites ? " --async-log-writes" : "")")
         // Ctrl-C and SIGTERM: kill the nodes before leaving (exit handlers do not run on signals).
         let signals = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)

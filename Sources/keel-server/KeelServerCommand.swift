@@ -55,6 +55,12 @@ struct KeelServerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("lease-reads"), help: "Serve lease reads without a heartbeat round.")
     var leaseReads = false
 
+    @Flag(
+        name: .customLong("async-log-writes"),
+        help: "Fsync the Raft log on a thread of its own: shorter read tails, fewer puts per second."
+    )
+    var asyncLogWrites = false
+
     @Option(name: .customLong("snapshot-entries"), help: "Compact the log after this many applied entries (default 20000).")
     var snapshotEntries: UInt64?
 
@@ -112,6 +118,7 @@ struct KeelServerCommand: AsyncParsableCommand {
         if let ticks = electionTicks ?? file.values["election-ticks"].flatMap(Int.init) { configuration.electionTicks = ticks }
         if let ticks = heartbeatTicks ?? file.values["heartbeat-ticks"].flatMap(Int.init) { configuration.heartbeatTicks = ticks }
         configuration.leaseReads = leaseReads || file.values["lease-reads"] == "true"
+        configuration.asyncLogWrites = asyncLogWrites || file.values["async-log-writes"] == "true"
         // Not read from the configuration file on purpose: left there, it would rewrite the
         // membership again at every restart.
         configuration.forceNewCluster = forceNewCluster

@@ -21,7 +21,15 @@ final class ClusterElectionTests: ClusterTestCase {
     }
 
     func testWritesAndLinearizableReads() throws {
-        let cluster = try startCluster()
+        try writeAndReadLinearizably(extraArguments: [])
+    }
+
+    func testWritesAndLinearizableReadsWithAsyncLogWrites() throws {
+        try writeAndReadLinearizably(extraArguments: ["--async-log-writes"])
+    }
+
+    private func writeAndReadLinearizably(extraArguments: [String]) throws {
+        let cluster = try startCluster(extraArguments: extraArguments)
         for index in 0..<20 {
             guard case .put(let applied) = try put("key-\(index)", "value-\(index)") else {
                 return XCTFail("put \(index) failed")

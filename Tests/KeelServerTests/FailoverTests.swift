@@ -5,7 +5,16 @@ import XCTest
 
 final class FailoverTests: ClusterTestCase {
     func testKillingTheLeaderWhileWritingLosesNoAcknowledgedWrite() throws {
-        let cluster = try startCluster()
+        try killTheLeaderWhileWriting(extraArguments: [])
+    }
+
+    /// The same with the log writer thread: acknowledgements still wait for the fsync.
+    func testKillingTheLeaderWithAsyncLogWritesLosesNoAcknowledgedWrite() throws {
+        try killTheLeaderWhileWriting(extraArguments: ["--async-log-writes"])
+    }
+
+    private func killTheLeaderWhileWriting(extraArguments: [String]) throws {
+        let cluster = try startCluster(extraArguments: extraArguments)
         let oldLeader = try cluster.waitForLeader()
         let ports = cluster.nodes.mapValues(\.clientPort)
         let writers = (1...4).map {
@@ -59,9 +68,17 @@ final class FailoverTests: ClusterTestCase {
     }
 
     func testRepeatedCrashesUnderWritesLoseNothingAndApplyIncrementsOnce() throws {
+        try crashRepeatedlyUnderWrites(extraArguments: [])
+    }
+
+    func testRepeatedCrashesWithAsyncLogWritesLoseNothingAndApplyIncrementsOnce() throws {
+        try crashRepeatedlyUnderWrites(extraArguments: ["--async-log-writes"])
+    }
+
+    private func crashRepeatedlyUnderWrites(extraArguments: [String]) throws {
         // A small snapshot threshold, so restarted nodes often catch up by snapshot while
         // the writers keep going.
-        let cluster = try startCluster(extraArguments: ["--snapshot-entries", "100"])
+        let cluster = try startCluster(extraArguments: ["--snapshot-entries", "100"] + extraArguments)
         _ = try cluster.waitForLeader()
         let ports = cluster.nodes.mapValues(\.clientPort)
         let writers = (1...2).map {

@@ -5,7 +5,15 @@ import XCTest
 
 final class SnapshotCatchUpTests: ClusterTestCase {
     func testNodeStoppedWhileTheLogMovesPastASnapshotCatchesUpBySnapshot() throws {
-        let cluster = try startCluster(extraArguments: ["--snapshot-entries", "50"])
+        try catchUpBySnapshot(extraArguments: [])
+    }
+
+    func testWithAsyncLogWritesANodeCatchesUpBySnapshot() throws {
+        try catchUpBySnapshot(extraArguments: ["--async-log-writes"])
+    }
+
+    private func catchUpBySnapshot(extraArguments: [String]) throws {
+        let cluster = try startCluster(extraArguments: ["--snapshot-entries", "50"] + extraArguments)
         let leader = try cluster.waitForLeader()
         let lagging = try XCTUnwrap([UInt64(1), 2, 3].first { $0 != leader })
         XCTAssertNotNil(try put("before", "stop"))
