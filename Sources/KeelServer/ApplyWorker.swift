@@ -72,10 +72,7 @@ final class ApplyWorker: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in self.run() }
-        thread.name = "keel-apply"
-        thread.stackSize = 8 << 20
-        thread.start()
+        NamedThread.start("keel-apply", stackSize: 8 << 20) { [self] in self.run() }
     }
 
     /// Queues a group; groups are applied in the order they are submitted.

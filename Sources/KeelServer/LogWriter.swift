@@ -33,9 +33,7 @@ final class LogWriter: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in self.run() }
-        thread.name = "keel-log-writer"
-        thread.start()
+        NamedThread.start("keel-log-writer") { [self] in self.run() }
     }
 
     /// Starts writing `write`; the previous write's outcome must have been taken.

@@ -151,10 +151,7 @@ final class RaftDriver: @unchecked Sendable {
     func start() {
         applier.start()
         logWriter?.start()
-        let thread = Thread { [self] in self.run() }
-        thread.name = "keel-raft-driver"
-        thread.stackSize = 8 << 20
-        thread.start()
+        NamedThread.start("keel-driver", stackSize: 8 << 20) { [self] in self.run() }
     }
 
     /// Stops taking events, finishes what is queued, fails every waiting request, and returns

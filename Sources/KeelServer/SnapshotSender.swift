@@ -74,14 +74,12 @@ final class SnapshotSender: @unchecked Sendable {
             return true
         }
         guard started else { return }
-        let thread = Thread { [self] in
+        NamedThread.start("keel-snap-send") { [self] in
             let success = self.stream(message, transfer: transfer)
             self.lock.withLock { self.active[peer] = nil }
             if success { self.metrics.snapshots.sent.increment() }
             self.inbox.post(.snapshotReport(peer: peer, success: success))
         }
-        thread.name = "keel-snapshot-sender"
-        thread.start()
     }
 
     /// Routes a follower's acknowledgement to the transfer waiting for it.
