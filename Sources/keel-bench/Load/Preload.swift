@@ -24,21 +24,48 @@ enum Preload {
 
     /// Fills each set with `size` members ("post:<i>", scores a second apart), 1,000 per
     /// request, after deleting what the set held.
-    static func sortedSets(_ sets: [[UInt8]], size: Int, client: KeelClient) async throws {
+    /// - Returns: the log index of the last write, which a stale reader must have applied to
+    ///   see every set whole.
+    @discardableResult
+    static func sortedSets(_ sets: [[UInt8]], size: Int, client: KeelClient) async throws -> UInt64 {
         let members = (0..<size).map {
             SortedSetMember(member: Array("post:\($0)".utf8), score: 1_700_000_000_000 + Double($0) * 1000)
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        return try await withThrowingTaskGroup(of: UInt64.self) { group in
+            var last: UInt64 = 0
             for (offset, set) in sets.enumerated() {
-                if offset >= 16 { try await group.next() }
+                if offset >= 16, let index = try await group.next() { last = max(last, index) }
                 group.addTask {
-                    try await client.zdelete(set)
+                    var index = try await client.zdelete(set).appliedIndex
                     for start in stride(from: 0, to: members.count, by: 1_000) {
-                        try await client.zadd(set, members: Array(members[start..<min(start + 1_000, members.count)]))
+                        index = try await client.zadd(set, members: Array(members[start..<min(start + 1_000, members.count)])).appliedIndex
                     }
+                    return index
                 }
             }
-            try await group.waitForAll()
+            for try await index in group { last = max(last, index) }
+            return last
+        }
+    }
+
+    /// Reads `set` with stale reads, which go to every node in turn, until `readers` reads in a
+    /// row come from nodes that have applied `index` (the preload's last write), so that the
+    /// measured reads do not meet a node still between the preload's delete and its refill.
+    /// - Throws: `BenchmarkFailure` when that takes over 30 s.
+    static func awaitStaleReaders(of set: [UInt8], applying index: UInt64, readers: Int = 12, client: KeelClient) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        var inARow = 0
+        while inARow < readers {
+            guard ContinuousClock.now < deadline else {
+                throw BenchmarkFailure(message: "stale reads did not reach the preload's index \(index) within 30 s")
+            }
+            let page = try await client.zrange(set, limit: 1, consistency: .stale)
+            if page.appliedIndex >= index {
+                inARow += 1
+            } else {
+                inARow = 0
+                try await Task.sleep(for: .milliseconds(2))
+            }
         }
     }
 }

@@ -34,7 +34,12 @@ struct RangeWorkload: ClusterWorkload {
         let clients = try target.makeClients(load.connections, concurrency: load.concurrency, timeout: load.timeout)
         let load = self.load
         let sets = (0..<load.keys).map { load.key($0, prefix: "pages:") }
-        if preload { try await Preload.sortedSets(sets, size: setSize, client: clients[0]) }
+        if preload {
+            let filled = try await Preload.sortedSets(sets, size: setSize, client: clients[0])
+            if self.consistency.value == .stale {
+                try await Preload.awaitStaleReaders(of: sets[0], applying: filled, client: clients[0])
+            }
+        }
         let chooser = load.chooser()
         let (page, setSize, start) = (self.page, self.setSize, self.start)
         let consistency = self.consistency.value
