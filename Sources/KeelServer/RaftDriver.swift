@@ -386,6 +386,12 @@ final class RaftDriver: @unchecked Sendable {
         if ready.snapshot == nil && node.role == .leader {
             submitWaitingGroups(upTo: min(storage.lastIndex(), (ready.entries.first?.index ?? .max) - 1))
         }
+        // Confirmed reads do not depend on this Ready's writes (they wait for applied, hence
+        // durable, entries): they are served now rather than after its fsync.
+        if !ready.readStates.isEmpty {
+            queueConfirmedReads(ready.readStates)
+            serveReads()
+        }
         do {
             if ready.snapshot != nil {
                 try installSnapshot(ready)
@@ -443,12 +449,11 @@ final class RaftDriver: @unchecked Sendable {
     }
 
     /// The rest of a `Ready` once its writes are durable: acknowledgements and votes go out,
-    /// its reads are queued, the proposals that waited join the log, and the core advances.
+    /// the proposals that waited join the log, and the core advances.
     private func finishReady(_ ready: Ready) {
         for message in ready.persistedMessages { send(message) }
         transport.flush()
-        queueConfirmedReads(ready.readStates)
-        serveReads()
+        serveReads()  // a snapshot installed with this Ready may have let waiting reads through
         // Writes that queued in the inbox during the fsync join the log now, before `advance`
         // counts the leader's own entries: a commit that advance makes then reaches the
         // followers with those entries rather than in empty appends of its own.
