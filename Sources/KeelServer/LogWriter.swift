@@ -4,12 +4,13 @@ import KeelRaft
 /// The thread that writes and fsyncs the Raft log for the driver, one `Ready`'s batch at a
 /// time (etcd's asynchronous storage writes, with one write in flight).
 ///
-/// While the disk works the driver keeps stepping what arrives: a follower answers its
-/// leader's heartbeats, a leader counts acknowledgements and confirms ReadIndex rounds, and
-/// both hand out what `RaftNode.outputWhilePersisting()` allows. Before, a driver inside an
-/// fsync drained nothing, so every fsync slower than usual (3 - 5 % take over 5 ms here)
-/// held up every read round that needed this node. Votes, acknowledgements and applying
-/// still wait for the write: the driver sends and applies them once it is published.
+/// Used with `--async-log-writes`. While the disk works the driver keeps stepping what
+/// arrives: a follower answers its leader's heartbeats, a leader counts acknowledgements and
+/// confirms ReadIndex rounds, and both hand out what `RaftNode.outputWhilePersisting()`
+/// allows. A driver that fsyncs itself drains nothing meanwhile, so every fsync slower than
+/// usual (3 - 5 % take over 5 ms here) holds up every read round that needs this node.
+/// Votes, acknowledgements and applying still wait for the write: the driver sends and
+/// applies them once it is published. The hand-off costs thread switches (`server.md`).
 final class LogWriter: @unchecked Sendable {
     // Unchecked Sendable: `job`, `outcome`, `stopping` and `threadEnded` are only touched
     // with `condition` locked.

@@ -23,7 +23,7 @@ final class RocksDBLogStorage: RaftLogStorage {
     private var cacheBytes = 0
     private let cacheByteLimit: Int
     private let batch = WriteBatch()
-    /// Reused for every entry a `persist` writes (RocksDB copies them into the batch).
+    /// Reused for every entry `prepare` adds (RocksDB copies them into the batch).
     private var keyScratch: [UInt8] = []
     private var valueScratch: [UInt8] = []
 
