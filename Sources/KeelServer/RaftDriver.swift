@@ -236,7 +236,7 @@ final class RaftDriver: @unchecked Sendable {
             collectWrite()
             handle(events)
             processReady()
-            if !failed { submitWaitingGroups(upTo: durableLogIndex) }
+            if !failed { submitWaitingGroups(upTo: durableLogIndex(writing: writing?.ready.entries)) }
             if let deadline = heldAppendsDeadline, Date() >= deadline { releaseHeldAppends() }
             housekeeping()
             maybeCompact()
@@ -248,7 +248,7 @@ final class RaftDriver: @unchecked Sendable {
             finishWrite(ready, write, outcome)
         }
         logWriter?.stop()
-        if !failed { submitWaitingGroups(upTo: durableLogIndex) }
+        if !failed { submitWaitingGroups(upTo: durableLogIndex(writing: writing?.ready.entries)) }
         applier.waitUntilIdle()
         collectApplied()
         applier.stop()
@@ -264,10 +264,11 @@ final class RaftDriver: @unchecked Sendable {
     private var hasWork: Bool { !failed && node.hasReady }
 
     /// The last index whose entry on disk is the one in the core's log: committed entries up
-    /// to here may be applied. Entries from the first one of the write under way on are being
-    /// replaced (or written for the first time).
-    private var durableLogIndex: UInt64 {
-        let rewritten = writing?.ready.entries.first.map { $0.index - 1 } ?? .max
+    /// to here may be applied.
+    /// - Parameter entries: the entries of a write under way or about to start, which replace
+    ///   (or first write) everything from their first index on.
+    private func durableLogIndex(writing entries: [Entry]?) -> UInt64 {
+        let rewritten = entries?.first.map { $0.index - 1 } ?? .max
         return min(storage.lastIndex(), rewritten)
     }
 
@@ -378,13 +379,12 @@ final class RaftDriver: @unchecked Sendable {
         for message in ready.messages { send(message) }
         transport.flush()
         applyQueue.append(contentsOf: ready.committedEntries)
-        // On the leader, committed entries already durable (stored, and not about to be
-        // replaced by this Ready's entries) are applied before or while the new entries are
-        // fsynced, so that their answers do not wait for the fsync. A follower has no one to
-        // answer, but its acknowledgement after the fsync is on the leader's commit path, so
-        // it applies only after sending that (in the loop).
+        // On the leader, committed entries already durable are applied before or while this
+        // Ready's entries are fsynced, so that their answers do not wait for the fsync. A
+        // follower has no one to answer, but its acknowledgement after the fsync is on the
+        // leader's commit path, so it applies only after sending that (in the loop).
         if ready.snapshot == nil && node.role == .leader {
-            submitWaitingGroups(upTo: min(storage.lastIndex(), (ready.entries.first?.index ?? .max) - 1))
+            submitWaitingGroups(upTo: durableLogIndex(writing: ready.entries))
         }
         // Confirmed reads do not depend on this Ready's writes (they wait for applied, hence
         // durable, entries): they are served now rather than after its fsync.
@@ -453,7 +453,6 @@ final class RaftDriver: @unchecked Sendable {
     private func finishReady(_ ready: Ready) {
         for message in ready.persistedMessages { send(message) }
         transport.flush()
-        serveReads()  // a snapshot installed with this Ready may have let waiting reads through
         // Writes that queued in the inbox during the fsync join the log now, before `advance`
         // counts the leader's own entries: a commit that advance makes then reaches the
         // followers with those entries rather than in empty appends of its own.
@@ -588,6 +587,7 @@ final class RaftDriver: @unchecked Sendable {
         try installer.install(snapshot, from: staged.directory, storage: storage, store: store)
         appliedThrough = store.appliedIndex
         self.staged = nil
+        serveReads()  // the store jumped ahead: reads waiting for entries it now holds may go
         // Entries the snapshot covers are never applied one by one here, so their waiters
         // would otherwise wait for their deadline.
         for index in waiters.keys where index <= snapshot.index {
