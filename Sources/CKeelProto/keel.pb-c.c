@@ -1627,6 +1627,186 @@ void   keel__sorted_set_remove_by_score_request__free_unpacked
   assert(message->base.descriptor == &keel__sorted_set_remove_by_score_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   keel__sorted_set_add_entries_request__init
+                     (Keel__SortedSetAddEntriesRequest         *message)
+{
+  static const Keel__SortedSetAddEntriesRequest init_value = KEEL__SORTED_SET_ADD_ENTRIES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_add_entries_request__get_packed_size
+                     (const Keel__SortedSetAddEntriesRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_entries_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_add_entries_request__pack
+                     (const Keel__SortedSetAddEntriesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_entries_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_add_entries_request__pack_to_buffer
+                     (const Keel__SortedSetAddEntriesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_entries_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetAddEntriesRequest *
+       keel__sorted_set_add_entries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetAddEntriesRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_add_entries_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_add_entries_request__free_unpacked
+                     (Keel__SortedSetAddEntriesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_add_entries_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_add_entry_to_many_request__init
+                     (Keel__SortedSetAddEntryToManyRequest         *message)
+{
+  static const Keel__SortedSetAddEntryToManyRequest init_value = KEEL__SORTED_SET_ADD_ENTRY_TO_MANY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_add_entry_to_many_request__get_packed_size
+                     (const Keel__SortedSetAddEntryToManyRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_entry_to_many_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_add_entry_to_many_request__pack
+                     (const Keel__SortedSetAddEntryToManyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_entry_to_many_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_add_entry_to_many_request__pack_to_buffer
+                     (const Keel__SortedSetAddEntryToManyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_add_entry_to_many_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetAddEntryToManyRequest *
+       keel__sorted_set_add_entry_to_many_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetAddEntryToManyRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_add_entry_to_many_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_add_entry_to_many_request__free_unpacked
+                     (Keel__SortedSetAddEntryToManyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_add_entry_to_many_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_remove_entries_request__init
+                     (Keel__SortedSetRemoveEntriesRequest         *message)
+{
+  static const Keel__SortedSetRemoveEntriesRequest init_value = KEEL__SORTED_SET_REMOVE_ENTRIES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_remove_entries_request__get_packed_size
+                     (const Keel__SortedSetRemoveEntriesRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_entries_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_remove_entries_request__pack
+                     (const Keel__SortedSetRemoveEntriesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_entries_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_remove_entries_request__pack_to_buffer
+                     (const Keel__SortedSetRemoveEntriesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_entries_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetRemoveEntriesRequest *
+       keel__sorted_set_remove_entries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetRemoveEntriesRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_remove_entries_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_remove_entries_request__free_unpacked
+                     (Keel__SortedSetRemoveEntriesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_remove_entries_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   keel__sorted_set_remove_entry_from_many_request__init
+                     (Keel__SortedSetRemoveEntryFromManyRequest         *message)
+{
+  static const Keel__SortedSetRemoveEntryFromManyRequest init_value = KEEL__SORTED_SET_REMOVE_ENTRY_FROM_MANY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t keel__sorted_set_remove_entry_from_many_request__get_packed_size
+                     (const Keel__SortedSetRemoveEntryFromManyRequest *message)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_entry_from_many_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__sorted_set_remove_entry_from_many_request__pack
+                     (const Keel__SortedSetRemoveEntryFromManyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_entry_from_many_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__sorted_set_remove_entry_from_many_request__pack_to_buffer
+                     (const Keel__SortedSetRemoveEntryFromManyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__sorted_set_remove_entry_from_many_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__SortedSetRemoveEntryFromManyRequest *
+       keel__sorted_set_remove_entry_from_many_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__SortedSetRemoveEntryFromManyRequest *)
+     protobuf_c_message_unpack (&keel__sorted_set_remove_entry_from_many_request__descriptor,
+                                allocator, len, data);
+}
+void   keel__sorted_set_remove_entry_from_many_request__free_unpacked
+                     (Keel__SortedSetRemoveEntryFromManyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__sorted_set_remove_entry_from_many_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   keel__sorted_set_score_request__init
                      (Keel__SortedSetScoreRequest         *message)
 {
@@ -3342,7 +3522,7 @@ const ProtobufCMessageDescriptor keel__session__descriptor =
   (ProtobufCMessageInit) keel__session__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor keel__request__field_descriptors[29] =
+static const ProtobufCFieldDescriptor keel__request__field_descriptors[33] =
 {
   {
     "id",
@@ -3692,6 +3872,54 @@ static const ProtobufCFieldDescriptor keel__request__field_descriptors[29] =
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "sorted_set_add_entries",
+    51,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_add_entries),
+    &keel__sorted_set_add_entries_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_add_entry_to_many",
+    52,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_add_entry_to_many),
+    &keel__sorted_set_add_entry_to_many_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_remove_entries",
+    53,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_remove_entries),
+    &keel__sorted_set_remove_entries_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sorted_set_remove_entry_from_many",
+    54,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Request, op_case),
+    offsetof(Keel__Request, sorted_set_remove_entry_from_many),
+    &keel__sorted_set_remove_entry_from_many_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned keel__request__field_indices_by_name[] = {
   13,   /* field[13] = add_learner */
@@ -3709,6 +3937,8 @@ static const unsigned keel__request__field_indices_by_name[] = {
   9,   /* field[9] = scan */
   2,   /* field[2] = session */
   18,   /* field[18] = sorted_set_add */
+  29,   /* field[29] = sorted_set_add_entries */
+  30,   /* field[30] = sorted_set_add_entry_to_many */
   19,   /* field[19] = sorted_set_add_to_many */
   26,   /* field[26] = sorted_set_count */
   22,   /* field[22] = sorted_set_delete */
@@ -3716,6 +3946,8 @@ static const unsigned keel__request__field_indices_by_name[] = {
   27,   /* field[27] = sorted_set_range */
   20,   /* field[20] = sorted_set_remove */
   24,   /* field[24] = sorted_set_remove_by_score */
+  31,   /* field[31] = sorted_set_remove_entries */
+  32,   /* field[32] = sorted_set_remove_entry_from_many */
   21,   /* field[21] = sorted_set_remove_from_many */
   25,   /* field[25] = sorted_set_score */
   23,   /* field[23] = sorted_set_trim */
@@ -3730,7 +3962,7 @@ static const ProtobufCIntRange keel__request__number_ranges[4 + 1] =
   { 10, 3 },
   { 30, 11 },
   { 40, 18 },
-  { 0, 29 }
+  { 0, 33 }
 };
 const ProtobufCMessageDescriptor keel__request__descriptor =
 {
@@ -3740,7 +3972,7 @@ const ProtobufCMessageDescriptor keel__request__descriptor =
   "Keel__Request",
   "keel",
   sizeof(Keel__Request),
-  29,
+  33,
   keel__request__field_descriptors,
   keel__request__field_indices_by_name,
   4,  keel__request__number_ranges,
@@ -5610,6 +5842,236 @@ const ProtobufCMessageDescriptor keel__sorted_set_remove_by_score_request__descr
   keel__sorted_set_remove_by_score_request__field_indices_by_name,
   1,  keel__sorted_set_remove_by_score_request__number_ranges,
   (ProtobufCMessageInit) keel__sorted_set_remove_by_score_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_add_entries_request__field_descriptors[3] =
+{
+  {
+    "set",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetAddEntriesRequest, set),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "entries",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__SortedSetAddEntriesRequest, n_entries),
+    offsetof(Keel__SortedSetAddEntriesRequest, entries),
+    &keel__sorted_set_member__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_length",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Keel__SortedSetAddEntriesRequest, trim_case),
+    offsetof(Keel__SortedSetAddEntriesRequest, max_length),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_add_entries_request__field_indices_by_name[] = {
+  1,   /* field[1] = entries */
+  2,   /* field[2] = max_length */
+  0,   /* field[0] = set */
+};
+static const ProtobufCIntRange keel__sorted_set_add_entries_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_add_entries_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetAddEntriesRequest",
+  "SortedSetAddEntriesRequest",
+  "Keel__SortedSetAddEntriesRequest",
+  "keel",
+  sizeof(Keel__SortedSetAddEntriesRequest),
+  3,
+  keel__sorted_set_add_entries_request__field_descriptors,
+  keel__sorted_set_add_entries_request__field_indices_by_name,
+  1,  keel__sorted_set_add_entries_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_add_entries_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_add_entry_to_many_request__field_descriptors[3] =
+{
+  {
+    "sets",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Keel__SortedSetAddEntryToManyRequest, n_sets),
+    offsetof(Keel__SortedSetAddEntryToManyRequest, sets),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "entry",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetAddEntryToManyRequest, entry),
+    &keel__sorted_set_member__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_length",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Keel__SortedSetAddEntryToManyRequest, trim_case),
+    offsetof(Keel__SortedSetAddEntryToManyRequest, max_length),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_add_entry_to_many_request__field_indices_by_name[] = {
+  1,   /* field[1] = entry */
+  2,   /* field[2] = max_length */
+  0,   /* field[0] = sets */
+};
+static const ProtobufCIntRange keel__sorted_set_add_entry_to_many_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_add_entry_to_many_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetAddEntryToManyRequest",
+  "SortedSetAddEntryToManyRequest",
+  "Keel__SortedSetAddEntryToManyRequest",
+  "keel",
+  sizeof(Keel__SortedSetAddEntryToManyRequest),
+  3,
+  keel__sorted_set_add_entry_to_many_request__field_descriptors,
+  keel__sorted_set_add_entry_to_many_request__field_indices_by_name,
+  1,  keel__sorted_set_add_entry_to_many_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_add_entry_to_many_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_remove_entries_request__field_descriptors[2] =
+{
+  {
+    "set",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRemoveEntriesRequest, set),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "entries",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__SortedSetRemoveEntriesRequest, n_entries),
+    offsetof(Keel__SortedSetRemoveEntriesRequest, entries),
+    &keel__sorted_set_member__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_remove_entries_request__field_indices_by_name[] = {
+  1,   /* field[1] = entries */
+  0,   /* field[0] = set */
+};
+static const ProtobufCIntRange keel__sorted_set_remove_entries_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_remove_entries_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetRemoveEntriesRequest",
+  "SortedSetRemoveEntriesRequest",
+  "Keel__SortedSetRemoveEntriesRequest",
+  "keel",
+  sizeof(Keel__SortedSetRemoveEntriesRequest),
+  2,
+  keel__sorted_set_remove_entries_request__field_descriptors,
+  keel__sorted_set_remove_entries_request__field_indices_by_name,
+  1,  keel__sorted_set_remove_entries_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_remove_entries_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__sorted_set_remove_entry_from_many_request__field_descriptors[2] =
+{
+  {
+    "sets",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Keel__SortedSetRemoveEntryFromManyRequest, n_sets),
+    offsetof(Keel__SortedSetRemoveEntryFromManyRequest, sets),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "entry",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Keel__SortedSetRemoveEntryFromManyRequest, entry),
+    &keel__sorted_set_member__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__sorted_set_remove_entry_from_many_request__field_indices_by_name[] = {
+  1,   /* field[1] = entry */
+  0,   /* field[0] = sets */
+};
+static const ProtobufCIntRange keel__sorted_set_remove_entry_from_many_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor keel__sorted_set_remove_entry_from_many_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.SortedSetRemoveEntryFromManyRequest",
+  "SortedSetRemoveEntryFromManyRequest",
+  "Keel__SortedSetRemoveEntryFromManyRequest",
+  "keel",
+  sizeof(Keel__SortedSetRemoveEntryFromManyRequest),
+  2,
+  keel__sorted_set_remove_entry_from_many_request__field_descriptors,
+  keel__sorted_set_remove_entry_from_many_request__field_indices_by_name,
+  1,  keel__sorted_set_remove_entry_from_many_request__number_ranges,
+  (ProtobufCMessageInit) keel__sorted_set_remove_entry_from_many_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor keel__sorted_set_score_request__field_descriptors[3] =

@@ -120,6 +120,103 @@ extension KeelClient {
         try await self.writeSortedSet(.removeFromMany(sets: sets, member: Array(member)), timeout: timeout)
     }
 
+    // MARK: - Entry-keyed sets
+
+    /// Adds entries to an entry-keyed sorted set: a set where an entry is its (score, member)
+    /// pair, so the node keeps no member -> score index and a write costs about half as much
+    /// (made for timelines, whose members carry their time). An entry already there is left
+    /// alone; the same member with another score is another entry. A set takes the kind of the
+    /// write that makes it non-empty: ``zadd(_:members:mode:maxLength:timeout:)``,
+    /// ``zrem(_:members:timeout:)`` and ``zscore(_:member:consistency:timeout:)`` on an
+    /// entry-keyed set (and these on a member-keyed one) throw
+    /// ``KeelError/invalidArgument(message:)``. Ranges, counts, trims and deletes work on both.
+    /// - Parameters:
+    ///   - set: The set's key.
+    ///   - entries: The entries; at least one.
+    ///   - maxLength: When given, the set is then trimmed to this many entries, dropping the
+    ///     lowest scores, in the same write.
+    ///   - timeout: How long the call may take, retries included.
+    /// - Returns: Entries added and trimmed, and the write's log index.
+    /// - Throws: ``KeelError``; `CancellationError`.
+    @discardableResult
+    public func zaddEntries(
+        _ set: some Collection<UInt8>,
+        _ entries: [SortedSetMember],
+        maxLength: UInt64? = nil,
+        timeout: Duration? = nil
+    ) async throws -> SortedSetChanges {
+        try await self.writeSortedSet(.addEntries(set: Array(set), entries: entries, maxLength: maxLength), timeout: timeout)
+    }
+
+    /// The entry-keyed fanout: adds one entry to many entry-keyed sets, each then trimmed to
+    /// `maxLength` when given, as one replicated log entry (see
+    /// ``zaddEntries(_:_:maxLength:timeout:)`` for what entry-keyed means).
+    ///
+    /// ```swift
+    /// try await client.zaddEntryToMany(followerTimelines, member: postID, score: timestamp, maxLength: 3_600)
+    /// ```
+    /// - Parameters:
+    ///   - sets: The sets' keys; 1 to 10,000 of them.
+    ///   - member: The entry's member.
+    ///   - score: The entry's score.
+    ///   - maxLength: When given, each set is then trimmed to this many entries.
+    ///   - timeout: How long the call may take, retries included.
+    /// - Returns: The totals over every set, and the write's log index.
+    /// - Throws: ``KeelError``; `CancellationError`.
+    @discardableResult
+    public func zaddEntryToMany(
+        _ sets: [[UInt8]],
+        member: some Collection<UInt8>,
+        score: Double,
+        maxLength: UInt64? = nil,
+        timeout: Duration? = nil
+    ) async throws -> SortedSetChanges {
+        try await self.writeSortedSet(
+            .addEntryToMany(sets: sets, entry: SortedSetMember(member: Array(member), score: score), maxLength: maxLength),
+            timeout: timeout
+        )
+    }
+
+    /// Removes entries, each named by its score and member, from an entry-keyed set; entries
+    /// not there are ignored.
+    /// - Parameters:
+    ///   - set: The set's key.
+    ///   - entries: The entries to remove; at least one.
+    ///   - timeout: How long the call may take, retries included.
+    /// - Returns: How many were removed, and the log index.
+    /// - Throws: ``KeelError``; `CancellationError`.
+    @discardableResult
+    public func zremEntries(
+        _ set: some Collection<UInt8>,
+        _ entries: [SortedSetMember],
+        timeout: Duration? = nil
+    ) async throws -> SortedSetChanges {
+        try await self.writeSortedSet(.removeEntries(set: Array(set), entries: entries), timeout: timeout)
+    }
+
+    /// Removes one entry from many entry-keyed sets (undoing an entry-keyed fanout), as one log
+    /// entry.
+    /// - Parameters:
+    ///   - sets: The sets' keys; 1 to 10,000 of them.
+    ///   - member: The entry's member.
+    ///   - score: The entry's score.
+    ///   - timeout: How long the call may take, retries included.
+    /// - Returns: How many sets held the entry, and the log index.
+    /// - Throws: ``KeelError``; `CancellationError`.
+    @discardableResult
+    public func zremEntryFromMany(
+        _ sets: [[UInt8]],
+        member: some Collection<UInt8>,
+        score: Double,
+        timeout: Duration? = nil
+    ) async throws -> SortedSetChanges {
+        try await self.writeSortedSet(
+            .removeEntryFromMany(sets: sets, entry: SortedSetMember(member: Array(member), score: score)), timeout: timeout
+        )
+    }
+
+    // MARK: - Both kinds
+
     /// Removes a whole sorted set, in constant time whatever its size.
     /// - Parameters:
     ///   - set: The set's key.

@@ -65,10 +65,7 @@ extension RequestExecutor {
     static func command(for operation: SortedSetOperation) -> Command {
         switch operation {
         case .add(let set, let members, let mode, let maxLength):
-            return .add(
-                set: set, members: members.map { ScoredMember(member: $0.member, score: $0.score) },
-                mode: mode.storeValue, maxLength: maxLength
-            )
+            return .add(set: set, members: members.map(\.storeValue), mode: mode.storeValue, maxLength: maxLength)
         case .addToMany(let sets, let member, let score, let mode, let maxLength):
             return .addToMany(sets: sets, member: member, score: score, mode: mode.storeValue, maxLength: maxLength)
         case .remove(let set, let members):
@@ -81,6 +78,14 @@ extension RequestExecutor {
             return .trim(set: set, maxLength: maxLength)
         case .removeByScore(let set, let minimum, let maximum):
             return .removeByScoreRange(set: set, minimum: minimum, maximum: maximum)
+        case .addEntries(let set, let entries, let maxLength):
+            return .addEntries(set: set, entries: entries.map(\.storeValue), maxLength: maxLength)
+        case .addEntryToMany(let sets, let entry, let maxLength):
+            return .addEntryToMany(sets: sets, entry: entry.storeValue, maxLength: maxLength)
+        case .removeEntries(let set, let entries):
+            return .removeEntries(set: set, entries: entries.map(\.storeValue))
+        case .removeEntryFromMany(let sets, let entry):
+            return .removeEntryFromMany(sets: sets, entry: entry.storeValue)
         case .score, .count, .range, .mergedRange:
             preconditionFailure("\(operation) is a read")
         }
@@ -91,7 +96,9 @@ extension RequestExecutor {
         switch read {
         case .score(let set, _, _), .count(let set, _), .range(let set, _, _, _, _): .items([.sortedSet(set)])
         case .mergedRange(let sets, _, _, _, _): .items(Set(sets.map(DataItem.sortedSet)))
-        case .add, .addToMany, .remove, .removeFromMany, .delete, .trim, .removeByScore: .everything
+        case .add, .addToMany, .remove, .removeFromMany, .delete, .trim, .removeByScore, .addEntries, .addEntryToMany,
+            .removeEntries, .removeEntryFromMany:
+            .everything
         }
     }
 
@@ -116,7 +123,8 @@ extension RequestExecutor {
             case .mergedRange(let sets, let order, let start, let limit, _):
                 let page = try snapshot.mergedRange(of: sets, order: order.storeValue, from: start.storeValue, limit: Int(limit))
                 return .sortedSet(.page(Self.wirePage(page, appliedIndex: snapshot.appliedIndex)))
-            case .add, .addToMany, .remove, .removeFromMany, .delete, .trim, .removeByScore:
+            case .add, .addToMany, .remove, .removeFromMany, .delete, .trim, .removeByScore, .addEntries, .addEntryToMany,
+                .removeEntries, .removeEntryFromMany:
                 return .error(ErrorReply(code: .internal, message: "not a read"))
             }
         } catch let error as StoreError {
@@ -132,6 +140,12 @@ extension RequestExecutor {
             nextCursor: page.nextCursor.map { SortedSetCursor(score: $0.score, member: $0.member) },
             appliedIndex: appliedIndex
         )
+    }
+}
+
+extension SortedSetMember {
+    var storeValue: ScoredMember {
+        ScoredMember(member: self.member, score: self.score)
     }
 }
 

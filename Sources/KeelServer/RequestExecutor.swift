@@ -174,6 +174,11 @@ final class RequestExecutor: Sendable {
             return ErrorReply(code: .invalidArgument, message: "session sequence is older than the last applied (\(last))")
         case .sessionExpired:
             return ErrorReply(code: .invalidArgument, message: "the client session expired; start a new session at sequence 1")
+        case .wrongSetKind:
+            return ErrorReply(
+                code: .invalidArgument,
+                message: "the set is entry-keyed (made by the add-entries commands) and this command is for member-keyed sets, or the other way round"
+            )
         case .malformedCommand:
             return ErrorReply(code: .internal, message: "\(error)")
         }

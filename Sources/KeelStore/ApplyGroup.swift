@@ -84,7 +84,7 @@ final class ApplyGroup {
             }
             return .done
         case .add(let set, let members, let mode, let maxLength):
-            let pending = try sortedSet(set)
+            let pending = try sortedSet(set, adopting: .memberKeyed)
             var totals = Totals()
             for scored in members {
                 try add(scored.member, score: OrderedScore.encode(scored.score), mode: mode, to: pending, totals: &totals)
@@ -95,7 +95,7 @@ final class ApplyGroup {
             return totals.result
         case .addToMany(let sets, let member, let score, let mode, let maxLength):
             let encoded = OrderedScore.encode(score)
-            let pendingSets = try sets.map { set in try sortedSet(set) }
+            let pendingSets = try sortedSets(sets, adopting: .memberKeyed)
             try readStoredScores(of: member, in: pendingSets)
             var totals = Totals()
             for (position, set) in sets.enumerated() {
@@ -107,14 +107,14 @@ final class ApplyGroup {
             }
             return totals.result
         case .remove(let set, let members):
-            let pending = try sortedSet(set)
+            let pending = try sortedSet(set, accepting: .memberKeyed)
             var removed: UInt64 = 0
             for member in members {
                 if try remove(member, from: pending) { removed += 1 }
             }
             return .sortedSet(added: 0, updated: 0, removed: removed)
         case .removeFromMany(let sets, let member):
-            let pendingSets = try sets.map { set in try sortedSet(set) }
+            let pendingSets = try sortedSets(sets, accepting: .memberKeyed)
             try readStoredScores(of: member, in: pendingSets)
             var removed: UInt64 = 0
             for (position, pending) in pendingSets.enumerated() {
@@ -140,6 +140,60 @@ final class ApplyGroup {
                 try removeEntry(victim, from: pending)
             }
             return .sortedSet(added: 0, updated: 0, removed: UInt64(victims.count))
+        case .addEntries(let set, let entries, let maxLength):
+            let pending = try sortedSet(set, adopting: .entryKeyed)
+            var added: UInt64 = 0
+            for scored in entries {
+                let entry = ScoredEntry(score: OrderedScore.encode(scored.score), member: scored.member)
+                if try !isPresent(entry, in: pending) {
+                    putEntry(entry, in: pending)
+                    added += 1
+                }
+            }
+            var removed: UInt64 = 0
+            if let maxLength {
+                removed = try trim(pending, to: maxLength, refreshingBound: BoundRefreshRule.refreshes(entryIndex: entryIndex, set: set))
+            }
+            return .sortedSet(added: added, updated: 0, removed: removed)
+        case .addEntryToMany(let sets, let scored, let maxLength):
+            let entry = ScoredEntry(score: OrderedScore.encode(scored.score), member: scored.member)
+            let pendingSets = try sortedSets(sets, adopting: .entryKeyed)
+            try readStoredPresence(of: entry, in: pendingSets)
+            var totals = Totals()
+            for (position, set) in sets.enumerated() {
+                let pending = pendingSets[position]
+                if try !isPresent(entry, in: pending, stored: storedScores[position]) {
+                    putEntry(entry, in: pending)
+                    totals.added += 1
+                }
+                if let maxLength, pending.count > maxLength {
+                    totals.removed += try trim(pending, to: maxLength, refreshingBound: BoundRefreshRule.refreshes(entryIndex: entryIndex, set: set))
+                }
+            }
+            return totals.result
+        case .removeEntries(let set, let entries):
+            let pending = try sortedSet(set, accepting: .entryKeyed)
+            var removed: UInt64 = 0
+            for scored in entries {
+                let entry = ScoredEntry(score: OrderedScore.encode(scored.score), member: scored.member)
+                if try isPresent(entry, in: pending) {
+                    try removeEntry(entry, from: pending)
+                    removed += 1
+                }
+            }
+            return .sortedSet(added: 0, updated: 0, removed: removed)
+        case .removeEntryFromMany(let sets, let scored):
+            let entry = ScoredEntry(score: OrderedScore.encode(scored.score), member: scored.member)
+            let pendingSets = try sortedSets(sets, accepting: .entryKeyed)
+            try readStoredPresence(of: entry, in: pendingSets)
+            var removed: UInt64 = 0
+            for (position, pending) in pendingSets.enumerated() {
+                if try isPresent(entry, in: pending, stored: storedScores[position]) {
+                    try removeEntry(entry, from: pending)
+                    removed += 1
+                }
+            }
+            return .sortedSet(added: 0, updated: 0, removed: removed)
         }
     }
 
@@ -152,8 +206,7 @@ final class ApplyGroup {
                 writes.delete(keyBuffer)
             } else {
                 scoreBuffer.removeAll(keepingCapacity: true)
-                DataKey.appendUInt64(pending.count, to: &scoreBuffer)
-                DataKey.appendUInt64(pending.lowestScore, to: &scoreBuffer)
+                DataKey.appendCountRecord(count: pending.count, lowestScore: pending.lowestScore, kind: pending.kind, to: &scoreBuffer)
                 writes.put(keyBuffer, scoreBuffer)
             }
         }
@@ -214,17 +267,50 @@ final class ApplyGroup {
         return pending
     }
 
+    /// The set, for a command of `kind` that only reads or removes.
+    /// - Throws: ``StoreError/wrongSetKind`` if the set is not empty and of the other kind.
+    private func sortedSet(_ set: [UInt8], accepting kind: SetKind) throws -> PendingSortedSet {
+        let pending = try sortedSet(set)
+        guard pending.accepts(kind) else { throw StoreError.wrongSetKind }
+        return pending
+    }
+
+    /// The set, of `kind` from now on, for a command that may add to it.
+    /// - Throws: ``StoreError/wrongSetKind`` if the set is not empty and of the other kind.
+    private func sortedSet(_ set: [UInt8], adopting kind: SetKind) throws -> PendingSortedSet {
+        let pending = try sortedSet(set, accepting: kind)
+        pending.adopt(kind)
+        return pending
+    }
+
+    /// The sets of a many-set command of `kind`; every one is checked before any changes kind,
+    /// so a failing command leaves them all as they were.
+    private func sortedSets(_ sets: [[UInt8]], accepting kind: SetKind) throws -> [PendingSortedSet] {
+        let pendingSets = try sets.map { set in try sortedSet(set) }
+        guard pendingSets.allSatisfy({ $0.accepts(kind) }) else { throw StoreError.wrongSetKind }
+        return pendingSets
+    }
+
+    private func sortedSets(_ sets: [[UInt8]], adopting kind: SetKind) throws -> [PendingSortedSet] {
+        let pendingSets = try sortedSets(sets, accepting: kind)
+        for pending in pendingSets {
+            pending.adopt(kind)
+        }
+        return pendingSets
+    }
+
     private func storedSummary(of set: [UInt8]) throws -> SetSummary {
         DataKey.count(set, into: &keyBuffer)
         let stored = try database.withValue(of: keyBuffer, in: data) { value in
-            guard value.count == DataKey.countValueSize else { throw Self.corruption("sorted-set count is \(value.count) bytes") }
-            return SetSummary(count: DataKey.uint64(value), lowestScore: DataKey.uint64(value, at: 8), head: [])
+            guard let record = DataKey.countRecord(value) else { throw Self.corruption("sorted-set count is \(value.count) bytes") }
+            return SetSummary(count: record.count, lowestScore: record.lowestScore, kind: record.kind, head: [])
         }
         return stored ?? .empty
     }
 
     /// What RocksDB's member index held for one (set, member) at the start of the group, read
-    /// ahead for a command that touches many sets.
+    /// ahead for a command that touches many sets. For an entry-keyed set: whether it held the
+    /// entry (its score if so).
     enum StoredScore {
         /// Not read ahead: ask RocksDB when needed.
         case unread
@@ -244,28 +330,74 @@ final class ApplyGroup {
     /// `storedScores` (one per set, in order). One batched read costs less than one read per
     /// set: RocksDB shares the memtable, filter and index lookups among the keys.
     private func readStoredScores(of member: [UInt8], in pendingSets: [PendingSortedSet]) throws {
+        try readAhead(
+            in: pendingSets,
+            isKnown: { pending in pending.knownScore(of: member) != nil },
+            key: { pending, key in DataKey.member(pending.key, member, into: &key) },
+            stored: { value throws(RocksDBError) in
+                guard let value else { return nil }
+                guard value.count == 8 else { throw Self.corruption("member index value is \(value.count) bytes") }
+                return DataKey.uint64(value)
+            }
+        )
+    }
+
+    /// Like ``readStoredScores(of:in:)`` for an entry-keyed command: reads whether each set
+    /// (that the group has not answered for) holds the entry's key.
+    private func readStoredPresence(of entry: ScoredEntry, in pendingSets: [PendingSortedSet]) throws {
+        try readAhead(
+            in: pendingSets,
+            isKnown: { pending in pending.knownPresence(of: entry) != nil },
+            key: { pending, key in DataKey.entry(pending.key, score: entry.score, member: entry.member, into: &key) },
+            stored: { value in value == nil ? nil : entry.score }
+        )
+    }
+
+    /// Fills `storedScores` (one per set of `pendingSets`) with one batched RocksDB lookup of
+    /// the key `key` builds for each set `isKnown` does not answer for.
+    private func readAhead(
+        in pendingSets: [PendingSortedSet],
+        isKnown: (PendingSortedSet) -> Bool,
+        key: (PendingSortedSet, inout [UInt8]) -> Void,
+        stored: (UnsafeRawBufferPointer?) throws(RocksDBError) -> UInt64?
+    ) throws {
         storedScores.removeAll(keepingCapacity: true)
         lookupKeys.removeAll(keepingCapacity: true)
         lookupKeyEnds.removeAll(keepingCapacity: true)
         lookupPositions.removeAll(keepingCapacity: true)
         for (position, pending) in pendingSets.enumerated() {
             storedScores.append(.unread)
-            guard pending.knownScore(of: member) == nil else { continue }
-            DataKey.member(pending.key, member, into: &keyBuffer)
+            guard !isKnown(pending) else { continue }
+            key(pending, &keyBuffer)
             lookupKeys.append(contentsOf: keyBuffer)
             lookupKeyEnds.append(lookupKeys.count)
             lookupPositions.append(position)
         }
-        // A single key gains nothing from batching; `score(of:in:stored:)` reads it.
+        // A single key gains nothing from batching; it is read when needed.
         guard lookupPositions.count > 1 else { return }
         try database.withValues(ofPacked: lookupKeys, ends: lookupKeyEnds, in: data) { lookup, value in
-            guard let value else {
-                storedScores[lookupPositions[lookup]] = .read(nil)
-                return
-            }
-            guard value.count == 8 else { throw Self.corruption("member index value is \(value.count) bytes") }
-            storedScores[lookupPositions[lookup]] = .read(DataKey.uint64(value))
+            storedScores[lookupPositions[lookup]] = .read(try stored(value))
         }
+    }
+
+    /// Whether the entry-keyed set holds `entry`: from the group's changes, the read ahead, or
+    /// RocksDB.
+    private func isPresent(_ entry: ScoredEntry, in pending: PendingSortedSet, stored: StoredScore = .unread) throws -> Bool {
+        if let known = pending.knownPresence(of: entry) {
+            return known
+        }
+        if case .read(let score) = stored {
+            return score != nil
+        }
+        DataKey.entry(pending.key, score: entry.score, member: entry.member, into: &keyBuffer)
+        return try database.withValue(of: keyBuffer, in: data) { _ in true } ?? false
+    }
+
+    /// Adds an entry the entry-keyed set does not hold: its entry key alone, no member index.
+    private func putEntry(_ entry: ScoredEntry, in pending: PendingSortedSet) {
+        DataKey.entry(pending.key, score: entry.score, member: entry.member, into: &keyBuffer)
+        writes.put(keyBuffer, EmptyCollection<UInt8>())
+        pending.setPresent(entry, wasPresent: false)
     }
 
     private func score(of member: [UInt8], in pending: PendingSortedSet, stored: StoredScore = .unread) throws -> UInt64? {
@@ -313,7 +445,7 @@ final class ApplyGroup {
         scoreBuffer.removeAll(keepingCapacity: true)
         DataKey.appendUInt64(score, to: &scoreBuffer)
         writes.put(keyBuffer, scoreBuffer)
-        pending.setScore(score, of: member, wasPresent: old != nil)
+        pending.setPresent(ScoredEntry(score: score, member: member), wasPresent: old != nil)
     }
 
     private func remove(_ member: [UInt8], from pending: PendingSortedSet, stored: StoredScore = .unread) throws -> Bool {
@@ -325,9 +457,11 @@ final class ApplyGroup {
     private func removeEntry(_ entry: ScoredEntry, from pending: PendingSortedSet) throws(RocksDBError) {
         DataKey.entry(pending.key, score: entry.score, member: entry.member, into: &keyBuffer)
         writes.delete(keyBuffer)
-        DataKey.member(pending.key, entry.member, into: &keyBuffer)
-        writes.delete(keyBuffer)
-        pending.markRemoved(entry.member)
+        if pending.kind == .memberKeyed {
+            DataKey.member(pending.key, entry.member, into: &keyBuffer)
+            writes.delete(keyBuffer)
+        }
+        pending.markRemoved(entry)
     }
 
     /// Deletes every stored entry of the set with two range deletes (no scan, whatever the
@@ -336,7 +470,9 @@ final class ApplyGroup {
     private func deleteStoredMembers(of pending: PendingSortedSet) throws(RocksDBError) {
         // Point writes made so far must stay before the range deletes.
         try writes.flush(into: batch, in: data)
-        for tag in [DataKey.entryTag, DataKey.memberTag] {
+        // An entry-keyed set has no member index (an empty set of that kind, after the group
+        // removed the other kind's members, has none left either).
+        for tag in pending.kind == .memberKeyed ? [DataKey.entryTag, DataKey.memberTag] : [DataKey.entryTag] {
             let start = DataKey.setPrefix(tag, pending.key)
             // A prefix starting with a tag byte below 0xFF always has an end.
             try batch.deleteRange(from: start, to: DataKey.prefixEnd(start)!, in: data)
@@ -405,7 +541,7 @@ final class ApplyGroup {
             }
             let entry = pending.storedHead[position]
             position += 1
-            if !pending.hidesStoredEntry(of: entry.member) {
+            if !pending.hidesStoredEntry(entry) {
                 return entry
             }
         }
@@ -479,7 +615,7 @@ final class ApplyGroup {
                     }
                     return entry
                 }
-                if let entry, !pending.hidesStoredEntry(of: entry.member) {
+                if let entry, !pending.hidesStoredEntry(entry) {
                     found.append(entry)
                 }
                 iterator.next()

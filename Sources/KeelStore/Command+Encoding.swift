@@ -71,12 +71,29 @@ extension Command {
         case .remove, .removeFromMany:
             try reader.skipBytes()
             return try reader.readCount()
+        case .addEntries:
+            try reader.skipBytes()
+            _ = try decodeMaxLength(&reader)
+            return try reader.readCount()
+        case .addEntryToMany:
+            try reader.skipBytes()
+            _ = try reader.readDouble()
+            _ = try decodeMaxLength(&reader)
+            return try reader.readCount()
+        case .removeEntries:
+            try reader.skipBytes()
+            return try reader.readCount()
+        case .removeEntryFromMany:
+            try reader.skipBytes()
+            _ = try reader.readDouble()
+            return try reader.readCount()
         }
     }
 
     private enum Tag: UInt8 {
         case put = 1, delete, compareAndSet, increment, batch
         case add = 16, addToMany, remove, removeFromMany, deleteSet, trim, removeByScoreRange
+        case addEntries = 23, addEntryToMany, removeEntries, removeEntryFromMany
     }
 
     var estimatedEncodedSize: Int {
@@ -84,6 +101,8 @@ extension Command {
         case .put(let key, let value): return key.count + value.count + 8
         case .addToMany(let sets, let member, _, _, _): return sets.reduce(member.count + 24) { $0 + $1.count + 2 }
         case .removeFromMany(let sets, let member): return sets.reduce(member.count + 8) { $0 + $1.count + 2 }
+        case .addEntryToMany(let sets, let entry, _): return sets.reduce(entry.member.count + 24) { $0 + $1.count + 2 }
+        case .removeEntryFromMany(let sets, let entry): return sets.reduce(entry.member.count + 16) { $0 + $1.count + 2 }
         default: return 64
         }
     }
@@ -128,11 +147,7 @@ extension Command {
             writer.writeBytes(set)
             writer.writeByte(mode.rawValue)
             Self.encodeMaxLength(maxLength, into: &writer)
-            writer.writeVarint(members.count)
-            for scored in members {
-                writer.writeBytes(scored.member)
-                writer.writeDouble(scored.score)
-            }
+            Self.encodeScoredMembers(members, into: &writer)
         case .addToMany(let sets, let member, let score, let mode, let maxLength):
             writer.writeByte(Tag.addToMany.rawValue)
             writer.writeBytes(member)
@@ -160,6 +175,26 @@ extension Command {
             writer.writeBytes(set)
             writer.writeDouble(minimum)
             writer.writeDouble(maximum)
+        case .addEntries(let set, let entries, let maxLength):
+            writer.writeByte(Tag.addEntries.rawValue)
+            writer.writeBytes(set)
+            Self.encodeMaxLength(maxLength, into: &writer)
+            Self.encodeScoredMembers(entries, into: &writer)
+        case .addEntryToMany(let sets, let entry, let maxLength):
+            writer.writeByte(Tag.addEntryToMany.rawValue)
+            writer.writeBytes(entry.member)
+            writer.writeDouble(entry.score)
+            Self.encodeMaxLength(maxLength, into: &writer)
+            Self.encodeList(sets, into: &writer)
+        case .removeEntries(let set, let entries):
+            writer.writeByte(Tag.removeEntries.rawValue)
+            writer.writeBytes(set)
+            Self.encodeScoredMembers(entries, into: &writer)
+        case .removeEntryFromMany(let sets, let entry):
+            writer.writeByte(Tag.removeEntryFromMany.rawValue)
+            writer.writeBytes(entry.member)
+            writer.writeDouble(entry.score)
+            Self.encodeList(sets, into: &writer)
         }
     }
 
@@ -193,13 +228,7 @@ extension Command {
             let set = try reader.readBytes()
             let mode = try Self.decodeMode(&reader)
             let maxLength = try Self.decodeMaxLength(&reader)
-            let count = try reader.readCount()
-            var members: [ScoredMember] = []
-            members.reserveCapacity(count)
-            for _ in 0..<count {
-                members.append(ScoredMember(member: try reader.readBytes(), score: try reader.readDouble()))
-            }
-            self = .add(set: set, members: members, mode: mode, maxLength: maxLength)
+            self = .add(set: set, members: try Self.decodeScoredMembers(&reader), mode: mode, maxLength: maxLength)
         case .addToMany:
             let member = try reader.readBytes()
             let score = try reader.readDouble()
@@ -218,7 +247,40 @@ extension Command {
             self = .trim(set: try reader.readBytes(), maxLength: try reader.readVarint())
         case .removeByScoreRange:
             self = .removeByScoreRange(set: try reader.readBytes(), minimum: try reader.readDouble(), maximum: try reader.readDouble())
+        case .addEntries:
+            let set = try reader.readBytes()
+            let maxLength = try Self.decodeMaxLength(&reader)
+            self = .addEntries(set: set, entries: try Self.decodeScoredMembers(&reader), maxLength: maxLength)
+        case .addEntryToMany:
+            let entry = ScoredMember(member: try reader.readBytes(), score: try reader.readDouble())
+            let maxLength = try Self.decodeMaxLength(&reader)
+            self = .addEntryToMany(sets: try Self.decodeList(&reader), entry: entry, maxLength: maxLength)
+        case .removeEntries:
+            let set = try reader.readBytes()
+            self = .removeEntries(set: set, entries: try Self.decodeScoredMembers(&reader))
+        case .removeEntryFromMany:
+            let entry = ScoredMember(member: try reader.readBytes(), score: try reader.readDouble())
+            self = .removeEntryFromMany(sets: try Self.decodeList(&reader), entry: entry)
         }
+    }
+
+    /// A varint count, then each member's bytes and score.
+    private static func encodeScoredMembers(_ members: [ScoredMember], into writer: inout ByteWriter) {
+        writer.writeVarint(members.count)
+        for scored in members {
+            writer.writeBytes(scored.member)
+            writer.writeDouble(scored.score)
+        }
+    }
+
+    private static func decodeScoredMembers(_ reader: inout ByteReader) throws(CommandDecodingError) -> [ScoredMember] {
+        let count = try reader.readCount()
+        var members: [ScoredMember] = []
+        members.reserveCapacity(count)
+        for _ in 0..<count {
+            members.append(ScoredMember(member: try reader.readBytes(), score: try reader.readDouble()))
+        }
+        return members
     }
 
     private static func encodeMaxLength(_ maxLength: UInt64?, into writer: inout ByteWriter) {

@@ -28,15 +28,20 @@ extension Command {
                     try Self.checkKey(key)
                 }
             }
-        case .add(let set, let members, _, let maxLength):
+        case .add(let set, let members, _, let maxLength), .addEntries(let set, let members, let maxLength):
             try Self.checkKey(set)
-            guard !members.isEmpty else { throw .emptyCommand }
-            guard members.count <= StoreLimits.maxMembersPerCommand else { throw .tooManyMembers(count: members.count) }
-            for scored in members {
-                try Self.checkMember(scored.member)
-                guard !scored.score.isNaN else { throw .nanScore }
-            }
+            try Self.checkScoredMembers(members)
             try Self.checkMaxLength(maxLength)
+        case .removeEntries(let set, let entries):
+            try Self.checkKey(set)
+            try Self.checkScoredMembers(entries)
+        case .addEntryToMany(let sets, let entry, let maxLength):
+            try Self.checkSets(sets)
+            try Self.checkScoredMembers([entry])
+            try Self.checkMaxLength(maxLength)
+        case .removeEntryFromMany(let sets, let entry):
+            try Self.checkSets(sets)
+            try Self.checkScoredMembers([entry])
         case .addToMany(let sets, let member, let score, _, let maxLength):
             try Self.checkSets(sets)
             try Self.checkMember(member)
@@ -74,6 +79,17 @@ extension Command {
 
     static func checkMember(_ member: [UInt8]) throws(StoreError) {
         guard member.count <= StoreLimits.maxMemberSize else { throw .memberTooLarge(size: member.count) }
+    }
+
+    /// At least one and at most ``StoreLimits/maxMembersPerCommand`` members, none too large,
+    /// no NaN score.
+    static func checkScoredMembers(_ members: [ScoredMember]) throws(StoreError) {
+        guard !members.isEmpty else { throw .emptyCommand }
+        guard members.count <= StoreLimits.maxMembersPerCommand else { throw .tooManyMembers(count: members.count) }
+        for scored in members {
+            try checkMember(scored.member)
+            guard !scored.score.isNaN else { throw .nanScore }
+        }
     }
 
     static func checkMaxLength(_ maxLength: UInt64?) throws(StoreError) {

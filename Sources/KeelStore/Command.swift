@@ -30,6 +30,18 @@ public enum Command: Sendable, Hashable {
     /// Removes the members whose score is in `minimum ... maximum` (inclusive).
     case removeByScoreRange(set: [UInt8], minimum: Double, maximum: Double)
 
+    /// Adds `entries` to one entry-keyed set (``SetKind/entryKeyed``: an entry is its
+    /// (score, member) pair, and the store keeps no member index), leaving entries already
+    /// there alone, then trims the set to `maxLength` if given. Result: how many were added.
+    case addEntries(set: [UInt8], entries: [ScoredMember], maxLength: UInt64?)
+    /// The entry-keyed fanout: adds `entry` to each of `sets`, each then trimmed to
+    /// `maxLength` if given. Result: totals over all sets.
+    case addEntryToMany(sets: [[UInt8]], entry: ScoredMember, maxLength: UInt64?)
+    /// Removes `entries` (each by its score and member) from one entry-keyed set.
+    case removeEntries(set: [UInt8], entries: [ScoredMember])
+    /// Removes `entry` from each entry-keyed set of `sets`.
+    case removeEntryFromMany(sets: [[UInt8]], entry: ScoredMember)
+
     /// The condition of ``Command/compareAndSet(key:expected:newValue:)``.
     public enum CompareAndSetExpectation: Sendable, Hashable {
         /// The key must currently hold exactly these bytes.

@@ -58,6 +58,7 @@ extension StoreError {
         case .sessionExpired: writer.writeByte(16)
         case .tooManyKeys(let count): writer.writeByte(18); writer.writeVarint(count)
         case .replyTooLarge(let bytes): writer.writeByte(19); writer.writeVarint(bytes)
+        case .wrongSetKind: writer.writeByte(20)
         case .malformedCommand(let error):
             writer.writeByte(17)
             switch error {
@@ -97,6 +98,7 @@ extension StoreError {
         case 16: self = .sessionExpired
         case 18: self = .tooManyKeys(count: try size(&reader))
         case 19: self = .replyTooLarge(bytes: try size(&reader))
+        case 20: self = .wrongSetKind
         case 17:
             let inner = try reader.readByte()
             switch inner {

@@ -33,9 +33,10 @@ public enum DataFootprint: Sendable, Hashable {
                 }
             }))
         case .add(let set, _, _, _), .remove(let set, _), .deleteSet(let set), .trim(let set, _),
-            .removeByScoreRange(let set, _, _):
+            .removeByScoreRange(let set, _, _), .addEntries(let set, _, _), .removeEntries(let set, _):
             self = .items([.sortedSet(set)])
-        case .addToMany(let sets, _, _, _, _), .removeFromMany(let sets, _):
+        case .addToMany(let sets, _, _, _, _), .removeFromMany(let sets, _), .addEntryToMany(let sets, _, _),
+            .removeEntryFromMany(let sets, _):
             self = .items(Set(sets.map(DataItem.sortedSet)))
         }
     }

@@ -125,14 +125,32 @@ enum DataKey {
     }
 
     /// `C | len16 | set` -> count (8 bytes BE) | lower bound of the members' encoded scores
-    /// (score8 as ``OrderedScore`` encodes it, not complemented; 8 bytes BE). Absent for an
-    /// empty set.
+    /// (score8 as ``OrderedScore`` encodes it, not complemented; 8 bytes BE) | `01` for an
+    /// entry-keyed set (nothing for a member-keyed one). Absent for an empty set.
     static func count(_ set: [UInt8], into buffer: inout [UInt8]) {
         setPrefix(countTag, set, into: &buffer)
     }
 
-    /// The size of a count record's value.
-    static let countValueSize = 16
+    /// A count record's value, or `nil` if `value` is not one.
+    static func countRecord(_ value: UnsafeRawBufferPointer) -> (count: UInt64, lowestScore: UInt64, kind: SetKind)? {
+        switch value.count {
+        case 16: return (uint64(value), uint64(value, at: 8), .memberKeyed)
+        case 17 where value[16] == SetKind.entryKeyed.rawValue: return (uint64(value), uint64(value, at: 8), .entryKeyed)
+        default: return nil
+        }
+    }
+
+    static func countRecord(_ value: [UInt8]) -> (count: UInt64, lowestScore: UInt64, kind: SetKind)? {
+        value.withUnsafeBytes { countRecord($0) }
+    }
+
+    static func appendCountRecord(count: UInt64, lowestScore: UInt64, kind: SetKind, to buffer: inout [UInt8]) {
+        appendUInt64(count, to: &buffer)
+        appendUInt64(lowestScore, to: &buffer)
+        if kind == .entryKeyed {
+            buffer.append(kind.rawValue)
+        }
+    }
 
     static func appendUInt64(_ value: UInt64, to buffer: inout [UInt8]) {
         withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }

@@ -5,6 +5,10 @@
 /// when the group touched it, from RocksDB otherwise; the set's count from `count`. The merged
 /// view of the member entries is: RocksDB's entries whose member the group has not touched
 /// (none at all once the group deleted the set), plus the touched members that are present.
+///
+/// In an entry-keyed set (``SetKind/entryKeyed``) what is touched is an entry, a (score,
+/// member) pair: `members` names it by its member and its score as the key score
+/// (``keyScore(of:)``).
 final class PendingSortedSet {
     let key: [UInt8]
     /// The count as stored before the group.
@@ -16,6 +20,10 @@ final class PendingSortedSet {
     let storedLowestScore: UInt64
     /// The lower bound after everything the group did (meaningless while `count` is 0).
     var lowestScore: UInt64
+    /// The kind as stored before the group (meaningless while `storedCount` is 0).
+    let storedKind: SetKind
+    /// The kind after everything the group did (meaningless while `count` is 0).
+    private(set) var kind: SetKind
     /// The group deleted the whole set: RocksDB's entries no longer count.
     private(set) var cleared = false
     /// Touched members: their encoded score, or `nil` once removed.
@@ -32,11 +40,37 @@ final class PendingSortedSet {
         count = stored.count
         storedLowestScore = stored.lowestScore
         lowestScore = stored.lowestScore
+        storedKind = stored.kind
+        kind = stored.kind
         storedHead = stored.head
     }
 
     /// Whether the set's count record must be written back.
-    var isDirty: Bool { cleared || count != storedCount || lowestScore != storedLowestScore }
+    var isDirty: Bool { cleared || count != storedCount || lowestScore != storedLowestScore || kind != storedKind }
+
+    /// Whether a command for sets of `kind` may run on this one: it has that kind, or is empty.
+    func accepts(_ kind: SetKind) -> Bool {
+        count == 0 || self.kind == kind
+    }
+
+    /// Gives the set `kind` for a command that may add to it; it must accept it. An empty set
+    /// that changes kind keeps nothing of the other kind: every stored entry is already removed
+    /// in this group, so the group now counts as having cleared the set, and the touched
+    /// members, keyed the other kind's way, are dropped.
+    func adopt(_ kind: SetKind) {
+        precondition(accepts(kind), "PendingSortedSet.adopt of another kind while non-empty")
+        guard self.kind != kind else { return }
+        self.kind = kind
+        cleared = true
+        members.removeAll()
+        sortedPresentMembers = nil
+    }
+
+    /// The key score `members` names `entry` by with its member: 0 in a member-keyed set
+    /// (a member is its bytes), the entry's score in an entry-keyed one.
+    private func keyScore(of entry: ScoredEntry) -> UInt64 {
+        kind == .entryKeyed ? entry.score : 0
+    }
 
     /// The set as the group leaves it: the count record ``ApplyGroup/finish()`` writes and up
     /// to `headLength` of its lowest entries, as far as the group knows them exactly.
@@ -50,7 +84,7 @@ final class PendingSortedSet {
             // the new set is known exactly up to there: the surviving stored entries plus the
             // group's members that sort before that point.
             let boundary = storedHead.count == storedCount ? nil : storedHead.last
-            head = storedHead.filter { !hidesStoredEntry(of: $0.member) }
+            head = storedHead.filter { !hidesStoredEntry($0) }
             for entry in presentMembersInOrder() {
                 if let boundary, boundary < entry { break }
                 head.append(entry)
@@ -60,13 +94,14 @@ final class PendingSortedSet {
                 head.removeLast(head.count - headLength)
             }
         }
-        return SetSummary(count: count, lowestScore: lowestScore, head: head)
+        return SetSummary(count: count, lowestScore: lowestScore, kind: kind, head: head)
     }
 
     /// The member's score if the group knows it without reading RocksDB: `.some(score)`
-    /// (present or, with `nil`, absent), or `nil` if RocksDB has to be asked.
-    func knownScore(of member: [UInt8]) -> UInt64?? {
-        if let touched = members.lookup(member) {
+    /// (present or, with `nil`, absent), or `nil` if RocksDB has to be asked. For an
+    /// entry-keyed set, pass the entry's score as `keyScore`.
+    func knownScore(of member: [UInt8], keyScore: UInt64 = 0) -> UInt64?? {
+        if let touched = members.lookup(member, keyScore: keyScore) {
             return .some(touched)
         }
         // With no members left, or after a delete, an untouched member cannot be in the set.
@@ -76,21 +111,29 @@ final class PendingSortedSet {
         return nil
     }
 
-    /// Whether a RocksDB entry of `member` is hidden by what the group did.
-    func hidesStoredEntry(of member: [UInt8]) -> Bool {
-        if cleared { return true }
-        return !members.isEmpty && members.contains(member)
+    /// Whether the entry is in the group's changes: present or not, `.some`; else `nil`
+    /// (RocksDB has to be asked). Entry-keyed sets only.
+    func knownPresence(of entry: ScoredEntry) -> Bool? {
+        knownScore(of: entry.member, keyScore: keyScore(of: entry)).map { $0 != nil }
     }
 
-    func setScore(_ score: UInt64, of member: [UInt8], wasPresent: Bool) {
-        members.set(score, for: member)
-        lowestScore = count == 0 ? score : min(lowestScore, score)
+    /// Whether a RocksDB entry is hidden by what the group did.
+    func hidesStoredEntry(_ entry: ScoredEntry) -> Bool {
+        if cleared { return true }
+        return !members.isEmpty && members.contains(entry.member, keyScore: keyScore(of: entry))
+    }
+
+    /// Records that `entry` is now in the set (for a member-keyed set: the member's score is
+    /// now `entry.score`), counted as new unless `wasPresent`.
+    func setPresent(_ entry: ScoredEntry, wasPresent: Bool) {
+        members.set(entry.score, for: entry.member, keyScore: keyScore(of: entry))
+        lowestScore = count == 0 ? entry.score : min(lowestScore, entry.score)
         if !wasPresent { count += 1 }
         sortedPresentMembers = nil
     }
 
-    func markRemoved(_ member: [UInt8]) {
-        members.set(nil, for: member)
+    func markRemoved(_ entry: ScoredEntry) {
+        members.set(nil, for: entry.member, keyScore: keyScore(of: entry))
         count -= 1
         sortedPresentMembers = nil
     }

@@ -26,7 +26,7 @@ final class SetEntryCursor {
                 var countKey: [UInt8] = []
                 DataKey.count(set, into: &countKey)
                 let lowest = try database.get(countKey, in: data, at: snapshot)
-                    .flatMap { $0.count == DataKey.countValueSize ? DataKey.uint64($0, at: 8) : nil }
+                    .flatMap { DataKey.countRecord($0)?.lowestScore }
                 iterator.seekForPrev(DataKey.entriesEnd(scoredAtLeast: lowest ?? 0, prefix: prefix))
             }
             guard case .offset(let offset) = start else { break }

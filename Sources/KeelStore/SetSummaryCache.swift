@@ -4,12 +4,14 @@
 struct SetSummary: Equatable {
     var count: UInt64
     var lowestScore: UInt64
+    /// The set's kind (``SetKind/memberKeyed`` for an empty set, which has none).
+    var kind: SetKind
     /// The set's lowest entries in order, exactly: every entry of the set up to the last one
     /// here is here. Empty when not known (or the set is empty); trims take their victims from
     /// here instead of seeking in RocksDB.
     var head: [ScoredEntry]
 
-    static let empty = SetSummary(count: 0, lowestScore: 0, head: [])
+    static let empty = SetSummary(count: 0, lowestScore: 0, kind: .memberKeyed, head: [])
 }
 
 /// The count records and lowest entries of recently applied sets, kept in memory so that

@@ -43,4 +43,7 @@ public enum StoreError: Error, Sendable, Hashable {
     /// A multi-get whose values total more than ``StoreLimits/maxGetManyValueBytes``; `bytes`
     /// is the total up to the first value over the budget (the reading stops there).
     case replyTooLarge(bytes: Int)
+    /// A member-keyed command (add, add-to-many, remove, remove-from-many, score) on an
+    /// entry-keyed set, or an entry-keyed one on a member-keyed set (``SetKind``).
+    case wrongSetKind
 }

@@ -94,25 +94,42 @@ public final class StoreSnapshot: Sendable {
     // MARK: Sorted sets
 
     /// The score of `member` in `set`, or `nil` if it is not a member.
-    /// - Throws: ``StoreError`` for an invalid set or member, or `RocksDBError`.
+    /// - Throws: ``StoreError`` for an invalid set or member, ``StoreError/wrongSetKind`` for an
+    ///   entry-keyed set (which keeps no member index), or `RocksDBError`.
     public func score(of member: [UInt8], in set: [UInt8]) throws -> Double? {
         try Command.checkKey(set)
         try Command.checkMember(member)
         var key: [UInt8] = []
         DataKey.member(set, member, into: &key)
-        return try database.get(key, in: data, at: snapshot).map { OrderedScore.decode(try Self.uint64(of: $0)) }
+        if let value = try database.get(key, in: data, at: snapshot) {
+            return OrderedScore.decode(try Self.uint64(of: value))
+        }
+        // Only an absent answer needs the kind: an entry-keyed set has no index to ask.
+        guard try countRecord(of: set)?.kind != .entryKeyed else { throw StoreError.wrongSetKind }
+        return nil
     }
 
     /// The number of members of `set` (0 if it does not exist).
     /// - Throws: ``StoreError`` for an invalid set, or `RocksDBError`.
     public func count(of set: [UInt8]) throws -> UInt64 {
         try Command.checkKey(set)
+        return try countRecord(of: set)?.count ?? 0
+    }
+
+    /// The kind of `set`, or `nil` while it is empty (an empty set has no kind).
+    /// - Throws: ``StoreError`` for an invalid set, or `RocksDBError`.
+    public func kind(of set: [UInt8]) throws -> SetKind? {
+        try Command.checkKey(set)
+        return try countRecord(of: set)?.kind
+    }
+
+    private func countRecord(of set: [UInt8]) throws(RocksDBError) -> (count: UInt64, lowestScore: UInt64, kind: SetKind)? {
         var key: [UInt8] = []
         DataKey.count(set, into: &key)
         return try database.get(key, in: data, at: snapshot).map { value throws(RocksDBError) in
-            guard value.count == DataKey.countValueSize else { throw ApplyGroup.corruption("sorted-set count is \(value.count) bytes") }
-            return DataKey.uint64(value)
-        } ?? 0
+            guard let record = DataKey.countRecord(value) else { throw ApplyGroup.corruption("sorted-set count is \(value.count) bytes") }
+            return record
+        }
     }
 
     /// One page of `set` in `order` from `start`.

@@ -9,6 +9,10 @@ import Darwin
 /// The members one apply group touched in one sorted set: each with its encoded score, or
 /// `nil` once removed.
 ///
+/// A member is named by its bytes and a `keyScore`: always 0 in a member-keyed set, the
+/// entry's encoded score in an entry-keyed set (where the same member with two scores is two
+/// entries).
+///
 /// A fanout group touches most of its sets with one or two members (the new one and the
 /// trimmed one), and a trim asks about every cached head entry; a short list compared with
 /// `memcmp` answers that without hashing and with one allocation instead of a dictionary's
@@ -17,51 +21,56 @@ struct TouchedMembers {
     /// Most members kept in the list before it becomes a dictionary.
     static let listLimit = 16
 
-    private var list: [(member: [UInt8], score: UInt64?)] = []
-    private var dictionary: [ByteString: UInt64?]?
+    private var list: [(keyScore: UInt64, member: [UInt8], score: UInt64?)] = []
+    private var dictionary: [Key: UInt64?]?
+
+    private struct Key: Hashable {
+        var keyScore: UInt64
+        var member: ByteString
+    }
 
     var isEmpty: Bool { dictionary?.isEmpty ?? list.isEmpty }
 
     /// `.some(score)` (with `nil`: removed) if `member` was touched, else `nil`.
-    func lookup(_ member: [UInt8]) -> UInt64?? {
+    func lookup(_ member: [UInt8], keyScore: UInt64 = 0) -> UInt64?? {
         if let dictionary {
-            return dictionary[ByteString(member)]
+            return dictionary[Key(keyScore: keyScore, member: ByteString(member))]
         }
-        for touched in list where Self.equal(touched.member, member) {
+        for touched in list where touched.keyScore == keyScore && Self.equal(touched.member, member) {
             return .some(touched.score)
         }
         return nil
     }
 
-    func contains(_ member: [UInt8]) -> Bool {
+    func contains(_ member: [UInt8], keyScore: UInt64 = 0) -> Bool {
         if let dictionary {
-            return dictionary.index(forKey: ByteString(member)) != nil
+            return dictionary.index(forKey: Key(keyScore: keyScore, member: ByteString(member))) != nil
         }
-        return list.contains { Self.equal($0.member, member) }
+        return list.contains { $0.keyScore == keyScore && Self.equal($0.member, member) }
     }
 
     /// Records `member`'s score after the group's latest change (`nil`: removed).
-    mutating func set(_ score: UInt64?, for member: [UInt8]) {
+    mutating func set(_ score: UInt64?, for member: [UInt8], keyScore: UInt64 = 0) {
         if dictionary != nil {
             // Assigning nil through the subscript would drop the entry instead of recording a removal.
-            dictionary!.updateValue(score, forKey: ByteString(member))
+            dictionary!.updateValue(score, forKey: Key(keyScore: keyScore, member: ByteString(member)))
             return
         }
-        if let index = list.firstIndex(where: { Self.equal($0.member, member) }) {
+        if let index = list.firstIndex(where: { $0.keyScore == keyScore && Self.equal($0.member, member) }) {
             list[index].score = score
             return
         }
         guard list.count < Self.listLimit else {
-            var grown: [ByteString: UInt64?] = Dictionary(minimumCapacity: list.count * 2)
+            var grown: [Key: UInt64?] = Dictionary(minimumCapacity: list.count * 2)
             for touched in list {
-                grown.updateValue(touched.score, forKey: ByteString(touched.member))
+                grown.updateValue(touched.score, forKey: Key(keyScore: touched.keyScore, member: ByteString(touched.member)))
             }
-            grown.updateValue(score, forKey: ByteString(member))
+            grown.updateValue(score, forKey: Key(keyScore: keyScore, member: ByteString(member)))
             dictionary = grown
             list = []
             return
         }
-        list.append((member, score))
+        list.append((keyScore, member, score))
     }
 
     mutating func removeAll() {
@@ -72,7 +81,7 @@ struct TouchedMembers {
     /// The touched members, in no particular order.
     func forEach(_ body: (_ member: [UInt8], _ score: UInt64?) -> Void) {
         if let dictionary {
-            for (member, score) in dictionary { body(member.bytes, score) }
+            for (key, score) in dictionary { body(key.member.bytes, score) }
         } else {
             for touched in list { body(touched.member, touched.score) }
         }

@@ -33,6 +33,17 @@ public enum SortedSetOperation: Sendable, Hashable {
     case mergedRange(
         sets: [[UInt8]], order: SortedSetOrder, start: SortedSetRangeStart, limit: UInt32, consistency: Consistency
     )
+    /// Adds `entries` to the entry-keyed `set` (an entry is its (score, member) pair; the node
+    /// keeps no member index), leaving those already there alone, then trims it to
+    /// `maxLength` when given.
+    case addEntries(set: [UInt8], entries: [SortedSetMember], maxLength: UInt64?)
+    /// The entry-keyed fanout: adds `entry` to every set of `sets`, each then trimmed to
+    /// `maxLength` when given, as one log entry.
+    case addEntryToMany(sets: [[UInt8]], entry: SortedSetMember, maxLength: UInt64?)
+    /// Removes `entries` (each by score and member) from the entry-keyed `set`.
+    case removeEntries(set: [UInt8], entries: [SortedSetMember])
+    /// Removes `entry` from every entry-keyed set of `sets`.
+    case removeEntryFromMany(sets: [[UInt8]], entry: SortedSetMember)
 
     /// Whether the operation changes state (and so goes through the log).
     public var isWrite: Bool {
@@ -42,7 +53,8 @@ public enum SortedSetOperation: Sendable, Hashable {
     /// How fresh a read must be; `nil` for writes.
     public var consistency: Consistency? {
         switch self {
-        case .add, .addToMany, .remove, .removeFromMany, .delete, .trim, .removeByScore:
+        case .add, .addToMany, .remove, .removeFromMany, .delete, .trim, .removeByScore, .addEntries, .addEntryToMany,
+            .removeEntries, .removeEntryFromMany:
             return nil
         case .score(_, _, let consistency), .count(_, let consistency), .range(_, _, _, _, let consistency),
             .mergedRange(_, _, _, _, let consistency):
@@ -76,6 +88,14 @@ public enum SortedSetOperation: Sendable, Hashable {
             return a1 == b1 && a2 == b2 && a3 == b3 && a4 == b4 && a5 == b5
         case (.mergedRange(let a1, let a2, let a3, let a4, let a5), .mergedRange(let b1, let b2, let b3, let b4, let b5)):
             return a1 == b1 && a2 == b2 && a3 == b3 && a4 == b4 && a5 == b5
+        case (.addEntries(let a1, let a2, let a3), .addEntries(let b1, let b2, let b3)):
+            return a1 == b1 && a2 == b2 && a3 == b3
+        case (.addEntryToMany(let a1, let a2, let a3), .addEntryToMany(let b1, let b2, let b3)):
+            return a1 == b1 && a2 == b2 && a3 == b3
+        case (.removeEntries(let a1, let a2), .removeEntries(let b1, let b2)):
+            return a1 == b1 && a2 == b2
+        case (.removeEntryFromMany(let a1, let a2), .removeEntryFromMany(let b1, let b2)):
+            return a1 == b1 && a2 == b2
         default:
             return false
         }
@@ -85,9 +105,11 @@ public enum SortedSetOperation: Sendable, Hashable {
         // The set (or sets) alone spread values well enough; equal values have equal sets.
         switch self {
         case .add(let set, _, _, _), .remove(let set, _), .delete(let set), .trim(let set, _),
-            .removeByScore(let set, _, _), .score(let set, _, _), .count(let set, _), .range(let set, _, _, _, _):
+            .removeByScore(let set, _, _), .score(let set, _, _), .count(let set, _), .range(let set, _, _, _, _),
+            .addEntries(let set, _, _), .removeEntries(let set, _):
             hasher.combine(set)
-        case .addToMany(let sets, _, _, _, _), .removeFromMany(let sets, _), .mergedRange(let sets, _, _, _, _):
+        case .addToMany(let sets, _, _, _, _), .removeFromMany(let sets, _), .mergedRange(let sets, _, _, _, _),
+            .addEntryToMany(let sets, _, _), .removeEntryFromMany(let sets, _):
             hasher.combine(sets)
         }
     }
@@ -214,6 +236,42 @@ extension SortedSetOperation {
             request.pointee.consistency = consistency.cValue
             message.pointee.op_case = KEEL__REQUEST__OP_SORTED_SET_MERGED_RANGE
             message.pointee.sorted_set_merged_range = request
+        case .addEntries(let set, let entries, let maxLength):
+            let request = arena.message(keel__sorted_set_add_entries_request__init)
+            request.pointee.set = arena.binaryData(set)
+            request.pointee.n_entries = entries.count
+            request.pointee.entries = arena.array(entries.map { Optional($0.cMessage(in: arena)) })
+            if let maxLength {
+                request.pointee.trim_case = KEEL__SORTED_SET_ADD_ENTRIES_REQUEST__TRIM_MAX_LENGTH
+                request.pointee.max_length = maxLength
+            }
+            message.pointee.op_case = KEEL__REQUEST__OP_SORTED_SET_ADD_ENTRIES
+            message.pointee.sorted_set_add_entries = request
+        case .addEntryToMany(let targets, let entry, let maxLength):
+            let request = arena.message(keel__sorted_set_add_entry_to_many_request__init)
+            request.pointee.n_sets = targets.count
+            request.pointee.sets = sets(targets)
+            request.pointee.entry = entry.cMessage(in: arena)
+            if let maxLength {
+                request.pointee.trim_case = KEEL__SORTED_SET_ADD_ENTRY_TO_MANY_REQUEST__TRIM_MAX_LENGTH
+                request.pointee.max_length = maxLength
+            }
+            message.pointee.op_case = KEEL__REQUEST__OP_SORTED_SET_ADD_ENTRY_TO_MANY
+            message.pointee.sorted_set_add_entry_to_many = request
+        case .removeEntries(let set, let entries):
+            let request = arena.message(keel__sorted_set_remove_entries_request__init)
+            request.pointee.set = arena.binaryData(set)
+            request.pointee.n_entries = entries.count
+            request.pointee.entries = arena.array(entries.map { Optional($0.cMessage(in: arena)) })
+            message.pointee.op_case = KEEL__REQUEST__OP_SORTED_SET_REMOVE_ENTRIES
+            message.pointee.sorted_set_remove_entries = request
+        case .removeEntryFromMany(let targets, let entry):
+            let request = arena.message(keel__sorted_set_remove_entry_from_many_request__init)
+            request.pointee.n_sets = targets.count
+            request.pointee.sets = sets(targets)
+            request.pointee.entry = entry.cMessage(in: arena)
+            message.pointee.op_case = KEEL__REQUEST__OP_SORTED_SET_REMOVE_ENTRY_FROM_MANY
+            message.pointee.sorted_set_remove_entry_from_many = request
         }
     }
 
@@ -315,6 +373,37 @@ extension SortedSetOperation {
                 limit: request.limit,
                 consistency: try Consistency(request.consistency, reader: reader, field: "sorted_set_merged_range.consistency")
             )
+        case KEEL__REQUEST__OP_SORTED_SET_ADD_ENTRIES:
+            let request = try reader.present(message.sorted_set_add_entries, field: "sorted_set_add_entries")
+            let entries = try reader.messages(request.entries, count: request.n_entries, field: "sorted_set_add_entries.entries") {
+                entry throws(WireDecodingError) -> SortedSetMember in
+                SortedSetMember(entry, reader: reader)
+            }
+            return .addEntries(
+                set: reader.bytes(request.set),
+                entries: entries,
+                maxLength: request.trim_case == KEEL__SORTED_SET_ADD_ENTRIES_REQUEST__TRIM_MAX_LENGTH ? request.max_length : nil
+            )
+        case KEEL__REQUEST__OP_SORTED_SET_ADD_ENTRY_TO_MANY:
+            let request = try reader.present(message.sorted_set_add_entry_to_many, field: "sorted_set_add_entry_to_many")
+            let entry = try reader.present(request.entry, field: "sorted_set_add_entry_to_many.entry")
+            return .addEntryToMany(
+                sets: sets(request.sets, count: request.n_sets),
+                entry: SortedSetMember(entry, reader: reader),
+                maxLength: request.trim_case == KEEL__SORTED_SET_ADD_ENTRY_TO_MANY_REQUEST__TRIM_MAX_LENGTH
+                    ? request.max_length : nil
+            )
+        case KEEL__REQUEST__OP_SORTED_SET_REMOVE_ENTRIES:
+            let request = try reader.present(message.sorted_set_remove_entries, field: "sorted_set_remove_entries")
+            let entries = try reader.messages(request.entries, count: request.n_entries, field: "sorted_set_remove_entries.entries") {
+                entry throws(WireDecodingError) -> SortedSetMember in
+                SortedSetMember(entry, reader: reader)
+            }
+            return .removeEntries(set: reader.bytes(request.set), entries: entries)
+        case KEEL__REQUEST__OP_SORTED_SET_REMOVE_ENTRY_FROM_MANY:
+            let request = try reader.present(message.sorted_set_remove_entry_from_many, field: "sorted_set_remove_entry_from_many")
+            let entry = try reader.present(request.entry, field: "sorted_set_remove_entry_from_many.entry")
+            return .removeEntryFromMany(sets: sets(request.sets, count: request.n_sets), entry: SortedSetMember(entry, reader: reader))
         default:
             return nil
         }

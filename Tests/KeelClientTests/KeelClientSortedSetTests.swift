@@ -18,7 +18,8 @@ final class KeelClientSortedSetTests: KeelClientTestCase {
             return .serve
         }
         switch operation {
-        case .add, .addToMany, .remove, .removeFromMany, .delete, .trim, .removeByScore:
+        case .add, .addToMany, .remove, .removeFromMany, .delete, .trim, .removeByScore, .addEntries, .addEntryToMany,
+            .removeEntries, .removeEntryFromMany:
             return .answer(.sortedSet(.changes(SortedSetChanges(added: 5, updated: 1, removed: 2, appliedIndex: 10))))
         case .score(_, let member, _):
             return .answer(.sortedSet(.score(member == [0] ? nil : 2.5, appliedIndex: 11)))
@@ -46,6 +47,11 @@ final class KeelClientSortedSetTests: KeelClientTestCase {
         try await client.zdelete(set)
         try await client.ztrim(set, maxLength: 9)
         try await client.zremRangeByScore(set, minimum: -.infinity, maximum: 4)
+        try await client.zaddEntries(set, [SortedSetMember(member: [4], score: 4)], maxLength: 8)
+        try await client.zaddEntryToMany(sets, member: [5], score: 5)
+        try await client.zremEntries(set, [SortedSetMember(member: [4], score: 4)])
+        let observed7 = try await client.zremEntryFromMany(sets, member: [5], score: 5)
+        XCTAssertEqual(observed7, expectedChanges)
         let observed2 = try await client.zscore(set, member: [1], consistency: .stale)
         XCTAssertEqual(observed2, 2.5)
         let observed3 = try await client.zscore(set, member: [0])
@@ -70,6 +76,10 @@ final class KeelClientSortedSetTests: KeelClientTestCase {
             .delete(set: set),
             .trim(set: set, maxLength: 9),
             .removeByScore(set: set, minimum: -.infinity, maximum: 4),
+            .addEntries(set: set, entries: [SortedSetMember(member: [4], score: 4)], maxLength: 8),
+            .addEntryToMany(sets: sets, entry: SortedSetMember(member: [5], score: 5), maxLength: nil),
+            .removeEntries(set: set, entries: [SortedSetMember(member: [4], score: 4)]),
+            .removeEntryFromMany(sets: sets, entry: SortedSetMember(member: [5], score: 5)),
             .score(set: set, member: [1], consistency: .stale),
             .score(set: set, member: [0], consistency: .linearizable),
             .count(set: set, consistency: .lease),

@@ -26,6 +26,11 @@ final class DataFootprintTests: XCTestCase {
         XCTAssertEqual(DataFootprint(of: .deleteSet(set: a)), .items([.sortedSet(a)]))
         XCTAssertEqual(DataFootprint(of: .trim(set: a, maxLength: 1)), .items([.sortedSet(a)]))
         XCTAssertEqual(DataFootprint(of: .removeByScoreRange(set: a, minimum: 0, maximum: 1)), .items([.sortedSet(a)]))
+        let entry = ScoredMember(member: c, score: 1)
+        XCTAssertEqual(DataFootprint(of: .addEntries(set: a, entries: [entry], maxLength: 3)), .items([.sortedSet(a)]))
+        XCTAssertEqual(DataFootprint(of: .addEntryToMany(sets: [a, b], entry: entry, maxLength: nil)), .items([.sortedSet(a), .sortedSet(b)]))
+        XCTAssertEqual(DataFootprint(of: .removeEntries(set: b, entries: [entry])), .items([.sortedSet(b)]))
+        XCTAssertEqual(DataFootprint(of: .removeEntryFromMany(sets: [b, c], entry: entry)), .items([.sortedSet(b), .sortedSet(c)]))
     }
 
     func testAValueAndASetOfTheSameNameAreDifferentItems() {

@@ -140,6 +140,11 @@ final class EncodingTests: XCTestCase {
         .deleteSet(set: bytes("s")),
         .trim(set: bytes("s"), maxLength: 3),
         .removeByScoreRange(set: bytes("s"), minimum: -1, maximum: .infinity),
+        .addEntries(set: bytes("s"), entries: [scored("m", 1.5), scored("m", -.infinity)], maxLength: 10),
+        .addEntries(set: bytes("s"), entries: [], maxLength: nil),
+        .addEntryToMany(sets: [bytes("a"), bytes("b")], entry: scored("m", 3), maxLength: .max),
+        .removeEntries(set: bytes("s"), entries: [scored("", 0)]),
+        .removeEntryFromMany(sets: [bytes("a")], entry: scored("m", -2)),
     ]
 
     func testCommandsRoundTrip() throws {
@@ -170,6 +175,10 @@ final class EncodingTests: XCTestCase {
             (.deleteSet(set: a), 1),
             (.trim(set: a, maxLength: 3), 1),
             (.removeByScoreRange(set: a, minimum: 0, maximum: 1), 1),
+            (.addEntries(set: a, entries: (0..<70).map { ScoredMember(member: [UInt8($0)], score: 1) }, maxLength: 40), 70),
+            (.addEntryToMany(sets: (0..<300).map { [UInt8(truncatingIfNeeded: $0), 7] }, entry: ScoredMember(member: a, score: 2), maxLength: 5), 300),
+            (.removeEntries(set: a, entries: [ScoredMember(member: [1], score: 1)]), 1),
+            (.removeEntryFromMany(sets: [[1], [2], [3]], entry: ScoredMember(member: a, score: 9)), 3),
         ]
         for (command, expected) in cases {
             let encoded = CommandEnvelope(clientID: 300, sequence: 1 << 40, timestampMilliseconds: 17, command: command).encoded()

@@ -30,12 +30,16 @@ final class ModelBasedTests: StoreTestCase {
     /// A random command and, for the deliberately invalid ones, the error it must fail with.
     private func randomCommand() -> (Command, StoreError?) {
         if chance(3) {
-            switch Int.random(in: 0..<4, using: &generator) {
+            switch Int.random(in: 0..<5, using: &generator) {
+            case 4: return (.removeEntries(set: pick(setKeys), entries: [ScoredMember(member: pick(memberPool), score: .nan)]), .nanScore)
             case 0: return (.put(key: [], value: value()), .emptyKey)
             case 1: return (.add(set: pick(setKeys), members: [scored("x", 1), ScoredMember(member: pick(memberPool), score: .nan)], mode: mode(), maxLength: nil), .nanScore)
             case 2: return (.trim(set: pick(setKeys), maxLength: 0), .invalidMaxLength)
             default: return (.addToMany(sets: someSets() + [[]], member: pick(memberPool), score: 1, mode: mode(), maxLength: nil), .emptyKey)
             }
+        }
+        if chance(35) {
+            return (randomEntryCommand(), nil)
         }
         switch Int.random(in: 0..<13, using: &generator) {
         case 0: return (.put(key: pick(keys), value: chance(20) ? counterBytes(Int64.random(in: -3...3, using: &generator)) : value()), nil)
@@ -59,6 +63,30 @@ final class ModelBasedTests: StoreTestCase {
         default:
             let low = score(), high = chance(80) ? low + Double(Int.random(in: 0...6, using: &generator)) : score()
             return (.removeByScoreRange(set: pick(setKeys), minimum: low, maximum: high), nil)
+        }
+    }
+
+    /// A valid entry-keyed command; removals often name an entry the set holds.
+    private func randomEntryCommand() -> Command {
+        func entry(in sets: [[UInt8]]) -> ScoredMember {
+            if chance(60), let held = sets.flatMap({ model.entries($0) }).randomElement(using: &generator) {
+                return ScoredMember(member: held.member, score: held.score)
+            }
+            return ScoredMember(member: pick(memberPool), score: score())
+        }
+        switch Int.random(in: 0..<4, using: &generator) {
+        case 0:
+            let set = pick(setKeys)
+            return .addEntries(set: set, entries: (0..<Int.random(in: 1...5, using: &generator)).map { _ in entry(in: [set]) }, maxLength: maxLength())
+        case 1:
+            let sets = someSets()
+            return .addEntryToMany(sets: sets, entry: entry(in: sets), maxLength: maxLength())
+        case 2:
+            let set = pick(setKeys)
+            return .removeEntries(set: set, entries: (0..<Int.random(in: 1...3, using: &generator)).map { _ in entry(in: [set]) })
+        default:
+            let sets = someSets()
+            return .removeEntryFromMany(sets: sets, entry: entry(in: sets))
         }
     }
 
@@ -86,8 +114,15 @@ final class ModelBasedTests: StoreTestCase {
                 XCTAssertEqual(try snapshot.scan(prefix: prefix, startAfter: after, limit: limit), model.scan(prefix: prefix, startAfter: after, limit: limit), context)
             case 2:
                 let set = pick(setKeys), member = pick(memberPool)
-                XCTAssertEqual(try snapshot.score(of: member, in: set), model.sets[set]?[member], context)
-                XCTAssertEqual(try snapshot.count(of: set), UInt64(model.sets[set]?.count ?? 0), context)
+                let score: Result<Double?, StoreError>
+                do {
+                    score = .success(try snapshot.score(of: member, in: set))
+                } catch let error as StoreError {
+                    score = .failure(error)
+                }
+                XCTAssertEqual(score, model.score(of: member, in: set), context)
+                XCTAssertEqual(try snapshot.kind(of: set), model.isEntryKeyed(set) ? .entryKeyed : model.isMemberKeyed(set) ? .memberKeyed : nil, context)
+                XCTAssertEqual(try snapshot.count(of: set), UInt64(model.entries(set).count), context)
             case 3, 4:
                 let set = pick(setKeys), start = randomStart(offsetAllowed: true)
                 XCTAssertEqual(try snapshot.range(of: set, order: order, from: start, limit: limit), model.range(set, order, start, limit: limit), "\(context) range \(set) \(order) \(start)")
@@ -145,8 +180,9 @@ final class ModelBasedTests: StoreTestCase {
         try checkFullState(seed: seed)
     }
 
-    /// Every pair, every set through paging, and the raw layout: each member entry has its
-    /// index entry and each count matches.
+    /// Every pair, every set through paging, and the raw layout: each member entry of a
+    /// member-keyed set has its index entry, an entry-keyed set has none, and each count and
+    /// kind matches.
     private func checkFullState(seed: UInt64) throws {
         let expectedValues = model.values.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { KeyValue(key: $0.key, value: $0.value) }
         XCTAssertEqual(try allValues(pageSize: 3), expectedValues, "seed \(seed)")
@@ -167,18 +203,24 @@ final class ModelBasedTests: StoreTestCase {
                 entryCount[set, default: 0] += 1
                 let entry = try XCTUnwrap(DataKey.entryContents(of: pair.key, prefixLength: 3 + length), "seed \(seed): malformed member entry key")
                 lowestEncodedScore[set] = min(lowestEncodedScore[set] ?? .max, entry.score)
-                XCTAssertEqual(model.sets[set]?[entry.member], OrderedScore.decode(entry.score), "seed \(seed): stray member entry")
+                let decoded = ReferenceStore.Entry(score: OrderedScore.decode(entry.score), member: entry.member)
+                XCTAssertTrue(model.entries(set).contains(decoded), "seed \(seed): stray member entry")
             case DataKey.memberTag: indexCount[set, default: 0] += 1
             case DataKey.countTag:
-                XCTAssertEqual(pair.value.count, DataKey.countValueSize)
-                counts[set] = DataKey.uint64(pair.value)
-                lowestBound[set] = DataKey.uint64(pair.value, at: 8)
+                let record = try XCTUnwrap(DataKey.countRecord(pair.value), "seed \(seed): malformed count record")
+                counts[set] = record.count
+                lowestBound[set] = record.lowestScore
+                XCTAssertEqual(record.kind == .entryKeyed, model.isEntryKeyed(set), "seed \(seed): kind of \(set)")
             default: XCTFail("unknown tag \(tag)")
             }
         }
-        let expectedCounts = model.sets.compactMapValues { $0.isEmpty ? nil : $0.count }
+        let memberKeyedCounts = model.sets.compactMapValues { $0.isEmpty ? nil : $0.count }
+        let expectedCounts = memberKeyedCounts.merging(model.entrySets.compactMapValues { $0.isEmpty ? nil : $0.count }) { _, _ in
+            XCTFail("seed \(seed): a set of both kinds in the model")
+            return 0
+        }
         XCTAssertEqual(entryCount, expectedCounts, "seed \(seed) member entries")
-        XCTAssertEqual(indexCount, expectedCounts, "seed \(seed) member index")
+        XCTAssertEqual(indexCount, memberKeyedCounts, "seed \(seed) member index")
         XCTAssertEqual(counts, expectedCounts.mapValues { UInt64($0) }, "seed \(seed) counts")
         // The stored lower bound of each set's scores must hold, or trims would skip members.
         for (set, lowest) in lowestEncodedScore {

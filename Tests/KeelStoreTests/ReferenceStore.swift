@@ -2,8 +2,11 @@ import KeelStore
 
 /// A plain in-memory implementation of the store's commands and queries, written as simply
 /// as possible, to check the real store against (model-based testing).
+///
+/// A member-keyed set lives in `sets` (member -> score), an entry-keyed one in `entrySets`
+/// (a set of (score, member) pairs); a set is of the kind whose map holds it non-empty.
 struct ReferenceStore {
-    struct Entry: Comparable {
+    struct Entry: Comparable, Hashable {
         var score: Double
         var member: [UInt8]
 
@@ -15,6 +18,10 @@ struct ReferenceStore {
 
     var values: [[UInt8]: [UInt8]] = [:]
     var sets: [[UInt8]: [[UInt8]: Double]] = [:]
+    var entrySets: [[UInt8]: Set<Entry>] = [:]
+
+    func isEntryKeyed(_ set: [UInt8]) -> Bool { !(entrySets[set]?.isEmpty ?? true) }
+    func isMemberKeyed(_ set: [UInt8]) -> Bool { !(sets[set]?.isEmpty ?? true) }
 
     /// Applies a valid command (the test checks invalid ones separately: they change nothing).
     mutating func apply(_ command: Command) -> CommandResult {
@@ -54,6 +61,7 @@ struct ReferenceStore {
             }
             return .done
         case .add(let set, let members, let mode, let maxLength):
+            if isEntryKeyed(set) { return .failed(.wrongSetKind) }
             var added: UInt64 = 0, updated: UInt64 = 0
             for scored in members {
                 switch add(scored.member, scored.score, mode, to: set) {
@@ -65,6 +73,7 @@ struct ReferenceStore {
             let removed = maxLength.map { trim(set, $0) } ?? 0
             return .sortedSet(added: added, updated: updated, removed: removed)
         case .addToMany(let targets, let member, let score, let mode, let maxLength):
+            if targets.contains(where: isEntryKeyed) { return .failed(.wrongSetKind) }
             var added: UInt64 = 0, updated: UInt64 = 0, removed: UInt64 = 0
             for set in targets {
                 switch add(member, score, mode, to: set) {
@@ -76,29 +85,79 @@ struct ReferenceStore {
             }
             return .sortedSet(added: added, updated: updated, removed: removed)
         case .remove(let set, let members):
+            if isEntryKeyed(set) { return .failed(.wrongSetKind) }
             var removed: UInt64 = 0
             for member in members where sets[set]?.removeValue(forKey: member) != nil {
                 removed += 1
             }
             return .sortedSet(added: 0, updated: 0, removed: removed)
         case .removeFromMany(let targets, let member):
+            if targets.contains(where: isEntryKeyed) { return .failed(.wrongSetKind) }
             var removed: UInt64 = 0
             for set in targets where sets[set]?.removeValue(forKey: member) != nil {
                 removed += 1
             }
             return .sortedSet(added: 0, updated: 0, removed: removed)
         case .deleteSet(let set):
-            let removed = UInt64(sets[set]?.count ?? 0)
+            let removed = UInt64(entries(set).count)
             sets[set] = nil
+            entrySets[set] = nil
             return .sortedSet(added: 0, updated: 0, removed: removed)
         case .trim(let set, let maxLength):
             return .sortedSet(added: 0, updated: 0, removed: trim(set, maxLength))
         case .removeByScoreRange(let set, let minimum, let maximum):
-            let victims = (sets[set] ?? [:]).filter { $0.value >= minimum && $0.value <= maximum }.keys
-            for member in victims {
-                sets[set]?[member] = nil
+            let victims = entries(set).filter { $0.score >= minimum && $0.score <= maximum }
+            for victim in victims {
+                removeEntry(victim, from: set)
             }
             return .sortedSet(added: 0, updated: 0, removed: UInt64(victims.count))
+        case .addEntries(let set, let entries, let maxLength):
+            if isMemberKeyed(set) { return .failed(.wrongSetKind) }
+            var added: UInt64 = 0
+            for scored in entries {
+                let entry = entry(scored)
+                if entrySets[set, default: []].insert(entry).inserted { added += 1 }
+            }
+            let removed = maxLength.map { trim(set, $0) } ?? 0
+            return .sortedSet(added: added, updated: 0, removed: removed)
+        case .addEntryToMany(let targets, let scored, let maxLength):
+            if targets.contains(where: isMemberKeyed) { return .failed(.wrongSetKind) }
+            var added: UInt64 = 0, removed: UInt64 = 0
+            let entry = entry(scored)
+            for set in targets {
+                if entrySets[set, default: []].insert(entry).inserted { added += 1 }
+                removed += maxLength.map { trim(set, $0) } ?? 0
+            }
+            return .sortedSet(added: added, updated: 0, removed: removed)
+        case .removeEntries(let set, let entries):
+            if isMemberKeyed(set) { return .failed(.wrongSetKind) }
+            var removed: UInt64 = 0
+            for scored in entries {
+                let entry = entry(scored)
+                if entrySets[set]?.remove(entry) != nil { removed += 1 }
+            }
+            return .sortedSet(added: 0, updated: 0, removed: removed)
+        case .removeEntryFromMany(let targets, let scored):
+            if targets.contains(where: isMemberKeyed) { return .failed(.wrongSetKind) }
+            var removed: UInt64 = 0
+            let entry = entry(scored)
+            for set in targets where entrySets[set]?.remove(entry) != nil {
+                removed += 1
+            }
+            return .sortedSet(added: 0, updated: 0, removed: removed)
+        }
+    }
+
+    /// The entry of a scored member, -0.0 stored as +0.0 as the store does.
+    private func entry(_ scored: ScoredMember) -> Entry {
+        Entry(score: scored.score == 0 ? 0.0 : scored.score, member: scored.member)
+    }
+
+    private mutating func removeEntry(_ entry: Entry, from set: [UInt8]) {
+        if isEntryKeyed(set) {
+            entrySets[set]?.remove(entry)
+        } else {
+            sets[set]?[entry.member] = nil
         }
     }
 
@@ -124,13 +183,21 @@ struct ReferenceStore {
         guard ordered.count > Int(maxLength) else { return 0 }
         let victims = ordered.prefix(ordered.count - Int(maxLength))
         for victim in victims {
-            sets[set]?[victim.member] = nil
+            removeEntry(victim, from: set)
         }
         return UInt64(victims.count)
     }
 
     func entries(_ set: [UInt8]) -> [Entry] {
-        (sets[set] ?? [:]).map { Entry(score: $0.value, member: $0.key) }.sorted()
+        if isEntryKeyed(set) {
+            return entrySets[set]!.sorted()
+        }
+        return (sets[set] ?? [:]).map { Entry(score: $0.value, member: $0.key) }.sorted()
+    }
+
+    /// What `score(of:in:)` answers: the score, `nil`, or wrongSetKind for an entry-keyed set.
+    func score(of member: [UInt8], in set: [UInt8]) -> Result<Double?, StoreError> {
+        isEntryKeyed(set) ? .failure(.wrongSetKind) : .success(sets[set]?[member])
     }
 
     // MARK: Queries

@@ -4,7 +4,7 @@ import XCTest
 
 final class SetSummaryCacheTests: XCTestCase {
     private func summary(_ count: UInt64) -> SetSummary {
-        SetSummary(count: count, lowestScore: 100 + count, head: [ScoredEntry(score: 100 + count, member: bytes("m"))])
+        SetSummary(count: count, lowestScore: 100 + count, kind: .memberKeyed, head: [ScoredEntry(score: 100 + count, member: bytes("m"))])
     }
 
     func testStoresAndReplacesSummaries() {

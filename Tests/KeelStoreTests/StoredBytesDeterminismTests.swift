@@ -30,7 +30,14 @@ final class StoredBytesDeterminismTests: StoreTestCase {
     private static let checkpointInterval = 28
 
     func testDataBytesDependOnTheLogOnly() throws {
-        let commands = Self.feedCommands(seed: 7, count: 700)
+        try checkDataBytesDependOnTheLogOnly(Self.feedCommands(seed: 7, count: 700, entryKeyed: false))
+    }
+
+    func testEntryKeyedDataBytesDependOnTheLogOnly() throws {
+        try checkDataBytesDependOnTheLogOnly(Self.feedCommands(seed: 8, count: 700, entryKeyed: true))
+    }
+
+    private func checkDataBytesDependOnTheLogOnly(_ commands: [Command]) throws {
         let replicas = [
             Replica(entriesPerApply: 1, cachedSets: 100_000, reloadEvery: nil),
             Replica(entriesPerApply: 7, cachedSets: 100_000, reloadEvery: nil),
@@ -59,8 +66,9 @@ final class StoredBytesDeterminismTests: StoreTestCase {
 
     /// A feed-shaped log over 12 sets capped at 6 members: fill, then inserts that each trim
     /// one member, mixed with updates below the bound, removes, remove-from-many, deletes,
-    /// explicit trims and score-range removals.
-    private static func feedCommands(seed: UInt64, count: Int) -> [Command] {
+    /// explicit trims and score-range removals. With `entryKeyed`, the same with the
+    /// entry-keyed commands (an activity's entry has its number as the score).
+    private static func feedCommands(seed: UInt64, count: Int, entryKeyed: Bool) -> [Command] {
         var generator = SeededGenerator(seed: seed)
         let sets = (0..<12).map { Array("timeline:\($0)".utf8) }
         func member(_ number: Int) -> [UInt8] { Array("activity:\(number)".utf8) }
@@ -77,22 +85,35 @@ final class StoredBytesDeterminismTests: StoreTestCase {
             let old = member(Int(generator.next(below: UInt64(clock))))
             switch generator.next(below: 100) {
             case 0..<70:
-                commands.append(.addToMany(sets: someSets(), member: member(clock), score: Double(clock), mode: .upsert, maxLength: 6))
+                commands.append(entryKeyed
+                    ? .addEntryToMany(sets: someSets(), entry: ScoredMember(member: member(clock), score: Double(clock)), maxLength: 6)
+                    : .addToMany(sets: someSets(), member: member(clock), score: Double(clock), mode: .upsert, maxLength: 6))
             case 70..<76:
                 // Below the lowest-score bound: lowers it at once.
                 let score = Double(clock) - Double(generator.next(in: 0...40))
-                commands.append(.add(set: set, members: [ScoredMember(member: old, score: score)], mode: .upsert, maxLength: 6))
+                let scored = ScoredMember(member: old, score: score)
+                commands.append(entryKeyed
+                    ? .addEntries(set: set, entries: [scored], maxLength: 6)
+                    : .add(set: set, members: [scored], mode: .upsert, maxLength: 6))
             case 76..<82:
-                commands.append(.remove(set: set, members: [old, member(clock - 1)]))
+                commands.append(entryKeyed
+                    ? .removeEntries(set: set, entries: [ScoredMember(member: member(clock - 1), score: Double(clock - 1))])
+                    : .remove(set: set, members: [old, member(clock - 1)]))
             case 82..<86:
-                commands.append(.removeFromMany(sets: someSets(), member: member(clock - Int(generator.next(in: 1...12)))))
+                let number = clock - Int(generator.next(in: 1...12))
+                commands.append(entryKeyed
+                    ? .removeEntryFromMany(sets: someSets(), entry: ScoredMember(member: member(number), score: Double(number)))
+                    : .removeFromMany(sets: someSets(), member: member(number)))
             case 86..<90:
                 commands.append(.trim(set: set, maxLength: UInt64(generator.next(in: 1...5))))
             case 90..<94:
                 let low = Double(clock - generator.next(in: 5...30))
                 commands.append(.removeByScoreRange(set: set, minimum: low, maximum: low + 4))
             case 94..<97:
-                commands.append(.add(set: set, members: [ScoredMember(member: member(clock), score: Double(clock)), ScoredMember(member: old, score: Double(clock + 1))], mode: .onlyIfGreater, maxLength: 6))
+                let members = [ScoredMember(member: member(clock), score: Double(clock)), ScoredMember(member: old, score: Double(clock + 1))]
+                commands.append(entryKeyed
+                    ? .addEntries(set: set, entries: members, maxLength: 6)
+                    : .add(set: set, members: members, mode: .onlyIfGreater, maxLength: 6))
             default:
                 commands.append(.deleteSet(set: set))
             }
@@ -146,7 +167,8 @@ final class StoredBytesDeterminismTests: StoreTestCase {
                 let known = entriesPerSet[set] ?? (0, .max)
                 entriesPerSet[set] = (known.count + 1, min(known.lowest, entry.score))
             case DataKey.countTag:
-                records[set] = (DataKey.uint64(pair.value), DataKey.uint64(pair.value, at: 8))
+                let record = try XCTUnwrap(DataKey.countRecord(pair.value))
+                records[set] = (record.count, record.lowestScore)
             default:
                 break
             }

@@ -104,6 +104,12 @@ enum MessageSamples {
             .trim(set: [1], maxLength: .max),
             .removeByScore(set: [1], minimum: -.infinity, maximum: .infinity),
             .removeByScore(set: [], minimum: .nan, maximum: -2.5),
+            .addEntries(set: Array("timeline:1".utf8), entries: [SortedSetMember(member: [1], score: 2), SortedSetMember(member: [], score: -0.5)], maxLength: 3_600),
+            .addEntries(set: [], entries: [], maxLength: nil),
+            .addEntryToMany(sets: (0..<2_000).map { Array("timeline:\($0)".utf8) }, entry: SortedSetMember(member: Array("post:9".utf8), score: 1_700_000_000_123), maxLength: 3_600),
+            .addEntryToMany(sets: [], entry: SortedSetMember(member: [], score: .infinity), maxLength: nil),
+            .removeEntries(set: [1], entries: [SortedSetMember(member: largeValue, score: 1)]),
+            .removeEntryFromMany(sets: [[1], []], entry: SortedSetMember(member: [3], score: -.infinity)),
         ]
         + edgeScores.map { .removeByScore(set: [7], minimum: $0, maximum: 0) }
         + Consistency.allCases.flatMap { consistency -> [SortedSetOperation] in

@@ -52,6 +52,10 @@ final class SortedSetWireTests: XCTestCase {
             .addToMany(sets: [], member: [], score: 0, mode: .upsert, maxLength: nil),
             .remove(set: [1], members: []), .removeFromMany(sets: [], member: []), .delete(set: [1]),
             .trim(set: [1], maxLength: 1), .removeByScore(set: [1], minimum: 0, maximum: 1),
+            .addEntries(set: [1], entries: [], maxLength: nil),
+            .addEntryToMany(sets: [], entry: SortedSetMember(member: [], score: 0), maxLength: nil),
+            .removeEntries(set: [1], entries: []),
+            .removeEntryFromMany(sets: [], entry: SortedSetMember(member: [], score: 0)),
         ]
         for write in writes {
             XCTAssertTrue(write.isWrite, "\(write)")

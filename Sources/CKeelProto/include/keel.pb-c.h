@@ -51,6 +51,10 @@ typedef struct Keel__SortedSetRemoveFromManyRequest Keel__SortedSetRemoveFromMan
 typedef struct Keel__SortedSetDeleteRequest Keel__SortedSetDeleteRequest;
 typedef struct Keel__SortedSetTrimRequest Keel__SortedSetTrimRequest;
 typedef struct Keel__SortedSetRemoveByScoreRequest Keel__SortedSetRemoveByScoreRequest;
+typedef struct Keel__SortedSetAddEntriesRequest Keel__SortedSetAddEntriesRequest;
+typedef struct Keel__SortedSetAddEntryToManyRequest Keel__SortedSetAddEntryToManyRequest;
+typedef struct Keel__SortedSetRemoveEntriesRequest Keel__SortedSetRemoveEntriesRequest;
+typedef struct Keel__SortedSetRemoveEntryFromManyRequest Keel__SortedSetRemoveEntryFromManyRequest;
 typedef struct Keel__SortedSetScoreRequest Keel__SortedSetScoreRequest;
 typedef struct Keel__SortedSetCountRequest Keel__SortedSetCountRequest;
 typedef struct Keel__SortedSetRangeRequest Keel__SortedSetRangeRequest;
@@ -269,7 +273,11 @@ typedef enum {
   KEEL__REQUEST__OP_SORTED_SET_SCORE = 47,
   KEEL__REQUEST__OP_SORTED_SET_COUNT = 48,
   KEEL__REQUEST__OP_SORTED_SET_RANGE = 49,
-  KEEL__REQUEST__OP_SORTED_SET_MERGED_RANGE = 50
+  KEEL__REQUEST__OP_SORTED_SET_MERGED_RANGE = 50,
+  KEEL__REQUEST__OP_SORTED_SET_ADD_ENTRIES = 51,
+  KEEL__REQUEST__OP_SORTED_SET_ADD_ENTRY_TO_MANY = 52,
+  KEEL__REQUEST__OP_SORTED_SET_REMOVE_ENTRIES = 53,
+  KEEL__REQUEST__OP_SORTED_SET_REMOVE_ENTRY_FROM_MANY = 54
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__REQUEST__OP__CASE)
 } Keel__Request__OpCase;
 
@@ -320,6 +328,10 @@ struct  Keel__Request
     Keel__SortedSetCountRequest *sorted_set_count;
     Keel__SortedSetRangeRequest *sorted_set_range;
     Keel__SortedSetMergedRangeRequest *sorted_set_merged_range;
+    Keel__SortedSetAddEntriesRequest *sorted_set_add_entries;
+    Keel__SortedSetAddEntryToManyRequest *sorted_set_add_entry_to_many;
+    Keel__SortedSetRemoveEntriesRequest *sorted_set_remove_entries;
+    Keel__SortedSetRemoveEntryFromManyRequest *sorted_set_remove_entry_from_many;
   };
 };
 #define KEEL__REQUEST__INIT \
@@ -545,7 +557,7 @@ struct  Keel__Response
     Keel__TransferLeadershipResult *transfer_leadership;
     Keel__TakeSnapshotResult *take_snapshot;
     /*
-     * Every sorted-set write (ops 40 to 46) is answered with sorted_set_write.
+     * Every sorted-set write (ops 40 to 46 and 51 to 54) is answered with sorted_set_write.
      */
     Keel__SortedSetWriteResult *sorted_set_write;
     Keel__SortedSetScoreResult *sorted_set_score;
@@ -818,6 +830,85 @@ struct  Keel__SortedSetRemoveByScoreRequest
 #define KEEL__SORTED_SET_REMOVE_BY_SCORE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_remove_by_score_request__descriptor) \
     , {0,NULL}, 0, 0 }
+
+
+typedef enum {
+  KEEL__SORTED_SET_ADD_ENTRIES_REQUEST__TRIM__NOT_SET = 0,
+  KEEL__SORTED_SET_ADD_ENTRIES_REQUEST__TRIM_MAX_LENGTH = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__SORTED_SET_ADD_ENTRIES_REQUEST__TRIM__CASE)
+} Keel__SortedSetAddEntriesRequest__TrimCase;
+
+/*
+ * Entry-keyed sets: an entry is its (score, member) pair, and the node keeps no member -> score
+ * index for the set, so these writes cost about half as much as the member-keyed ones above.
+ * Adding an entry that is there changes nothing; a removal names both score and member. A set
+ * takes the kind of the write that makes it non-empty; the other kind's writes (and score
+ * queries on an entry-keyed set) are refused with ERROR_CODE_INVALID_ARGUMENT. Delete, trim,
+ * remove-by-score, count and the ranges work on both kinds. Results: SortedSetWriteResult.
+ */
+struct  Keel__SortedSetAddEntriesRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData set;
+  size_t n_entries;
+  Keel__SortedSetMember **entries;
+  Keel__SortedSetAddEntriesRequest__TrimCase trim_case;
+  union {
+    uint64_t max_length;
+  };
+};
+#define KEEL__SORTED_SET_ADD_ENTRIES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_add_entries_request__descriptor) \
+    , {0,NULL}, 0,NULL, KEEL__SORTED_SET_ADD_ENTRIES_REQUEST__TRIM__NOT_SET, {0} }
+
+
+typedef enum {
+  KEEL__SORTED_SET_ADD_ENTRY_TO_MANY_REQUEST__TRIM__NOT_SET = 0,
+  KEEL__SORTED_SET_ADD_ENTRY_TO_MANY_REQUEST__TRIM_MAX_LENGTH = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(KEEL__SORTED_SET_ADD_ENTRY_TO_MANY_REQUEST__TRIM__CASE)
+} Keel__SortedSetAddEntryToManyRequest__TrimCase;
+
+/*
+ * The entry-keyed fanout: one entry into every set of `sets`, as one log entry.
+ */
+struct  Keel__SortedSetAddEntryToManyRequest
+{
+  ProtobufCMessage base;
+  size_t n_sets;
+  ProtobufCBinaryData *sets;
+  Keel__SortedSetMember *entry;
+  Keel__SortedSetAddEntryToManyRequest__TrimCase trim_case;
+  union {
+    uint64_t max_length;
+  };
+};
+#define KEEL__SORTED_SET_ADD_ENTRY_TO_MANY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_add_entry_to_many_request__descriptor) \
+    , 0,NULL, NULL, KEEL__SORTED_SET_ADD_ENTRY_TO_MANY_REQUEST__TRIM__NOT_SET, {0} }
+
+
+struct  Keel__SortedSetRemoveEntriesRequest
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData set;
+  size_t n_entries;
+  Keel__SortedSetMember **entries;
+};
+#define KEEL__SORTED_SET_REMOVE_ENTRIES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_remove_entries_request__descriptor) \
+    , {0,NULL}, 0,NULL }
+
+
+struct  Keel__SortedSetRemoveEntryFromManyRequest
+{
+  ProtobufCMessage base;
+  size_t n_sets;
+  ProtobufCBinaryData *sets;
+  Keel__SortedSetMember *entry;
+};
+#define KEEL__SORTED_SET_REMOVE_ENTRY_FROM_MANY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__sorted_set_remove_entry_from_many_request__descriptor) \
+    , 0,NULL, NULL }
 
 
 struct  Keel__SortedSetScoreRequest
@@ -2004,6 +2095,82 @@ Keel__SortedSetRemoveByScoreRequest *
 void   keel__sorted_set_remove_by_score_request__free_unpacked
                      (Keel__SortedSetRemoveByScoreRequest *message,
                       ProtobufCAllocator *allocator);
+/* Keel__SortedSetAddEntriesRequest methods */
+void   keel__sorted_set_add_entries_request__init
+                     (Keel__SortedSetAddEntriesRequest         *message);
+size_t keel__sorted_set_add_entries_request__get_packed_size
+                     (const Keel__SortedSetAddEntriesRequest   *message);
+size_t keel__sorted_set_add_entries_request__pack
+                     (const Keel__SortedSetAddEntriesRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_add_entries_request__pack_to_buffer
+                     (const Keel__SortedSetAddEntriesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetAddEntriesRequest *
+       keel__sorted_set_add_entries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_add_entries_request__free_unpacked
+                     (Keel__SortedSetAddEntriesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetAddEntryToManyRequest methods */
+void   keel__sorted_set_add_entry_to_many_request__init
+                     (Keel__SortedSetAddEntryToManyRequest         *message);
+size_t keel__sorted_set_add_entry_to_many_request__get_packed_size
+                     (const Keel__SortedSetAddEntryToManyRequest   *message);
+size_t keel__sorted_set_add_entry_to_many_request__pack
+                     (const Keel__SortedSetAddEntryToManyRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_add_entry_to_many_request__pack_to_buffer
+                     (const Keel__SortedSetAddEntryToManyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetAddEntryToManyRequest *
+       keel__sorted_set_add_entry_to_many_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_add_entry_to_many_request__free_unpacked
+                     (Keel__SortedSetAddEntryToManyRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetRemoveEntriesRequest methods */
+void   keel__sorted_set_remove_entries_request__init
+                     (Keel__SortedSetRemoveEntriesRequest         *message);
+size_t keel__sorted_set_remove_entries_request__get_packed_size
+                     (const Keel__SortedSetRemoveEntriesRequest   *message);
+size_t keel__sorted_set_remove_entries_request__pack
+                     (const Keel__SortedSetRemoveEntriesRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_remove_entries_request__pack_to_buffer
+                     (const Keel__SortedSetRemoveEntriesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetRemoveEntriesRequest *
+       keel__sorted_set_remove_entries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_remove_entries_request__free_unpacked
+                     (Keel__SortedSetRemoveEntriesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Keel__SortedSetRemoveEntryFromManyRequest methods */
+void   keel__sorted_set_remove_entry_from_many_request__init
+                     (Keel__SortedSetRemoveEntryFromManyRequest         *message);
+size_t keel__sorted_set_remove_entry_from_many_request__get_packed_size
+                     (const Keel__SortedSetRemoveEntryFromManyRequest   *message);
+size_t keel__sorted_set_remove_entry_from_many_request__pack
+                     (const Keel__SortedSetRemoveEntryFromManyRequest   *message,
+                      uint8_t             *out);
+size_t keel__sorted_set_remove_entry_from_many_request__pack_to_buffer
+                     (const Keel__SortedSetRemoveEntryFromManyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__SortedSetRemoveEntryFromManyRequest *
+       keel__sorted_set_remove_entry_from_many_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__sorted_set_remove_entry_from_many_request__free_unpacked
+                     (Keel__SortedSetRemoveEntryFromManyRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Keel__SortedSetScoreRequest methods */
 void   keel__sorted_set_score_request__init
                      (Keel__SortedSetScoreRequest         *message);
@@ -2703,6 +2870,18 @@ typedef void (*Keel__SortedSetTrimRequest_Closure)
 typedef void (*Keel__SortedSetRemoveByScoreRequest_Closure)
                  (const Keel__SortedSetRemoveByScoreRequest *message,
                   void *closure_data);
+typedef void (*Keel__SortedSetAddEntriesRequest_Closure)
+                 (const Keel__SortedSetAddEntriesRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetAddEntryToManyRequest_Closure)
+                 (const Keel__SortedSetAddEntryToManyRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetRemoveEntriesRequest_Closure)
+                 (const Keel__SortedSetRemoveEntriesRequest *message,
+                  void *closure_data);
+typedef void (*Keel__SortedSetRemoveEntryFromManyRequest_Closure)
+                 (const Keel__SortedSetRemoveEntryFromManyRequest *message,
+                  void *closure_data);
 typedef void (*Keel__SortedSetScoreRequest_Closure)
                  (const Keel__SortedSetScoreRequest *message,
                   void *closure_data);
@@ -2845,6 +3024,10 @@ extern const ProtobufCMessageDescriptor keel__sorted_set_remove_from_many_reques
 extern const ProtobufCMessageDescriptor keel__sorted_set_delete_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__sorted_set_trim_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__sorted_set_remove_by_score_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_add_entries_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_add_entry_to_many_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_remove_entries_request__descriptor;
+extern const ProtobufCMessageDescriptor keel__sorted_set_remove_entry_from_many_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__sorted_set_score_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__sorted_set_count_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__sorted_set_range_request__descriptor;

@@ -26,6 +26,9 @@ struct StoreFanoutBenchmark: ParsableCommand {
     @Option(help: "Seed of the generator choosing each command's sets.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Entry-keyed sets (add-entry-to-many, no member index) instead of member-keyed ones (add-to-many).")
+    var entryKeyed = false
+
     func validate() throws {
         guard sets >= 1, fanout >= 1, fanout <= sets else { throw ValidationError("need 1 <= --fanout <= --sets") }
         guard maxLength >= 1 else { throw ValidationError("--max-length must be at least 1") }
@@ -40,10 +43,12 @@ struct StoreFanoutBenchmark: ParsableCommand {
         func command(into chosen: [[UInt8]]) -> Command {
             defer { postNumber += 1 }
             // Later posts get higher scores, as timestamps do; each post is a new member.
-            return .addToMany(
-                sets: chosen, member: Array("activity:\(String(postNumber).leftPadded(10))".utf8),
-                score: Double(1_700_000_000_000 + postNumber), mode: .upsert, maxLength: UInt64(maxLength)
-            )
+            let member = Array("activity:\(String(postNumber).leftPadded(10))".utf8)
+            let score = Double(1_700_000_000_000 + postNumber)
+            if entryKeyed {
+                return .addEntryToMany(sets: chosen, entry: ScoredMember(member: member, score: score), maxLength: UInt64(maxLength))
+            }
+            return .addToMany(sets: chosen, member: member, score: score, mode: .upsert, maxLength: UInt64(maxLength))
         }
 
         // Fill round-robin so that every set reaches the maximum length.
