@@ -72,13 +72,13 @@ extension KeelFeed {
         guard !recent.isEmpty else { return }
         let maxLength = self.configuration.timelineMaxLength
         if followers.count == 1 {
-            try await self.client.zadd(self.keys.timeline(followers[0]), members: recent, maxLength: maxLength)
+            try await self.client.zaddEntries(self.keys.timeline(followers[0]), recent, maxLength: maxLength)
             return
         }
         try await self.forEachChunk(of: followers, size: 10_000) { _, chunk in
             let timelines = chunk.map { self.keys.timeline($0) }
             for activity in recent {
-                try await self.client.zaddToMany(timelines, member: activity.member, score: activity.score, maxLength: maxLength)
+                try await self.client.zaddEntryToMany(timelines, member: activity.member, score: activity.score, maxLength: maxLength)
             }
         }
     }
@@ -98,11 +98,11 @@ extension KeelFeed {
         // The actor is part of each timeline member, so the followee's entries are found
         // without reading a single activity; a timeline holds at most its maximum length.
         let timeline = self.keys.timeline(follower)
-        let theirs = try await self.allMembers(of: timeline).compactMap { entry in
-            ActivityReference(member: entry.member)?.actor == followee ? entry.member : nil
+        let theirs = try await self.allMembers(of: timeline).filter { entry in
+            ActivityReference(member: entry.member)?.actor == followee
         }
         try await self.forEachChunk(of: theirs, size: 10_000) { _, chunk in
-            try await self.client.zrem(timeline, members: Array(chunk))
+            try await self.client.zremEntries(timeline, Array(chunk))
         }
     }
 

@@ -138,7 +138,7 @@ extension KeelFeed {
             pushed = followers.map { self.keys.timeline($0) }
             try await self.pipelineChunks(of: pushed, size: self.configuration.fanoutChunkSize, willStart: self.fanoutChunkWillStart) {
                 _, timelines in
-                try await self.client.zaddToMany(
+                try await self.client.zaddEntryToMany(
                     Array(timelines), member: reference.member, score: reference.score,
                     maxLength: self.configuration.timelineMaxLength
                 )
@@ -155,7 +155,7 @@ extension KeelFeed {
             // have come before some of the pushes above, so take them back.
             if try await self.isBeingRemoved(activity.id) {
                 try await self.pipelineChunks(of: pushed, size: self.configuration.fanoutChunkSize) { _, timelines in
-                    try await self.client.zremFromMany(Array(timelines), member: reference.member)
+                    try await self.client.zremEntryFromMany(Array(timelines), member: reference.member, score: reference.score)
                 }
             }
         }
@@ -211,7 +211,7 @@ extension KeelFeed {
         // Every current follower; whoever unfollowed had the actor's entries stripped then.
         let timelines = try await self.allUsers(in: self.keys.followers(activity.actor)).map { self.keys.timeline($0) }
         try await self.pipelineChunks(of: timelines, size: self.configuration.fanoutChunkSize) { _, chunk in
-            try await self.client.zremFromMany(Array(chunk), member: reference.member)
+            try await self.client.zremEntryFromMany(Array(chunk), member: reference.member, score: reference.score)
         }
         // Unconditional: while a removal record stands, a publish of this id finishes the
         // removal before it writes a record of its own, so no other record can be here.

@@ -38,7 +38,7 @@ final class FanoutRecoveryTests: FeedClusterTestCase {
         let member = ActivityReference(activity).member
         var reached: [String] = []
         for follower in followers {
-            if try await client.zscore(Array("crash:timeline:\(follower)".utf8), member: member) != nil {
+            if try await FeedClusterTestCase.holds(Array("crash:timeline:\(follower)".utf8), member: member, score: Double(activity.time), client: client) {
                 reached.append(follower)
             }
         }

@@ -69,6 +69,13 @@ class FeedClusterTestCase: XCTestCase {
         }
     }
 
+    /// Whether the entry-keyed set (a timeline) holds `member` with `score`: one page read from
+    /// that score down (a timeline keeps no member index to ask for a score).
+    static func holds(_ set: [UInt8], member: [UInt8], score: Double, client: KeelClient, consistency: ReadConsistency = .linearizable) async throws -> Bool {
+        let page = try await client.zrange(set, from: .score(score), limit: 100, consistency: consistency)
+        return page.members.contains { $0.member == member && $0.score == score }
+    }
+
     /// Every activity of a timeline, walking it page by page.
     func walkTimeline(_ user: String, in feed: KeelFeed, pageSize: Int) async throws -> [[Activity]] {
         var pages: [[Activity]] = []

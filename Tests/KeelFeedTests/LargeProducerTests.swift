@@ -36,14 +36,15 @@ final class LargeProducerTests: FeedClusterTestCase {
                 group.addTask {
                     var lacking: [String] = []
                     for follower in followers[(worker * followers.count / 64)..<((worker + 1) * followers.count / 64)] {
-                        async let pushedScore = client.zscore(
-                            Array("large:timeline:\(follower)".utf8), member: starMember, consistency: .lease
+                        async let pushedHere = FeedClusterTestCase.holds(
+                            Array("large:timeline:\(follower)".utf8), member: starMember, score: Double(starPost.time), client: client,
+                            consistency: .lease
                         )
                         async let pulledScore = client.zscore(
                             Array("large:pulls:\(follower)".utf8), member: Array("celebrity".utf8), consistency: .lease
                         )
-                        let (pushedHere, pulledHere) = try await (pushedScore, pulledScore)
-                        if pushedHere != Double(starPost.time) || pulledHere == nil {
+                        let (pushed, pulled) = try await (pushedHere, pulledScore)
+                        if !pushed || pulled == nil {
                             lacking.append(follower)
                         }
                     }
