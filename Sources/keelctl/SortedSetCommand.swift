@@ -49,6 +49,19 @@ struct SortedSetCommand: AsyncParsableCommand {
         }
     }
 
+    /// SCORE MEMBER pairs from the command line.
+    static func scoredPairs(_ pairs: [String]) throws -> [SortedSetMember] {
+        guard !pairs.isEmpty, pairs.count.isMultiple(of: 2) else {
+            throw ValidationError("give one or more SCORE MEMBER pairs")
+        }
+        return try stride(from: 0, to: pairs.count, by: 2).map { index in
+            guard let score = Double(pairs[index]), !score.isNaN else {
+                throw ValidationError("\"\(pairs[index])\" is not a score (a number)")
+            }
+            return SortedSetMember(member: Array(pairs[index + 1].utf8), score: score)
+        }
+    }
+
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add members with scores to a set: keelctl zset add SET SCORE MEMBER [SCORE MEMBER ...]."
@@ -57,47 +70,54 @@ struct SortedSetCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The set's key.") var set: String
         @Argument(help: "Pairs of score and member.") var pairs: [String]
-        @Option(help: "upsert (default), only-if-absent or only-if-greater.") var mode: Mode = .upsert
+        @Option(help: "upsert (default), only-if-absent or only-if-greater.") var mode: Mode?
         @Option(name: .customLong("max-length"), help: "Trim the set to this many members, dropping the lowest scores.")
         var maxLength: UInt64?
+        @Flag(help: "An entry-keyed set (each SCORE MEMBER pair is one entry; no member index, as timelines are).")
+        var entryKeyed = false
 
-        func members() throws -> [SortedSetMember] {
-            guard !pairs.isEmpty, pairs.count.isMultiple(of: 2) else {
-                throw ValidationError("give one or more SCORE MEMBER pairs")
-            }
-            return try stride(from: 0, to: pairs.count, by: 2).map { index in
-                guard let score = Double(pairs[index]), !score.isNaN else {
-                    throw ValidationError("\"\(pairs[index])\" is not a score (a number)")
-                }
-                return SortedSetMember(member: Array(pairs[index + 1].utf8), score: score)
+        func validate() throws {
+            _ = try SortedSetCommand.scoredPairs(pairs)
+            if entryKeyed, mode != nil {
+                throw ValidationError("--mode is for member-keyed sets; an entry-keyed add leaves entries already there alone")
             }
         }
 
-        func validate() throws { _ = try members() }
-
         func run() async throws {
-            let members = try members()
+            let members = try SortedSetCommand.scoredPairs(pairs)
             let changes = try await connection.withCluster {
-                try await $0.client.zadd(Array(set.utf8), members: members, mode: mode.value, maxLength: maxLength, timeout: $0.timeout)
+                entryKeyed
+                    ? try await $0.client.zaddEntries(Array(set.utf8), members, maxLength: maxLength, timeout: $0.timeout)
+                    : try await $0.client.zadd(
+                        Array(set.utf8), members: members, mode: (mode ?? .upsert).value, maxLength: maxLength, timeout: $0.timeout
+                    )
             }
             try SortedSetCommand.printChanges(changes, set: set, json: connection.json)
         }
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "rem", abstract: "Remove members from a set.")
+        static let configuration = CommandConfiguration(
+            commandName: "rem",
+            abstract: "Remove members from a set: keelctl zset rem SET MEMBER ..., or keelctl zset rem --entry-keyed SET SCORE MEMBER ..."
+        )
 
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The set's key.") var set: String
-        @Argument(help: "The members to remove.") var members: [String]
+        @Argument(help: "The members to remove (SCORE MEMBER pairs with --entry-keyed).") var members: [String]
+        @Flag(help: "An entry-keyed set: name each entry by its score and member.")
+        var entryKeyed = false
 
         func validate() throws {
             guard !members.isEmpty else { throw ValidationError("name at least one member") }
+            if entryKeyed { _ = try SortedSetCommand.scoredPairs(members) }
         }
 
         func run() async throws {
             let changes = try await connection.withCluster {
-                try await $0.client.zrem(Array(set.utf8), members: members.map { Array($0.utf8) }, timeout: $0.timeout)
+                entryKeyed
+                    ? try await $0.client.zremEntries(Array(set.utf8), try SortedSetCommand.scoredPairs(members), timeout: $0.timeout)
+                    : try await $0.client.zrem(Array(set.utf8), members: members.map { Array($0.utf8) }, timeout: $0.timeout)
             }
             try SortedSetCommand.printChanges(changes, set: set, json: connection.json)
         }

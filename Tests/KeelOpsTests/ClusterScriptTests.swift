@@ -136,5 +136,16 @@ final class ClusterScriptTests: XCTestCase {
         XCTAssertEqual(try cluster.keelctl(["zset", "count", "feed:1"]).output.trimmingCharacters(in: .whitespacesAndNewlines), "2")
         XCTAssertEqual(try cluster.keelctl(["zset", "add", "feed:1", "nan", "x"]).status, 64)
         XCTAssertEqual(try cluster.keelctl(["zset", "count", "feed:1"]).output.trimmingCharacters(in: .whitespacesAndNewlines), "2")
+
+        // An entry-keyed set: the same member twice with two scores, a removal by both.
+        let entries = try cluster.keelctl(["zset", "add", "--entry-keyed", "timeline:1", "1", "a", "2", "a", "2", "a"])
+        XCTAssertTrue(entries.output.contains("added 2"), entries.output)
+        let removeEntry = try cluster.keelctl(["zset", "rem", "--entry-keyed", "timeline:1", "1", "a"])
+        XCTAssertTrue(removeEntry.output.contains("removed 1"), removeEntry.output)
+        // A member-keyed write to it is refused by the node (INVALID_ARGUMENT) and changes nothing.
+        let wrongKind = try cluster.keelctl(["zset", "add", "timeline:1", "3", "b"])
+        XCTAssertNotEqual(wrongKind.status, 0, wrongKind.output)
+        XCTAssertTrue(wrongKind.output.contains("entry-keyed"), wrongKind.output)
+        XCTAssertEqual(try cluster.keelctl(["zset", "count", "timeline:1"]).output.trimmingCharacters(in: .whitespacesAndNewlines), "1")
     }
 }

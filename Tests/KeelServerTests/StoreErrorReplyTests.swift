@@ -25,6 +25,7 @@ final class StoreErrorReplyTests: XCTestCase {
             (.notACounter, ["counter"]),
             (.counterOverflow, ["overflow"]),
             (.tooManyKeys(count: 1_001), ["1001", "\(StoreLimits.maxKeysPerGet)"]),
+            (.wrongSetKind, ["entry-keyed", "member-keyed"]),
         ]
         for (error, words) in cases {
             let reply = RequestExecutor.errorReply(for: error)

@@ -43,6 +43,10 @@ struct SuiteCommand: AsyncParsableCommand {
             Row(type: IncrementWorkload.self, arguments: many, purpose: "counter increments"),
             Row(type: SortedSetAddWorkload.self, arguments: ["--connections", "50", "--concurrency", "50", "--keys", "1", "--member-space", "100000", "--random-score"], purpose: "ZADD-equivalent, 50 clients"),
             Row(type: FanoutWorkload.self, arguments: many + ["--keys", "10000", "--sets-per-command", "100"], purpose: "fanout, 100 sets per command"),
+            Row(
+                type: FanoutWorkload.self, arguments: many + ["--keys", "10000", "--sets-per-command", "100", "--entry-keyed"],
+                purpose: "fanout, 100 entry-keyed sets per command"
+            ),
             Row(type: RangeWorkload.self, arguments: ["--connections", "1", "--concurrency", "1", "--keys", "1", "--consistency", "stale"], purpose: "30 of 3,600, one at a time, stale"),
             Row(type: RangeWorkload.self, arguments: ["--connections", "4", "--concurrency", "32", "--keys", "1", "--consistency", "stale"], purpose: "30 of 3,600, 32 in flight, stale"),
             Row(type: RangeWorkload.self, arguments: ["--connections", "4", "--concurrency", "32", "--keys", "1", "--consistency", "linearizable"], purpose: "30 of 3,600, 32 in flight, linearizable"),
