@@ -261,10 +261,36 @@ final class ApplyGroup {
         if let pending = sets[ByteString(set)] {
             return pending
         }
-        let stored = try summaries.summary(of: set) ?? storedSummary(of: set)
-        let pending = PendingSortedSet(key: set, stored: stored)
+        let cached = summaries.summary(of: set)
+        let pending = PendingSortedSet(key: set, stored: try cached ?? storedSummary(of: set))
+        if cached == nil, pending.kind == .entryKeyed, pending.count > 0, let top = try highestStoredEntry(of: set) {
+            // One seek per set the cache did not hold; the adds that follow above this entry
+            // (a timeline's new activities) then need no read to know they are new.
+            pending.learnTop(top)
+        }
         sets[ByteString(set)] = pending
         return pending
+    }
+
+    /// The set's highest stored entry: its first member entry key (entries lie highest first).
+    private func highestStoredEntry(of set: [UInt8]) throws -> ScoredEntry? {
+        let iterator = try iterator()
+        DataKey.setPrefix(DataKey.entryTag, set, into: &keyBuffer)
+        iterator.seek(to: keyBuffer)
+        let prefixLength = keyBuffer.count
+        let entry = try keyBuffer.withUnsafeBytes { prefix throws(RocksDBError) in
+            try iterator.withKey { key throws(RocksDBError) -> ScoredEntry? in
+                guard key.count >= prefixLength, memcmp(key.baseAddress!, prefix.baseAddress!, prefixLength) == 0 else { return nil }
+                guard let entry = DataKey.entryContents(of: key, prefixLength: prefixLength) else {
+                    throw Self.corruption("malformed member entry key")
+                }
+                return entry
+            } ?? nil
+        }
+        if entry == nil, !iterator.isValid {
+            try iterator.checkStatus()
+        }
+        return entry
     }
 
     /// The set, for a command of `kind` that only reads or removes.

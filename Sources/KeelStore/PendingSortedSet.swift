@@ -24,6 +24,9 @@ final class PendingSortedSet {
     let storedKind: SetKind
     /// The kind after everything the group did (meaningless while `count` is 0).
     private(set) var kind: SetKind
+    /// The set's top after everything the group did, if known (entry-keyed sets only;
+    /// ``KnownTop/unknown`` for member-keyed ones).
+    private(set) var top: KnownTop
     /// The group deleted the whole set: RocksDB's entries no longer count.
     private(set) var cleared = false
     /// Touched members: their encoded score, or `nil` once removed.
@@ -43,6 +46,7 @@ final class PendingSortedSet {
         storedKind = stored.kind
         kind = stored.kind
         storedHead = stored.head
+        top = stored.count == 0 ? .known(nil) : stored.kind == .entryKeyed ? stored.top : .unknown
     }
 
     /// Whether the set's count record must be written back.
@@ -64,6 +68,7 @@ final class PendingSortedSet {
         cleared = true
         members.removeAll()
         sortedPresentMembers = nil
+        top = .known(nil)
     }
 
     /// The key score `members` names `entry` by with its member: 0 in a member-keyed set
@@ -79,6 +84,11 @@ final class PendingSortedSet {
         var head: [ScoredEntry] = []
         if cleared {
             head = Array(presentMembersInOrder().prefix(headLength))
+        } else if kind == .entryKeyed, storedHead.count < storedCount, let boundary = storedHead.last,
+            members.allSatisfy({ keyScore, member, _ in boundary < ScoredEntry(score: keyScore, member: member) }) {
+            // Only entries above the cached head were touched (a timeline's new activities):
+            // the head is the stored one, and nothing needs sorting.
+            head = Array(storedHead.prefix(headLength))
         } else if storedHead.count == storedCount || !storedHead.isEmpty {
             // The stored head is exact up to its last entry (or is the whole stored set), so
             // the new set is known exactly up to there: the surviving stored entries plus the
@@ -94,7 +104,7 @@ final class PendingSortedSet {
                 head.removeLast(head.count - headLength)
             }
         }
-        return SetSummary(count: count, lowestScore: lowestScore, kind: kind, head: head)
+        return SetSummary(count: count, lowestScore: lowestScore, kind: kind, head: head, top: kind == .entryKeyed ? top : .unknown)
     }
 
     /// The member's score if the group knows it without reading RocksDB: `.some(score)`
@@ -111,10 +121,20 @@ final class PendingSortedSet {
         return nil
     }
 
-    /// Whether the entry is in the group's changes: present or not, `.some`; else `nil`
-    /// (RocksDB has to be asked). Entry-keyed sets only.
+    /// Whether the entry is in the set, if the group knows without reading RocksDB: from its
+    /// changes, or because the entry is above the set's known top. Entry-keyed sets
+    /// only.
     func knownPresence(of entry: ScoredEntry) -> Bool? {
-        knownScore(of: entry.member, keyScore: keyScore(of: entry)).map { $0 != nil }
+        if let known = knownScore(of: entry.member, keyScore: keyScore(of: entry)) {
+            return known != nil
+        }
+        return top.isAbove(entry) ? false : nil
+    }
+
+    /// Records the highest entry read from RocksDB for a set whose summary did not have it.
+    func learnTop(_ entry: ScoredEntry?) {
+        precondition(kind == .entryKeyed && members.isEmpty && !cleared, "PendingSortedSet.learnTop after changes")
+        top = .known(entry)
     }
 
     /// Whether a RocksDB entry is hidden by what the group did.
@@ -127,6 +147,11 @@ final class PendingSortedSet {
     /// now `entry.score`), counted as new unless `wasPresent`.
     func setPresent(_ entry: ScoredEntry, wasPresent: Bool) {
         members.set(entry.score, for: entry.member, keyScore: keyScore(of: entry))
+        if kind == .entryKeyed {
+            if top.isAbove(entry) { top = .known(entry) }
+        } else {
+            top = .unknown
+        }
         lowestScore = count == 0 ? entry.score : min(lowestScore, entry.score)
         if !wasPresent { count += 1 }
         sortedPresentMembers = nil
@@ -136,6 +161,10 @@ final class PendingSortedSet {
         members.set(nil, for: entry.member, keyScore: keyScore(of: entry))
         count -= 1
         sortedPresentMembers = nil
+        // The top stays a top when entries go; an empty set has none.
+        if count == 0 {
+            top = .known(nil)
+        }
     }
 
     func clear() {
@@ -144,6 +173,7 @@ final class PendingSortedSet {
         count = 0
         lowestScore = 0
         sortedPresentMembers = nil
+        top = .known(nil)
     }
 
     /// The touched members that are present, in (score, member) order.

@@ -10,8 +10,27 @@ struct SetSummary: Equatable {
     /// here is here. Empty when not known (or the set is empty); trims take their victims from
     /// here instead of seeking in RocksDB.
     var head: [ScoredEntry]
+    /// For an entry-keyed set, an entry no entry of the set is above, if known: an add of an
+    /// entry above it needs no read to know the entry is new (a feed's new activity is above
+    /// every other).
+    var top: KnownTop = .unknown
 
-    static let empty = SetSummary(count: 0, lowestScore: 0, kind: .memberKeyed, head: [])
+    static let empty = SetSummary(count: 0, lowestScore: 0, kind: .memberKeyed, head: [], top: .known(nil))
+}
+
+/// The top of an entry-keyed set: an entry that no entry of the set is above. It is the highest
+/// entry when learnt, and stays a valid top when entries are removed below or at it (so
+/// removals never make it unknown).
+enum KnownTop: Equatable {
+    case unknown
+    /// The top, or `nil`: the set is empty.
+    case known(ScoredEntry?)
+
+    /// Whether `entry` is certainly not in the set: it is above the top.
+    func isAbove(_ entry: ScoredEntry) -> Bool {
+        guard case .known(let top) = self else { return false }
+        return top.map { $0 < entry } ?? true
+    }
 }
 
 /// The count records and lowest entries of recently applied sets, kept in memory so that

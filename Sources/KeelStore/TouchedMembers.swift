@@ -78,6 +78,15 @@ struct TouchedMembers {
         dictionary = nil
     }
 
+    /// Whether `body` holds for every touched member, given its key score, bytes and score
+    /// (`nil`: removed).
+    func allSatisfy(_ body: (_ keyScore: UInt64, _ member: [UInt8], _ score: UInt64?) -> Bool) -> Bool {
+        if let dictionary {
+            return dictionary.allSatisfy { body($0.key.keyScore, $0.key.member.bytes, $0.value) }
+        }
+        return list.allSatisfy { body($0.keyScore, $0.member, $0.score) }
+    }
+
     /// The touched members, in no particular order.
     func forEach(_ body: (_ member: [UInt8], _ score: UInt64?) -> Void) {
         if let dictionary {

@@ -7,7 +7,17 @@ import XCTest
 /// after every group.
 final class CachedHeadTests: StoreTestCase {
     func testTrimsFromCachedHeadsMatchTheReference() throws {
-        var generator = SeededGenerator(seed: 42)
+        try checkTrimsFromCachedHeads(entryKeyed: false)
+    }
+
+    /// The same with entry-keyed feeds (where only entries above the cached head leave it as
+    /// it was).
+    func testEntryKeyedTrimsFromCachedHeadsMatchTheReference() throws {
+        try checkTrimsFromCachedHeads(entryKeyed: true)
+    }
+
+    private func checkTrimsFromCachedHeads(entryKeyed: Bool) throws {
+        var generator = SeededGenerator(seed: entryKeyed ? 43 : 42)
         var model = ReferenceStore()
         let feeds = [bytes("feed"), bytes("feed2")]
         let pool = (0..<60).map { bytes("p\($0)") }
@@ -22,19 +32,33 @@ final class CachedHeadTests: StoreTestCase {
                 switch Int.random(in: 0..<100, using: &generator) {
                 case 0..<60:
                     // The feed pattern: a new high score, trimmed to a length above the head's.
-                    command = .addToMany(sets: feeds, member: bytes("post\(group)-\(clock)"), score: clock, mode: .upsert, maxLength: UInt64(Int.random(in: 12...20, using: &generator)))
+                    let maxLength = UInt64(Int.random(in: 12...20, using: &generator))
+                    command = entryKeyed
+                        ? .addEntryToMany(sets: feeds, entry: ScoredMember(member: bytes("post\(group)-\(clock)"), score: clock), maxLength: maxLength)
+                        : .addToMany(sets: feeds, member: bytes("post\(group)-\(clock)"), score: clock, mode: .upsert, maxLength: maxLength)
                 case 60..<70:
                     // A low score lands inside (or before) the cached head.
-                    command = .add(set: feed, members: [ScoredMember(member: member, score: clock - Double(Int.random(in: 0...40, using: &generator)))], mode: .upsert, maxLength: 16)
+                    let scored = ScoredMember(member: member, score: clock - Double(Int.random(in: 0...40, using: &generator)))
+                    command = entryKeyed
+                        ? .addEntries(set: feed, entries: [scored], maxLength: 16)
+                        : .add(set: feed, members: [scored], mode: .upsert, maxLength: 16)
                 case 70..<78:
-                    command = .remove(set: feed, members: [member, pool[Int.random(in: 0..<pool.count, using: &generator)]])
+                    if entryKeyed, let held = model.entries(feed).randomElement(using: &generator) {
+                        // An entry the feed holds (often one in the cached head), and one it may not.
+                        command = .removeEntries(set: feed, entries: [ScoredMember(member: held.member, score: held.score), ScoredMember(member: member, score: clock - 5)])
+                    } else {
+                        command = .remove(set: feed, members: [member, pool[Int.random(in: 0..<pool.count, using: &generator)]])
+                    }
                 case 78..<86:
                     let low = clock - Double(Int.random(in: 10...40, using: &generator))
                     command = .removeByScoreRange(set: feed, minimum: low, maximum: low + 3)
                 case 86..<94:
                     command = .trim(set: feed, maxLength: UInt64(Int.random(in: 1...14, using: &generator)))
                 case 94..<97:
-                    command = .add(set: feed, members: [ScoredMember(member: member, score: clock + 100)], mode: .onlyIfGreater, maxLength: nil)
+                    let scored = ScoredMember(member: member, score: clock + 100)
+                    command = entryKeyed
+                        ? .addEntries(set: feed, entries: [scored], maxLength: nil)
+                        : .add(set: feed, members: [scored], mode: .onlyIfGreater, maxLength: nil)
                 default:
                     command = .deleteSet(set: feed)
                 }

@@ -67,6 +67,21 @@ final class EntryKeyedSetTests: StoreTestCase {
         XCTAssertEqual(try view.score(of: bytes("b"), in: timeline), 2)
     }
 
+    /// Adds above the set's known top skip the read that tells whether an entry is new; adds at
+    /// or below it must still find the entries there: with the top cached, learnt again by a
+    /// seek after a reopen (which empties the cache), and after the top entry was removed.
+    func testDuplicatesAreFoundAtAndBelowTheTop() throws {
+        try apply(.addEntries(set: timeline, entries: [scored("a", 1), scored("b", 2), scored("c", 3)], maxLength: nil))
+        XCTAssertEqual(try apply(.addEntryToMany(sets: [timeline, bytes("other")], entry: scored("c", 3), maxLength: nil)), .sortedSet(added: 1, updated: 0, removed: 0))
+        try reopenStore()
+        XCTAssertEqual(try apply(.addEntries(set: timeline, entries: [scored("c", 3), scored("b", 2), scored("d", 4)], maxLength: nil)), .sortedSet(added: 1, updated: 0, removed: 0))
+        XCTAssertEqual(try apply(.removeEntries(set: timeline, entries: [scored("d", 4)])), .sortedSet(added: 0, updated: 0, removed: 1))
+        XCTAssertEqual(try apply(.addEntryToMany(sets: [timeline, bytes("other")], entry: scored("c", 3), maxLength: nil)), .sortedSet(added: 0, updated: 0, removed: 0))
+        XCTAssertEqual(try apply(.addEntries(set: timeline, entries: [scored("d", 4), scored("d", 4)], maxLength: nil)), .sortedSet(added: 1, updated: 0, removed: 0))
+        XCTAssertEqual(try entries(), [scored("a", 1), scored("b", 2), scored("c", 3), scored("d", 4)])
+        XCTAssertEqual(try view.count(of: timeline), 4)
+    }
+
     /// One group empties a member-keyed set, makes it entry-keyed, and trims it: the removed
     /// members must not come back through the group's view of the stored entries.
     func testAKindChangeWithinOneGroup() throws {
