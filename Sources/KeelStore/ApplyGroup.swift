@@ -89,21 +89,16 @@ final class ApplyGroup {
             for scored in members {
                 try add(scored.member, score: OrderedScore.encode(scored.score), mode: mode, to: pending, totals: &totals)
             }
-            if let maxLength {
-                totals.removed += try trim(pending, to: maxLength, refreshingBound: BoundRefreshRule.refreshes(entryIndex: entryIndex, set: set))
-            }
+            totals.removed += try trimAfterAdd(pending, to: maxLength, entryIndex: entryIndex)
             return totals.result
         case .addToMany(let sets, let member, let score, let mode, let maxLength):
             let encoded = OrderedScore.encode(score)
             let pendingSets = try sortedSets(sets, adopting: .memberKeyed)
             try readStoredScores(of: member, in: pendingSets)
             var totals = Totals()
-            for (position, set) in sets.enumerated() {
-                let pending = pendingSets[position]
+            for (position, pending) in pendingSets.enumerated() {
                 try add(member, score: encoded, mode: mode, to: pending, stored: storedScores[position], totals: &totals)
-                if let maxLength, pending.count > maxLength {
-                    totals.removed += try trim(pending, to: maxLength, refreshingBound: BoundRefreshRule.refreshes(entryIndex: entryIndex, set: set))
-                }
+                totals.removed += try trimAfterAdd(pending, to: maxLength, entryIndex: entryIndex)
             }
             return totals.result
         case .remove(let set, let members):
@@ -144,38 +139,32 @@ final class ApplyGroup {
             let pending = try sortedSet(set, adopting: .entryKeyed)
             var added: UInt64 = 0
             for scored in entries {
-                let entry = ScoredEntry(score: OrderedScore.encode(scored.score), member: scored.member)
+                let entry = ScoredEntry(scored)
                 if try !isPresent(entry, in: pending) {
                     putEntry(entry, in: pending)
                     added += 1
                 }
             }
-            var removed: UInt64 = 0
-            if let maxLength {
-                removed = try trim(pending, to: maxLength, refreshingBound: BoundRefreshRule.refreshes(entryIndex: entryIndex, set: set))
-            }
+            let removed = try trimAfterAdd(pending, to: maxLength, entryIndex: entryIndex)
             return .sortedSet(added: added, updated: 0, removed: removed)
         case .addEntryToMany(let sets, let scored, let maxLength):
-            let entry = ScoredEntry(score: OrderedScore.encode(scored.score), member: scored.member)
+            let entry = ScoredEntry(scored)
             let pendingSets = try sortedSets(sets, adopting: .entryKeyed)
             try readStoredPresence(of: entry, in: pendingSets)
             var totals = Totals()
-            for (position, set) in sets.enumerated() {
-                let pending = pendingSets[position]
+            for (position, pending) in pendingSets.enumerated() {
                 if try !isPresent(entry, in: pending, stored: storedScores[position]) {
                     putEntry(entry, in: pending)
                     totals.added += 1
                 }
-                if let maxLength, pending.count > maxLength {
-                    totals.removed += try trim(pending, to: maxLength, refreshingBound: BoundRefreshRule.refreshes(entryIndex: entryIndex, set: set))
-                }
+                totals.removed += try trimAfterAdd(pending, to: maxLength, entryIndex: entryIndex)
             }
             return totals.result
         case .removeEntries(let set, let entries):
             let pending = try sortedSet(set, accepting: .entryKeyed)
             var removed: UInt64 = 0
             for scored in entries {
-                let entry = ScoredEntry(score: OrderedScore.encode(scored.score), member: scored.member)
+                let entry = ScoredEntry(scored)
                 if try isPresent(entry, in: pending) {
                     try removeEntry(entry, from: pending)
                     removed += 1
@@ -183,7 +172,7 @@ final class ApplyGroup {
             }
             return .sortedSet(added: 0, updated: 0, removed: removed)
         case .removeEntryFromMany(let sets, let scored):
-            let entry = ScoredEntry(score: OrderedScore.encode(scored.score), member: scored.member)
+            let entry = ScoredEntry(scored)
             let pendingSets = try sortedSets(sets, accepting: .entryKeyed)
             try readStoredPresence(of: entry, in: pendingSets)
             var removed: UInt64 = 0
@@ -504,6 +493,13 @@ final class ApplyGroup {
             try batch.deleteRange(from: start, to: DataKey.prefixEnd(start)!, in: data)
         }
         pending.clear()
+    }
+
+    /// The trim of an add or add-to-many with a maximum length: the set's bound is refreshed
+    /// by ``BoundRefreshRule`` (a full feed's insert plus trim usually leaves it alone).
+    private func trimAfterAdd(_ pending: PendingSortedSet, to maxLength: UInt64?, entryIndex: UInt64) throws -> UInt64 {
+        guard let maxLength, pending.count > maxLength else { return 0 }
+        return try trim(pending, to: maxLength, refreshingBound: BoundRefreshRule.refreshes(entryIndex: entryIndex, set: pending.key))
     }
 
     /// Removes the lowest-scored members until at most `maxLength` remain.

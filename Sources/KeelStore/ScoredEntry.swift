@@ -9,6 +9,16 @@ struct ScoredEntry: Comparable, Hashable {
         return lhs.member.lexicographicallyPrecedes(rhs.member)
     }
 
+    init(score: UInt64, member: [UInt8]) {
+        self.score = score
+        self.member = member
+    }
+
+    /// The entry of a command's scored member (its score encoded by ``OrderedScore``).
+    init(_ scored: ScoredMember) {
+        self.init(score: OrderedScore.encode(scored.score), member: scored.member)
+    }
+
     var scoredMember: ScoredMember {
         ScoredMember(member: member, score: OrderedScore.decode(score))
     }
