@@ -2,7 +2,7 @@ import KeelLinearizability
 
 /// One key the clients contend on, with the data type it holds.
 struct ChaosKey: Sendable, Hashable {
-    /// The name in the history (`register-0`, `counter-1`, `set-2`).
+    /// The name in the history (`register-0`, `counter-1`, `set-2`, `entries-3`).
     var name: String
     var model: ModelKind
 
@@ -10,13 +10,14 @@ struct ChaosKey: Sendable, Hashable {
     /// the prefix keeps a run's keys apart from anything else.
     var bytes: [UInt8] { Array("chaos/\(name)".utf8) }
 
-    /// `count` keys, cycling through register, counter and sorted set.
+    /// `count` keys, cycling through register, counter, sorted set and entry-keyed sorted set.
     static func keys(count: Int) -> [ChaosKey] {
         (0..<count).map { index in
-            switch index % 3 {
+            switch index % 4 {
             case 0: ChaosKey(name: "register-\(index)", model: .register)
             case 1: ChaosKey(name: "counter-\(index)", model: .counter)
-            default: ChaosKey(name: "set-\(index)", model: .sortedSet)
+            case 2: ChaosKey(name: "set-\(index)", model: .sortedSet)
+            default: ChaosKey(name: "entries-\(index)", model: .entrySet)
             }
         }
     }

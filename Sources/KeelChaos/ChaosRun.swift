@@ -155,7 +155,7 @@ public struct ChaosRun: Sendable {
         let deadline = ContinuousClock.now + .seconds(60)
         for key in keys {
             while true {
-                let function: Function = key.model == .sortedSet ? .zrange : .read
+                let function: Function = [.sortedSet, .entrySet].contains(key.model) ? .zrange : .read
                 recorder.invoke(process: process, function: function, key: key.name, value: .null)
                 do {
                     let value: HistoryValue
@@ -164,7 +164,7 @@ public struct ChaosRun: Sendable {
                         value = try await keel.get(key.bytes).map(WorkloadClient.registerValue) ?? .null
                     case .counter:
                         value = try await keel.get(key.bytes).map { KeelClient.counterValue($0).map(HistoryValue.integer) ?? .string("\($0)") } ?? .null
-                    case .sortedSet:
+                    case .sortedSet, .entrySet:
                         value = WorkloadClient.members(of: try await keel.zrange(key.bytes, order: .oldestFirst, limit: 10_000))
                     }
                     recorder.complete(process: process, outcome: .ok, function: function, key: key.name, value: value)

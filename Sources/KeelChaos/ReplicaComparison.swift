@@ -78,7 +78,7 @@ struct ReplicaComparison {
                     } else {
                         values[key.name] = .null
                     }
-                case .sortedSet:
+                case .sortedSet, .entrySet:
                     let page = try await client.zrange(key.bytes, order: .oldestFirst, limit: 10_000, consistency: .stale, timeout: .seconds(5))
                     indexes.insert(page.appliedIndex)
                     values[key.name] = WorkloadClient.members(of: page)

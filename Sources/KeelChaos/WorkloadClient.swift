@@ -57,6 +57,7 @@ struct WorkloadClient {
             case .register: await registerOperation(key)
             case .counter: await counterOperation(key)
             case .sortedSet: await sortedSetOperation(key)
+            case .entrySet: await entrySetOperation(key)
             }
         }
     }
@@ -142,6 +143,29 @@ struct WorkloadClient {
             let _: Void? = await perform(.zrange, key, .array(input)) { keel in
                 let page = try await keel.zrange(key.bytes, order: descending ? .newestFirst : .oldestFirst, limit: 2)
                 return ((), Self.members(of: page))
+            }
+        }
+    }
+
+    /// Entry-keyed sets: few members and few scores, so that adds meet entries already there
+    /// and removals find what they name.
+    private mutating func entrySetOperation(_ key: ChaosKey) async {
+        let member = Self.members.randomElement(using: &generator)!
+        let score = Double(Int.random(in: 0..<4, using: &generator))
+        if nextIsRead(tenths: 4) {
+            let _: Void? = await perform(.zrange, key, .null) { keel in
+                let page = try await keel.zrange(key.bytes, order: .oldestFirst, limit: 10_000)
+                return ((), Self.members(of: page))
+            }
+        } else if Int.random(in: 0..<3, using: &generator) < 2 {
+            let _: Void? = await perform(.eadd, key, .array([.string(member), .number(score)])) { keel in
+                let changes = try await keel.zaddEntries(key.bytes, [SortedSetMember(member: Array(member.utf8), score: score)])
+                return ((), .bool(changes.added > 0))
+            }
+        } else {
+            let _: Void? = await perform(.erem, key, .array([.string(member), .number(score)])) { keel in
+                let changes = try await keel.zremEntries(key.bytes, [SortedSetMember(member: Array(member.utf8), score: score)])
+                return ((), .bool(changes.removed > 0))
             }
         }
     }

@@ -24,7 +24,7 @@ public struct CounterModel: Model {
             case .unreported?, nil: return (true, sum)
             default: return (false, state)
             }
-        case .write, .cas, .zadd, .zrem, .zrange:
+        case .write, .cas, .zadd, .zrem, .zrange, .eadd, .erem:
             return (false, state)
         }
     }

@@ -14,13 +14,17 @@ public enum Function: String, Hashable, Sendable, CaseIterable, Codable {
     case zrem
     /// Reads a sorted set's members in order, all of them or one page.
     case zrange
+    /// Adds an entry, a (member, score) pair, to an entry-keyed sorted set (nothing if there).
+    case eadd
+    /// Removes an entry, named by member and score, from an entry-keyed sorted set.
+    case erem
 
     /// Whether the operation only observes state; such an operation with an unknown
     /// outcome constrains nothing and is left out of the check.
     public var isReadOnly: Bool {
         switch self {
         case .read, .zrange: true
-        case .write, .cas, .incr, .zadd, .zrem: false
+        case .write, .cas, .incr, .zadd, .zrem, .eadd, .erem: false
         }
     }
 }

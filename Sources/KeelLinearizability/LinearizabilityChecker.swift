@@ -52,6 +52,7 @@ public struct LinearizabilityChecker: Sendable {
         case .register: check(key: key, operations: operations, kind: model, model: RegisterModel())
         case .counter: check(key: key, operations: operations, kind: model, model: CounterModel())
         case .sortedSet: check(key: key, operations: operations, kind: model, model: SortedSetModel())
+        case .entrySet: check(key: key, operations: operations, kind: model, model: EntrySetModel())
         }
     }
 

@@ -3,9 +3,11 @@ public enum ModelKind: String, Hashable, Sendable, CaseIterable, CustomStringCon
     case register
     case counter
     case sortedSet = "sorted-set"
+    case entrySet = "entry-set"
 
-    /// The model the operations on one key call for: a sorted set if any operation is a set
-    /// operation or a read returned members, a counter if any is an `incr`, otherwise a register.
+    /// The model the operations on one key call for: an entry-keyed set if any operation is an
+    /// `eadd` or `erem`, a sorted set if any is another set operation or a read returned
+    /// members, a counter if any is an `incr`, otherwise a register.
     ///
     /// - Returns: `nil` when the operations belong to more than one model.
     public static func infer(from operations: [HistoryOperation]) -> ModelKind? {
@@ -15,9 +17,14 @@ public enum ModelKind: String, Hashable, Sendable, CaseIterable, CustomStringCon
             case .write, .cas: kinds.insert(.register)
             case .incr: kinds.insert(.counter)
             case .zadd, .zrem, .zrange: kinds.insert(.sortedSet)
+            case .eadd, .erem: kinds.insert(.entrySet)
             case .read:
                 if case .members? = operation.output { kinds.insert(.sortedSet) }
             }
+        }
+        // Reads of members fit both kinds of set.
+        if kinds.contains(.entrySet), !operations.contains(where: { $0.outcome != .fail && [.zadd, .zrem].contains($0.input.function) }) {
+            kinds.remove(.sortedSet)
         }
         guard kinds.count <= 1 else { return nil }
         return kinds.first ?? .register

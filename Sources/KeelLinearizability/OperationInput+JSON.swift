@@ -16,10 +16,14 @@ extension OperationInput {
             guard case .integer(let delta) = value else { throw ValueShapeError("expected an integer delta") }
             self = .incr(delta: delta)
         case .zadd:
-            guard case .array(let pair) = value, pair.count == 2, case .string(let member) = pair[0] else {
-                throw ValueShapeError("expected [member, score]")
-            }
-            self = .zadd(member: member, score: try Self.score(pair[1]))
+            let (member, score) = try Self.memberAndScore(value)
+            self = .zadd(member: member, score: score)
+        case .eadd:
+            let (member, score) = try Self.memberAndScore(value)
+            self = .eadd(member: member, score: score)
+        case .erem:
+            let (member, score) = try Self.memberAndScore(value)
+            self = .erem(member: member, score: score)
         case .zrem:
             guard case .string(let member) = value else { throw ValueShapeError("expected a member string") }
             self = .zrem(member: member)
@@ -34,7 +38,8 @@ extension OperationInput {
         case .write(let value): value.historyValue
         case .cas(let expected, let new): .array([expected?.historyValue ?? .null, new.historyValue])
         case .incr(let delta): .integer(delta)
-        case .zadd(let member, let score): .array([.string(member), .number(score)])
+        case .zadd(let member, let score), .eadd(let member, let score), .erem(let member, let score):
+            .array([.string(member), .number(score)])
         case .zrem(let member): .string(member)
         case .zrange(.all): .null
         case .zrange(.page(let offset, let limit, let descending)):
@@ -42,6 +47,13 @@ extension OperationInput {
                 ? .array([.integer(Int64(offset)), .integer(Int64(limit)), .string("desc")])
                 : .array([.integer(Int64(offset)), .integer(Int64(limit))])
         }
+    }
+
+    private static func memberAndScore(_ value: HistoryValue) throws(ValueShapeError) -> (String, Double) {
+        guard case .array(let pair) = value, pair.count == 2, case .string(let member) = pair[0] else {
+            throw ValueShapeError("expected [member, score]")
+        }
+        return (member, try score(pair[1]))
     }
 
     static func score(_ value: HistoryValue) throws(ValueShapeError) -> Double {

@@ -8,6 +8,8 @@ public enum OperationInput: Hashable, Sendable, CustomStringConvertible {
     case zadd(member: String, score: Double)
     case zrem(member: String)
     case zrange(RangeRequest)
+    case eadd(member: String, score: Double)
+    case erem(member: String, score: Double)
 
     public var function: Function {
         switch self {
@@ -18,6 +20,8 @@ public enum OperationInput: Hashable, Sendable, CustomStringConvertible {
         case .zadd: .zadd
         case .zrem: .zrem
         case .zrange: .zrange
+        case .eadd: .eadd
+        case .erem: .erem
         }
     }
 
@@ -30,6 +34,8 @@ public enum OperationInput: Hashable, Sendable, CustomStringConvertible {
         case .zadd(let member, let score): "zadd \(ScoredMember(member: member, score: score))"
         case .zrem(let member): "zrem \(HistoryValue.string(member).jsonText)"
         case .zrange(let request): "zrange \(request)"
+        case .eadd(let member, let score): "eadd \(ScoredMember(member: member, score: score))"
+        case .erem(let member, let score): "erem \(ScoredMember(member: member, score: score))"
         }
     }
 }

@@ -10,7 +10,7 @@ extension OperationOutput {
             }
         case .write:
             self = .unreported
-        case .cas, .zadd, .zrem:
+        case .cas, .zadd, .zrem, .eadd, .erem:
             switch value {
             case .null: self = .unreported
             case .bool(let flag): self = .flag(flag)

@@ -24,7 +24,7 @@ public struct RegisterModel: Model {
             default:
                 return (false, state)
             }
-        case .incr, .zadd, .zrem, .zrange:
+        case .incr, .zadd, .zrem, .zrange, .eadd, .erem:
             return (false, state)
         }
     }

@@ -25,7 +25,7 @@ public struct SortedSetModel: Model {
             return (!known || Self.seen(operation.output, equals: request.select(from: state)), state)
         case .read:
             return (!known || Self.seen(operation.output, equals: state[...]), state)
-        case .write, .cas, .incr:
+        case .write, .cas, .incr, .eadd, .erem:
             return (false, state)
         }
     }
@@ -34,7 +34,7 @@ public struct SortedSetModel: Model {
         OperationOutput.members(state).description
     }
 
-    private static func flagAgrees(_ output: OperationOutput?, with fact: Bool) -> Bool {
+    static func flagAgrees(_ output: OperationOutput?, with fact: Bool) -> Bool {
         switch output {
         case .flag(let flag)?: flag == fact
         case .unreported?, nil: true
@@ -42,7 +42,7 @@ public struct SortedSetModel: Model {
         }
     }
 
-    private static func seen(_ output: OperationOutput?, equals expected: ArraySlice<ScoredMember>) -> Bool {
+    static func seen(_ output: OperationOutput?, equals expected: ArraySlice<ScoredMember>) -> Bool {
         switch output {
         case .members(let members)?: members.elementsEqual(expected)
         case .value(nil)?: expected.isEmpty

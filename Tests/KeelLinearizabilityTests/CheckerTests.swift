@@ -36,6 +36,25 @@ final class CheckerTests: XCTestCase {
         XCTAssertEqual(try LinearizabilityChecker().check(strict).summary, .notLinearizable)
     }
 
+    /// An entry-keyed set: a removal of an entry another client added concurrently may come
+    /// first or last, but a read after both cannot see the entry twice or lose a second score.
+    func testEntrySetHistories() throws {
+        let a1 = ScoredMember(member: "a", score: 1), a2 = ScoredMember(member: "a", score: 2)
+        let history = History(operations: [
+            op(1, .eadd(member: "a", score: 1), .flag(true), 0, 10),
+            op(2, .eadd(member: "a", score: 2), .flag(true), 5, 15),
+            op(3, .erem(member: "a", score: 1), .flag(false), 6, 12),
+            op(1, .zrange(.all), .members([a1, a2]), 20, 30),
+        ])
+        XCTAssertEqual(try LinearizabilityChecker().check(history).summary, .linearizable)
+        let lost = History(operations: [
+            op(1, .eadd(member: "a", score: 1), .flag(true), 0, 10),
+            op(2, .eadd(member: "a", score: 2), .flag(true), 11, 15),
+            op(1, .zrange(.all), .members([a2]), 20, 30),
+        ])
+        XCTAssertEqual(try LinearizabilityChecker().check(lost).summary, .notLinearizable, "a:1 was added and never removed")
+    }
+
     func testFailedOperationsNeverHappened() throws {
         let history = History(operations: [
             op(1, .write(.integer(1)), 0, 10, outcome: .fail),

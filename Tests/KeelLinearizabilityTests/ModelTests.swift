@@ -82,6 +82,30 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(model.step(state, unknown(.zrem(member: "a"))).newState, [c, b])
     }
 
+    func testEntrySet() {
+        let model = EntrySetModel()
+        let a1 = ScoredMember(member: "a", score: 1)
+        let a2 = ScoredMember(member: "a", score: 2)
+        let b1 = ScoredMember(member: "b", score: 1)
+        var state = model.initialState
+        for (entry, added) in [(a2, true), (b1, true), (a1, true), (a2, false)] {
+            let step = model.step(state, ok(.eadd(member: entry.member, score: entry.score), .flag(added)))
+            XCTAssertTrue(step.ok, "\(entry)")
+            state = step.newState
+        }
+        XCTAssertEqual(state, [a1, b1, a2], "one member with two scores is two entries")
+        XCTAssertFalse(model.step(state, ok(.eadd(member: "a", score: 1), .flag(true))).ok, "a:1 was already there")
+        XCTAssertTrue(model.step(state, ok(.zrange(.all), .members([a1, b1, a2]))).ok)
+        XCTAssertTrue(model.step(state, ok(.zrange(.page(offset: 0, limit: 1, descending: true)), .members([a2]))).ok)
+        XCTAssertFalse(model.step(state, ok(.read, .members([a1, b1]))).ok)
+
+        XCTAssertEqual(model.step(state, ok(.erem(member: "a", score: 1), .flag(true))).newState, [b1, a2])
+        XCTAssertFalse(model.step(state, ok(.erem(member: "a", score: 3), .flag(true))).ok, "a:3 is not there")
+        XCTAssertTrue(model.step(state, ok(.erem(member: "a", score: 3), .flag(false))).ok)
+        XCTAssertEqual(model.step(state, unknown(.erem(member: "a", score: 2))).newState, [a1, b1])
+        XCTAssertFalse(model.step(state, ok(.zadd(member: "a", score: 1))).ok, "member-keyed writes are not entry-set operations")
+    }
+
     func testInference() {
         func ops(_ inputs: [OperationInput], output: OperationOutput = .unreported) -> [HistoryOperation] {
             inputs.map { HistoryOperation(process: 1, key: "k", input: $0, output: output, outcome: .ok, callTime: 0, completionTime: 1) }
@@ -92,5 +116,8 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(ModelKind.infer(from: ops([.read, .zrem(member: "m")])), .sortedSet)
         XCTAssertEqual(ModelKind.infer(from: ops([.read], output: .members([]))), .sortedSet)
         XCTAssertNil(ModelKind.infer(from: ops([.write(.integer(1)), .incr(delta: 1)])))
+        XCTAssertEqual(ModelKind.infer(from: ops([.eadd(member: "m", score: 1), .zrange(.all)])), .entrySet)
+        XCTAssertEqual(ModelKind.infer(from: ops([.erem(member: "m", score: 1)] + ops([.read], output: .members([])).map(\.input))), .entrySet)
+        XCTAssertNil(ModelKind.infer(from: ops([.eadd(member: "m", score: 1), .zadd(member: "m", score: 1)])))
     }
 }

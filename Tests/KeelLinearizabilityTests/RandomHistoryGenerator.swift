@@ -171,6 +171,16 @@ struct RandomHistoryGenerator {
             case 4..<8: return .zadd(member: member, score: Double(Int.random(in: -5..<5, using: &random)))
             default: return .zrem(member: member)
             }
+        case .entrySet:
+            let member = "m\(Int.random(in: 0..<4, using: &random))"
+            let score = Double(Int.random(in: 0..<3, using: &random))
+            switch roll {
+            case 0..<2: return .read
+            case 2: return .zrange(.all)
+            case 3: return .zrange(.page(offset: Int.random(in: 0..<3, using: &random), limit: Int.random(in: 0..<4, using: &random), descending: Bool.random(using: &random)))
+            case 4..<8: return .eadd(member: member, score: score)
+            default: return .erem(member: member, score: score)
+            }
         }
     }
 }
@@ -180,12 +190,15 @@ private struct ReferenceData {
     var register: RegisterValue?
     var counter: Int64?
     var members: [String: Double] = [:]
+    /// An entry-keyed set's entries.
+    var entries: Set<ScoredMember> = []
 
     /// Performs one operation and returns what a client would see.
     mutating func apply(_ input: OperationInput) -> OperationOutput {
         switch input {
         case .read:
             if !members.isEmpty { return .members(sortedMembers) }
+            if !entries.isEmpty { return .members(sortedEntries) }
             return .value(register ?? counter.map(RegisterValue.integer))
         case .write(let value):
             register = value
@@ -203,12 +216,21 @@ private struct ReferenceData {
             return .flag(isNew)
         case .zrem(let member):
             return .flag(members.removeValue(forKey: member) != nil)
+        case .eadd(let member, let score):
+            return .flag(entries.insert(ScoredMember(member: member, score: score)).inserted)
+        case .erem(let member, let score):
+            return .flag(entries.remove(ScoredMember(member: member, score: score)) != nil)
         case .zrange(.all):
-            return .members(sortedMembers)
+            return .members(entries.isEmpty ? sortedMembers : sortedEntries)
         case .zrange(.page(let offset, let limit, let descending)):
-            let ordered = descending ? sortedMembers.reversed() : sortedMembers
+            let all = entries.isEmpty ? sortedMembers : sortedEntries
+            let ordered = descending ? all.reversed() : all
             return .members(Array(ordered.dropFirst(offset).prefix(limit)))
         }
+    }
+
+    private var sortedEntries: [ScoredMember] {
+        entries.sorted { $0.score != $1.score ? $0.score < $1.score : Array($0.member.utf8).lexicographicallyPrecedes(Array($1.member.utf8)) }
     }
 
     private var sortedMembers: [ScoredMember] {

@@ -36,6 +36,10 @@ final class RandomHistoryTests: XCTestCase {
         try checkSeeds(.sortedSet, processes: 4, operations: 150)
     }
 
+    func testEntrySetHistories() throws {
+        try checkSeeds(.entrySet, processes: 4, operations: 150)
+    }
+
     func testMultiKeyHistoryFailsOnlyOnTheCorruptedKey() throws {
         let keys: [(String, ModelKind)] = [("r1", .register), ("r2", .register), ("n", .counter), ("feed", .sortedSet)]
         for seed in UInt64(100)...105 {
