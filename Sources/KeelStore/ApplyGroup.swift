@@ -267,15 +267,7 @@ final class ApplyGroup {
         DataKey.setPrefix(DataKey.entryTag, set, into: &keyBuffer)
         iterator.seek(to: keyBuffer)
         let prefixLength = keyBuffer.count
-        let entry = try keyBuffer.withUnsafeBytes { prefix throws(RocksDBError) in
-            try iterator.withKey { key throws(RocksDBError) -> ScoredEntry? in
-                guard key.count >= prefixLength, memcmp(key.baseAddress!, prefix.baseAddress!, prefixLength) == 0 else { return nil }
-                guard let entry = DataKey.entryContents(of: key, prefixLength: prefixLength) else {
-                    throw Self.corruption("malformed member entry key")
-                }
-                return entry
-            } ?? nil
-        }
+        let entry = try currentEntry(of: iterator, prefixLength: prefixLength)
         if entry == nil, !iterator.isValid {
             try iterator.checkStatus()
         }
@@ -596,16 +588,7 @@ final class ApplyGroup {
         let wanted = min(UInt64(limit), pending.storedCount - UInt64(pending.storedHead.count))
         var read: UInt64 = 0
         while read < wanted {
-            let entry = try keyBuffer.withUnsafeBytes { prefix throws(RocksDBError) in
-                try iterator.withKey { key throws(RocksDBError) -> ScoredEntry? in
-                    guard key.count >= prefixLength, memcmp(key.baseAddress!, prefix.baseAddress!, prefixLength) == 0 else { return nil }
-                    guard let entry = DataKey.entryContents(of: key, prefixLength: prefixLength) else {
-                        throw Self.corruption("malformed member entry key")
-                    }
-                    return entry
-                } ?? nil
-            }
-            guard let entry else { break }
+            guard let entry = try currentEntry(of: iterator, prefixLength: prefixLength) else { break }
             pending.storedHead.append(entry)
             read += 1
             if read < wanted {
@@ -614,6 +597,20 @@ final class ApplyGroup {
         }
         if !iterator.isValid {
             try iterator.checkStatus()
+        }
+    }
+
+    /// The member entry under `iterator` if its key starts with the set prefix held in the first
+    /// `prefixLength` bytes of `keyBuffer`; `nil` past the set's entries (or the iterator's end).
+    private func currentEntry(of iterator: Iterator, prefixLength: Int) throws -> ScoredEntry? {
+        try keyBuffer.withUnsafeBytes { prefix throws(RocksDBError) in
+            try iterator.withKey { key throws(RocksDBError) -> ScoredEntry? in
+                guard key.count >= prefixLength, memcmp(key.baseAddress!, prefix.baseAddress!, prefixLength) == 0 else { return nil }
+                guard let entry = DataKey.entryContents(of: key, prefixLength: prefixLength) else {
+                    throw Self.corruption("malformed member entry key")
+                }
+                return entry
+            } ?? nil
         }
     }
 
