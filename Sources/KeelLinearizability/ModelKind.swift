@@ -12,20 +12,21 @@ public enum ModelKind: String, Hashable, Sendable, CaseIterable, CustomStringCon
     /// - Returns: `nil` when the operations belong to more than one model.
     public static func infer(from operations: [HistoryOperation]) -> ModelKind? {
         var kinds = Set<ModelKind>()
+        // Reads of members fit both kinds of set: they count as a sorted set's only when no
+        // entry-set write decides the kind.
+        var readsMembers = false
         for operation in operations where operation.outcome != .fail {
             switch operation.input {
             case .write, .cas: kinds.insert(.register)
             case .incr: kinds.insert(.counter)
-            case .zadd, .zrem, .zrange: kinds.insert(.sortedSet)
+            case .zadd, .zrem: kinds.insert(.sortedSet)
             case .eadd, .erem: kinds.insert(.entrySet)
+            case .zrange: readsMembers = true
             case .read:
-                if case .members? = operation.output { kinds.insert(.sortedSet) }
+                if case .members? = operation.output { readsMembers = true }
             }
         }
-        // Reads of members fit both kinds of set.
-        if kinds.contains(.entrySet), !operations.contains(where: { $0.outcome != .fail && [.zadd, .zrem].contains($0.input.function) }) {
-            kinds.remove(.sortedSet)
-        }
+        if readsMembers && !kinds.contains(.entrySet) { kinds.insert(.sortedSet) }
         guard kinds.count <= 1 else { return nil }
         return kinds.first ?? .register
     }

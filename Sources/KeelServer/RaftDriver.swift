@@ -393,8 +393,8 @@ final class RaftDriver: @unchecked Sendable {
             serveReads()
         }
         do {
-            if ready.snapshot != nil {
-                try installSnapshot(ready)
+            if let snapshot = ready.snapshot {
+                try installSnapshot(snapshot, of: ready)
             } else if let write = try storage.prepare(hardState: ready.hardState, entries: ready.entries, sync: ready.mustSync) {
                 if write.sync, let logWriter {
                     writing = (ready, write)
@@ -572,9 +572,8 @@ final class RaftDriver: @unchecked Sendable {
         transport.flush()
     }
 
-    /// Installs the snapshot of `ready` and persists the rest of its writes.
-    private func installSnapshot(_ ready: Ready) throws {
-        guard let snapshot = ready.snapshot else { return }
+    /// Installs `snapshot`, the one of `ready`, and persists the rest of its writes.
+    private func installSnapshot(_ snapshot: SnapshotMetadata, of ready: Ready) throws {
         guard let staged, staged.index == snapshot.index, staged.term == snapshot.term else {
             throw StorageCorruption("the core installs snapshot \(snapshot.index) but no such snapshot is staged")
         }
