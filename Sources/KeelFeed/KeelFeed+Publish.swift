@@ -29,12 +29,21 @@ extension KeelFeed {
             do {
                 try await self.client.compareAndSet(recordKey, expected: .absent, replacement: .value(record))
             } catch KeelError.conditionFailed {
+                // A publish of this id from this process may still be deleting its record.
+                await self.recordDeletions.wait(for: recordKey)
                 if let unfinished = try await self.client.get(recordKey), let pending = try? FanoutRecord(decoding: unfinished) {
                     try await self.run(pending, bytes: unfinished)
                 }
                 continue
             }
-            return PublishResult(id: activity.id, delivery: try await self.deliver(activity, record: record, resuming: false))
+            let delivery = try await self.deliver(activity, record: record, resuming: false)
+            if let finish = delivery.finish {
+                await self.recordDeletions.start(recordKey) {
+                    // On failure the record stays, and the fanout worker repeats the work.
+                    try? await finish()
+                }
+            }
+            return PublishResult(id: activity.id, delivery: delivery.outcome)
         }
         throw KeelError.unavailable(lastFailure: "fanouts of activity \(activity.id) kept replacing each other")
     }
@@ -83,7 +92,7 @@ extension KeelFeed {
     func run(_ record: FanoutRecord, bytes: [UInt8]) async throws {
         switch record.work {
         case .publish(let activity):
-            _ = try await self.deliver(activity, record: bytes, resuming: true)
+            try await self.deliver(activity, record: bytes, resuming: true).finish?()
         case .removal(let activity):
             try await self.retract(activity, record: bytes)
         case .pullSwitch(let producer):
@@ -98,8 +107,12 @@ extension KeelFeed {
     /// Steps that do not depend on each other run at once (docs/feeds.md, "Publishing and
     /// fanout", says why each overlap is safe): the activity's compare-and-set, its user-feed
     /// entry and the reads that decide push or pull; then the follower listing; then the
-    /// chunks, several in flight; the notification sets alongside; the record's deletion last.
-    private func deliver(_ activity: Activity, record: [UInt8], resuming: Bool) async throws -> PublishResult.Delivery {
+    /// chunks, several in flight; the notification sets alongside. The record's deletion,
+    /// last, is left to the caller as `finish` (`nil` when done already): every follower
+    /// has the activity before it runs.
+    private func deliver(
+        _ activity: Activity, record: [UInt8], resuming: Bool
+    ) async throws -> (outcome: PublishResult.Delivery, finish: (@Sendable () async throws -> Void)?) {
         let recordKey = self.keys.activityFanout(activity.id)
         let stored = ActivityCodec.encode(activity)
         let reference = ActivityReference(activity)
@@ -117,7 +130,7 @@ extension KeelFeed {
             // Best effort: a record left behind only makes the worker repeat idempotent work.
             _ = try? await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
             guard existing == stored else { throw FeedError.conflictingActivity(activity.id) }
-            return .alreadyPublished
+            return (.alreadyPublished, nil)
         }
         // The user feed before the follower listing: a concurrent follow lists the user feed
         // after adding itself to the followers, so it either backfills this activity or is
@@ -148,18 +161,23 @@ extension KeelFeed {
             delivery = .pulled
         }
         try await notified
+        let timelines = pushed
+        return (delivery, { try await self.deleteRecord(recordKey, record: record, pushedTo: timelines, reference: reference) })
+    }
+
+    /// Deletes a finished publish's record by compare-and-set on its exact bytes. When a
+    /// removal replaced the record while the fanout ran, the removal's follower walk may have
+    /// come before some of the pushes, so they are taken back.
+    private func deleteRecord(_ recordKey: [UInt8], record: [UInt8], pushedTo timelines: [[UInt8]], reference: ActivityReference) async throws {
         do {
             try await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
         } catch KeelError.conditionFailed {
-            // A removal replaced the record while this fanout ran; its follower walk may
-            // have come before some of the pushes above, so take them back.
-            if try await self.isBeingRemoved(activity.id) {
-                try await self.pipelineChunks(of: pushed, size: self.configuration.fanoutChunkSize) { _, timelines in
-                    try await self.client.zremEntryFromMany(Array(timelines), member: reference.member, score: reference.score)
+            if try await self.isBeingRemoved(reference.id) {
+                try await self.pipelineChunks(of: timelines, size: self.configuration.fanoutChunkSize) { _, chunk in
+                    try await self.client.zremEntryFromMany(Array(chunk), member: reference.member, score: reference.score)
                 }
             }
         }
-        return delivery
     }
 
     /// Adds the activity to its actor's user feed, trimmed to its maximum length.

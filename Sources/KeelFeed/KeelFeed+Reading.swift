@@ -9,7 +9,7 @@ extension KeelFeed {
     /// Notes that `user` read recently (at most once per
     /// ``FeedConfiguration/readerRecordIntervalMilliseconds``), so that fanouts serve them first.
     /// The note is written in the background, after the page is returned: see
-    /// ``flushReadRecords()``.
+    /// ``flushBackgroundWrites()``.
     /// - Parameters:
     ///   - user: The reader; an unknown user has an empty timeline.
     ///   - limit: The most activities: 1 to ``FeedLimits/maximumPageSize``.
@@ -110,11 +110,14 @@ extension KeelFeed {
         )
     }
 
-    /// Waits until every timeline read noted so far is written to the `readers` set (or its
-    /// write failed: read times are best effort). Pages never wait for these writes; call this
-    /// where the order of a following fanout matters, or before shutting down.
-    public func flushReadRecords() async {
+    /// Waits until the writes this feed does after its calls have returned are done: every
+    /// timeline read noted so far is written to the `readers` set, and every finished
+    /// publish's fanout record is deleted (or those writes failed: read times are best effort,
+    /// and a record left behind is finished again by the fanout worker). Call this where the
+    /// order of a following fanout matters, or before shutting down.
+    public func flushBackgroundWrites() async {
         await self.readRecorder.waitUntilWritten()
+        await self.recordDeletions.waitForAll()
     }
 
     private func noteRead(by user: String) async {

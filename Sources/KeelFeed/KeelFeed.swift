@@ -24,6 +24,7 @@ public final class KeelFeed: Sendable {
     let keys: FeedKeys
     let now: @Sendable () -> Int64
     let readRecorder = ReadRecorder()
+    let recordDeletions = RecordDeletions()
     let activityCache: ActivityCache
     let pullLists: PullListCache
     /// Called before each chunk of a fanout to timelines, with the chunk's index. Only tests

@@ -24,8 +24,9 @@ struct FeedCommand: AsyncParsableCommand {
             do {
                 let feed = try options.feed(on: cluster)
                 let value = try await body(feed)
-                // A timeline read notes the reader in the background; write it before exiting.
-                await feed.flushReadRecords()
+                // A timeline read notes the reader, a publish deletes its fanout record, in the
+                // background: finish both before exiting.
+                await feed.flushBackgroundWrites()
                 return value
             } catch let error as FeedError {
                 throw KeelctlFailure(.usage, "invalid input: \(error)")

@@ -21,7 +21,7 @@ final class FanoutRecoveryTests: FeedClusterTestCase {
             clock.advance(by: 10)
             _ = try await setup.timeline(reader)
         }
-        await setup.flushReadRecords()
+        await setup.flushBackgroundWrites()
 
         // The publisher dies before its third chunk: 20 of 57 timelines have the activity.
         let crashing = try KeelFeed(
@@ -74,6 +74,35 @@ final class FanoutRecoveryTests: FeedClusterTestCase {
         XCTAssertEqual(userFeed.activities, [activity])
     }
 
+    func testRecordIsDeletedAfterPublishReturnsAndARepublishWaitsForIt() async throws {
+        let client = try self.startClusterClient()
+        var configuration = FeedConfiguration()
+        configuration.namespace = "late"
+        configuration.fanoutChunkSize = 2
+        let feed = try KeelFeed(client: client, configuration: configuration)
+        let followers = (0..<5).map { "f\($0)" }
+        try await feed.followMany(followers.map { FollowRequest(follower: $0, followee: "p") })
+        let activities = (0..<3).map { Activity(actor: "p", verb: "post", object: "o", time: 1_700_000_000_000 + Int64($0), foreignID: "a\($0)") }
+        for activity in activities {
+            let first = try await feed.publish(activity)
+            XCTAssertEqual(first.delivery, .pushed(followers: 5))
+            // Right away, while the first publish's record may still be being deleted.
+            let again = try await feed.publish(activity)
+            XCTAssertEqual(again.delivery, .alreadyPublished)
+        }
+        await feed.flushBackgroundWrites()
+        let records = try await client.scan(prefix: Array("late:fanout:".utf8), limit: 100)
+        XCTAssertEqual(records.entries.map(\.key), [])
+        let leftover = try await feed.resumeUnfinishedFanouts(startedBefore: .max)
+        XCTAssertEqual(leftover, 0)
+        for follower in followers {
+            let count = try await client.zcount(Array("late:timeline:\(follower)".utf8))
+            XCTAssertEqual(count, 3, follower)
+            let page = try await feed.timeline(follower)
+            XCTAssertEqual(page.activities, activities.reversed(), follower)
+        }
+    }
+
     func testWorkerFinishesARemovalAndARemovalOvertakesAPublish() async throws {
         let client = try self.startClusterClient()
         let clock = ManualClock()
@@ -94,6 +123,8 @@ final class FanoutRecoveryTests: FeedClusterTestCase {
             }
         )
         try await overtaken.publish(activity)
+        // The take-back runs with the record's deletion, after the publish has returned.
+        await overtaken.flushBackgroundWrites()
         for follower in followers {
             let timeline = try await feed.timeline(follower)
             XCTAssertEqual(timeline.activities, [], follower)
@@ -106,6 +137,7 @@ final class FanoutRecoveryTests: FeedClusterTestCase {
         // A removal stopped half way is finished by the worker.
         let second = Activity(actor: "p", verb: "post", object: "o2", time: 1_700_000_000_600, foreignID: "a2")
         try await feed.publish(second)
+        await feed.flushBackgroundWrites()
         // A remover that died right after writing its record (what `remove` writes first).
         let record = FanoutRecord(work: .removal(second), startedAt: clock.now()).encoded()
         try await client.put(Array("undo:fanout:a:\(second.time):a2".utf8), value: record)

@@ -70,14 +70,14 @@ final class FeedReadPathTests: FeedClusterTestCase {
         // A second read within the interval is not noted again.
         clock.advance(by: 10)
         _ = try await feed.timeline("reader-0")
-        await feed.flushReadRecords()
+        await feed.flushBackgroundWrites()
         let recorded = try await client.zrange(Array("reads:readers".utf8), limit: 100)
         XCTAssertEqual(Set(recorded.members.map { String(decoding: $0.member, as: UTF8.self) }), Set(readers))
         XCTAssertTrue(recorded.members.allSatisfy { $0.score == Double(clock.now() - 10) }, "\(recorded.members)")
         // Past the interval the next read is noted with its own time.
         clock.advance(by: configuration.readerRecordIntervalMilliseconds)
         _ = try await feed.timeline("reader-7")
-        await feed.flushReadRecords()
+        await feed.flushBackgroundWrites()
         let score = try await client.zscore(Array("reads:readers".utf8), member: Array("reader-7".utf8))
         XCTAssertEqual(score, Double(clock.now()))
     }

@@ -201,6 +201,10 @@ struct FeedWorkload: AsyncParsableCommand {
             population: population, feeds: feeds, probeFeeds: probeFeeds
         )
         let measured = try await load.run(label: "feed", progress: progress)
+        // Fanout records are deleted after their publish returns: finish before the clients stop.
+        for feed in feeds + probeFeeds {
+            await feed.flushBackgroundWrites()
+        }
         return reports(measured, population: population, loadBefore: loadBefore)
     }
 
