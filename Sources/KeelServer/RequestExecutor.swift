@@ -45,20 +45,7 @@ final class RequestExecutor: Sendable {
         case .write(let write):
             propose(Self.command(for: write), request: request, operation: write, replyLoop: replyLoop, completion: completion)
         case .batch(let writes):
-            var operations: [Command.BatchOperation] = []
-            for write in writes {
-                switch write {
-                case .put(let key, let value): operations.append(.put(key: key, value: value))
-                case .delete(let key): operations.append(.delete(key: key))
-                case .compareAndSet, .increment:
-                    completion(.error(ErrorReply(
-                        code: .invalidArgument,
-                        message: "this node's batches hold puts and deletes only; send compare-and-set and increment on their own"
-                    )))
-                    return
-                }
-            }
-            propose(.batch(operations), request: request, operation: nil, replyLoop: replyLoop, completion: completion)
+            propose(.batch(writes.map(Self.batchOperation(for:))), request: request, operation: nil, replyLoop: replyLoop, completion: completion)
         case .sortedSet(let operation):
             executeSortedSet(operation, request: request, replyLoop: replyLoop, completion: completion)
         case .admin(let operation):
@@ -99,10 +86,23 @@ final class RequestExecutor: Sendable {
         switch write {
         case .put(let key, let value): .put(key: key, value: value)
         case .delete(let key): .delete(key: key)
-        case .compareAndSet(let key, let expected, let newValue):
-            .compareAndSet(key: key, expected: expected.map { .value($0) } ?? .absent, newValue: newValue)
+        case .compareAndSet(let key, let expected, let newValue): .compareAndSet(key: key, expected: expectation(expected), newValue: newValue)
         case .increment(let key, let delta): .increment(key: key, delta: delta)
         }
+    }
+
+    static func batchOperation(for write: WriteOperation) -> Command.BatchOperation {
+        switch write {
+        case .put(let key, let value): .put(key: key, value: value)
+        case .delete(let key): .delete(key: key)
+        case .compareAndSet(let key, let expected, let newValue): .compareAndSet(key: key, expected: expectation(expected), newValue: newValue)
+        case .increment(let key, let delta): .increment(key: key, delta: delta)
+        }
+    }
+
+    /// A wire compare-and-set's expected value (`nil`: the key must be absent).
+    private static func expectation(_ expected: [UInt8]?) -> Command.CompareAndSetExpectation {
+        expected.map { .value($0) } ?? .absent
     }
 
     /// The wire result of an applied command; `operation` is nil for a batch.
@@ -115,6 +115,8 @@ final class RequestExecutor: Sendable {
                 : .error(ErrorReply(code: .conditionFailed, message: "the key does not hold the expected value"))
         case .counter(let value):
             return .increment(value: value, appliedIndex: index)
+        case .batchCounters(let values):
+            return .batch(incrementValues: values, appliedIndex: index)
         case .done, .sortedSet:
             switch operation {
             case .put: return .put(appliedIndex: index)
@@ -178,6 +180,11 @@ final class RequestExecutor: Sendable {
             return ErrorReply(
                 code: .invalidArgument,
                 message: "the set is entry-keyed (made by the add-entries commands) and this command is for member-keyed sets, or the other way round"
+            )
+        case .batchConditionFailed(let operation):
+            return ErrorReply(
+                code: .conditionFailed,
+                message: "operation \(operation) of the batch: the key does not hold the expected value; nothing was written"
             )
         case .malformedCommand:
             return ErrorReply(code: .internal, message: "\(error)")

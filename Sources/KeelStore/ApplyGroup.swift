@@ -53,36 +53,19 @@ final class ApplyGroup {
             return .done
         case .compareAndSet(let key, let expected, let newValue):
             let current = try value(for: key)
-            let matches: Bool
-            switch expected {
-            case .absent: matches = current == nil
-            case .value(let value): matches = current == value
-            }
-            guard matches else { return .compareAndSet(swapped: false, current: current) }
-            if let newValue {
-                try putValue(newValue, for: key)
-            } else {
-                try deleteValue(for: key)
-            }
+            guard expected.isMet(by: current) else { return .compareAndSet(swapped: false, current: current) }
+            try write(newValue, for: key)
             return .compareAndSet(swapped: true, current: nil)
         case .increment(let key, let delta):
-            var counter: Int64 = 0
-            if let current = try value(for: key) {
-                guard current.count == 8 else { throw StoreError.notACounter }
-                counter = Int64(bitPattern: DataKey.uint64(current))
-            }
-            let (sum, overflow) = counter.addingReportingOverflow(delta)
-            guard !overflow else { throw StoreError.counterOverflow }
+            let sum = try Self.increment(try value(for: key), by: delta)
             try putValue(DataKey.bigEndian(UInt64(bitPattern: sum)), for: key)
             return .counter(sum)
         case .batch(let operations):
-            for operation in operations {
-                switch operation {
-                case .put(let key, let value): try putValue(value, for: key)
-                case .delete(let key): try deleteValue(for: key)
-                }
+            let plan = try plan(operations)
+            for (key, value) in plan.writes {
+                try write(value, for: key)
             }
-            return .done
+            return plan.counters.isEmpty ? .done : .batchCounters(plan.counters)
         case .add(let set, let members, let mode, let maxLength):
             let pending = try sortedSet(set, adopting: .memberKeyed)
             var totals = Totals()
@@ -228,6 +211,66 @@ final class ApplyGroup {
         DataKey.value(key, into: &keyBuffer)
         writes.put(keyBuffer, value)
         values[ByteString(key)] = .some(value)
+    }
+
+    /// Puts `value`, or deletes the key when it is `nil`.
+    private func write(_ value: [UInt8]?, for key: [UInt8]) throws(RocksDBError) {
+        if let value {
+            try putValue(value, for: key)
+        } else {
+            try deleteValue(for: key)
+        }
+    }
+
+    /// What a batch writes, in order, and the values of its increments, each operation
+    /// judged on the values the operations before it leave. Writes nothing.
+    /// - Throws: ``StoreError/batchConditionFailed(operation:)`` for the first compare-and-set
+    ///   whose condition does not hold, ``StoreError/notACounter`` or
+    ///   ``StoreError/counterOverflow`` for the first increment that cannot be made.
+    private func plan(_ operations: [Command.BatchOperation]) throws -> (writes: [([UInt8], [UInt8]?)], counters: [Int64]) {
+        var writes: [([UInt8], [UInt8]?)] = []
+        writes.reserveCapacity(operations.count)
+        var counters: [Int64] = []
+        // The batch's own writes so far, for the operations that read a key.
+        var written: [ByteString: [UInt8]?] = [:]
+        func current(_ key: [UInt8]) throws -> [UInt8]? {
+            if let earlier = written[ByteString(key)] { return earlier }
+            return try value(for: key)
+        }
+        for (index, operation) in operations.enumerated() {
+            let key = operation.key
+            let newValue: [UInt8]?
+            switch operation {
+            case .put(_, let value):
+                newValue = value
+            case .delete:
+                newValue = nil
+            case .compareAndSet(_, let expected, let replacement):
+                guard expected.isMet(by: try current(key)) else { throw StoreError.batchConditionFailed(operation: index) }
+                newValue = replacement
+            case .increment(_, let delta):
+                let sum = try Self.increment(try current(key), by: delta)
+                counters.append(sum)
+                newValue = DataKey.bigEndian(UInt64(bitPattern: sum))
+            }
+            writes.append((key, newValue))
+            written.updateValue(newValue, forKey: ByteString(key))
+        }
+        return (writes, counters)
+    }
+
+    /// The counter `current` (absent: 0) plus `delta`.
+    /// - Throws: ``StoreError/notACounter`` when `current` is not 8 bytes,
+    ///   ``StoreError/counterOverflow`` when the sum leaves Int64.
+    private static func increment(_ current: [UInt8]?, by delta: Int64) throws(StoreError) -> Int64 {
+        var counter: Int64 = 0
+        if let current {
+            guard current.count == 8 else { throw .notACounter }
+            counter = Int64(bitPattern: DataKey.uint64(current))
+        }
+        let (sum, overflow) = counter.addingReportingOverflow(delta)
+        guard !overflow else { throw .counterOverflow }
+        return sum
     }
 
     private func deleteValue(for key: [UInt8]) throws(RocksDBError) {

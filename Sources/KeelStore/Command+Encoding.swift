@@ -90,6 +90,26 @@ extension Command {
         }
     }
 
+    /// `key | expected? | newValue?`, the body of a compare-and-set alone or in a batch.
+    private static func encodeCompareAndSet(
+        key: [UInt8], expected: CompareAndSetExpectation, newValue: [UInt8]?, into writer: inout ByteWriter
+    ) {
+        writer.writeBytes(key)
+        switch expected {
+        case .absent: writer.writeOptionalBytes(nil)
+        case .value(let value): writer.writeOptionalBytes(value)
+        }
+        writer.writeOptionalBytes(newValue)
+    }
+
+    private static func decodeCompareAndSet(
+        _ reader: inout ByteReader
+    ) throws(CommandDecodingError) -> (key: [UInt8], expected: CompareAndSetExpectation, newValue: [UInt8]?) {
+        let key = try reader.readBytes()
+        let expected: CompareAndSetExpectation = try reader.readOptionalBytes().map { .value($0) } ?? .absent
+        return (key, expected, try reader.readOptionalBytes())
+    }
+
     private enum Tag: UInt8 {
         case put = 1, delete, compareAndSet, increment, batch
         case add = 16, addToMany, remove, removeFromMany, deleteSet, trim, removeByScoreRange
@@ -118,12 +138,7 @@ extension Command {
             writer.writeBytes(key)
         case .compareAndSet(let key, let expected, let newValue):
             writer.writeByte(Tag.compareAndSet.rawValue)
-            writer.writeBytes(key)
-            switch expected {
-            case .absent: writer.writeOptionalBytes(nil)
-            case .value(let value): writer.writeOptionalBytes(value)
-            }
-            writer.writeOptionalBytes(newValue)
+            Self.encodeCompareAndSet(key: key, expected: expected, newValue: newValue, into: &writer)
         case .increment(let key, let delta):
             writer.writeByte(Tag.increment.rawValue)
             writer.writeBytes(key)
@@ -140,6 +155,13 @@ extension Command {
                 case .delete(let key):
                     writer.writeByte(2)
                     writer.writeBytes(key)
+                case .compareAndSet(let key, let expected, let newValue):
+                    writer.writeByte(3)
+                    Self.encodeCompareAndSet(key: key, expected: expected, newValue: newValue, into: &writer)
+                case .increment(let key, let delta):
+                    writer.writeByte(4)
+                    writer.writeBytes(key)
+                    writer.writeSignedVarint(delta)
                 }
             }
         case .add(let set, let members, let mode, let maxLength):
@@ -207,9 +229,8 @@ extension Command {
         case .delete:
             self = .delete(key: try reader.readBytes())
         case .compareAndSet:
-            let key = try reader.readBytes()
-            let expected: CompareAndSetExpectation = try reader.readOptionalBytes().map { .value($0) } ?? .absent
-            self = .compareAndSet(key: key, expected: expected, newValue: try reader.readOptionalBytes())
+            let (key, expected, newValue) = try Self.decodeCompareAndSet(&reader)
+            self = .compareAndSet(key: key, expected: expected, newValue: newValue)
         case .increment:
             self = .increment(key: try reader.readBytes(), delta: try reader.readSignedVarint())
         case .batch:
@@ -220,6 +241,10 @@ extension Command {
                 switch try reader.readByte() {
                 case 1: operations.append(.put(key: try reader.readBytes(), value: try reader.readBytes()))
                 case 2: operations.append(.delete(key: try reader.readBytes()))
+                case 3:
+                    let (key, expected, newValue) = try Self.decodeCompareAndSet(&reader)
+                    operations.append(.compareAndSet(key: key, expected: expected, newValue: newValue))
+                case 4: operations.append(.increment(key: try reader.readBytes(), delta: try reader.readSignedVarint()))
                 case let other: throw .malformed("unknown batch operation \(other)")
                 }
             }

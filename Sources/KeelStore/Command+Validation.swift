@@ -11,9 +11,7 @@ extension Command {
         case .delete(let key):
             try Self.checkKey(key)
         case .compareAndSet(let key, let expected, let newValue):
-            try Self.checkKey(key)
-            if case .value(let value) = expected { try Self.checkValue(value) }
-            if let newValue { try Self.checkValue(newValue) }
+            try Self.checkCompareAndSet(key: key, expected: expected, newValue: newValue)
         case .increment(let key, _):
             try Self.checkKey(key)
         case .batch(let operations):
@@ -25,6 +23,10 @@ extension Command {
                     try Self.checkKey(key)
                     try Self.checkValue(value)
                 case .delete(let key):
+                    try Self.checkKey(key)
+                case .compareAndSet(let key, let expected, let newValue):
+                    try Self.checkCompareAndSet(key: key, expected: expected, newValue: newValue)
+                case .increment(let key, _):
                     try Self.checkKey(key)
                 }
             }
@@ -71,6 +73,12 @@ extension Command {
     static func checkKey(_ key: [UInt8]) throws(StoreError) {
         guard !key.isEmpty else { throw .emptyKey }
         guard key.count <= StoreLimits.maxKeySize else { throw .keyTooLarge(size: key.count) }
+    }
+
+    static func checkCompareAndSet(key: [UInt8], expected: CompareAndSetExpectation, newValue: [UInt8]?) throws(StoreError) {
+        try checkKey(key)
+        if case .value(let value) = expected { try checkValue(value) }
+        if let newValue { try checkValue(newValue) }
     }
 
     static func checkValue(_ value: [UInt8]) throws(StoreError) {

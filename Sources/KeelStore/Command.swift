@@ -10,7 +10,11 @@ public enum Command: Sendable, Hashable {
     /// Adds `delta` to the 8-byte big-endian Int64 counter at `key` (absent counts as 0).
     /// Result: ``CommandResult/counter(_:)``.
     case increment(key: [UInt8], delta: Int64)
-    /// Puts and deletes applied all together, in order.
+    /// Puts, deletes, compare-and-sets and increments applied all together, in order: each
+    /// operation sees the ones before it. If a compare-and-set's condition does not hold, the
+    /// result is ``StoreError/batchConditionFailed(operation:)``, and if an increment cannot be
+    /// made, its error; either way nothing of the batch is applied. Result otherwise:
+    /// ``CommandResult/done``, or ``CommandResult/batchCounters(_:)`` when the batch has increments.
     case batch([BatchOperation])
 
     /// Adds or updates members of one sorted set, then trims it to `maxLength` (dropping the
@@ -48,12 +52,31 @@ public enum Command: Sendable, Hashable {
         case value([UInt8])
         /// The key must be absent.
         case absent
+        /// Whether a key holding `current` (`nil`: absent) meets the condition.
+        func isMet(by current: [UInt8]?) -> Bool {
+            switch self {
+            case .absent: current == nil
+            case .value(let value): current == value
+            }
+        }
     }
 
     /// One write of ``Command/batch(_:)``.
     public enum BatchOperation: Sendable, Hashable {
         case put(key: [UInt8], value: [UInt8])
         case delete(key: [UInt8])
+        /// Writes `newValue` (`nil`: deletes the key) if the key matches `expected`, as the
+        /// batch's earlier operations left it; otherwise the whole batch fails.
+        case compareAndSet(key: [UInt8], expected: CompareAndSetExpectation, newValue: [UInt8]?)
+        /// Adds `delta` to the counter at `key`, as the batch's earlier operations left it.
+        case increment(key: [UInt8], delta: Int64)
+
+        /// The key the operation writes.
+        public var key: [UInt8] {
+            switch self {
+            case .put(let key, _), .delete(let key), .compareAndSet(let key, _, _), .increment(let key, _): key
+            }
+        }
     }
 
     /// How an add treats members that are already in the set. New members are always added.

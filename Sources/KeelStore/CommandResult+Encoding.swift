@@ -21,6 +21,12 @@ extension CommandResult {
         case .failed(let error):
             writer.writeByte(5)
             error.encode(into: &writer)
+        case .batchCounters(let values):
+            writer.writeByte(6)
+            writer.writeVarint(values.count)
+            for value in values {
+                writer.writeSignedVarint(value)
+            }
         }
     }
 
@@ -32,6 +38,14 @@ extension CommandResult {
         case 3: self = .counter(try reader.readSignedVarint())
         case 4: self = .sortedSet(added: try reader.readVarint(), updated: try reader.readVarint(), removed: try reader.readVarint())
         case 5: self = .failed(try StoreError(decoding: &reader))
+        case 6:
+            let count = try reader.readCount()
+            var values: [Int64] = []
+            values.reserveCapacity(count)
+            for _ in 0..<count {
+                values.append(try reader.readSignedVarint())
+            }
+            self = .batchCounters(values)
         default: throw .unknownTag(tag)
         }
     }
@@ -59,6 +73,7 @@ extension StoreError {
         case .tooManyKeys(let count): writer.writeByte(18); writer.writeVarint(count)
         case .replyTooLarge(let bytes): writer.writeByte(19); writer.writeVarint(bytes)
         case .wrongSetKind: writer.writeByte(20)
+        case .batchConditionFailed(let operation): writer.writeByte(21); writer.writeVarint(operation)
         case .malformedCommand(let error):
             writer.writeByte(17)
             switch error {
@@ -99,6 +114,7 @@ extension StoreError {
         case 18: self = .tooManyKeys(count: try size(&reader))
         case 19: self = .replyTooLarge(bytes: try size(&reader))
         case 20: self = .wrongSetKind
+        case 21: self = .batchConditionFailed(operation: try size(&reader))
         case 17:
             let inner = try reader.readByte()
             switch inner {

@@ -7,6 +7,9 @@ public enum CommandResult: Sendable, Hashable {
     case compareAndSet(swapped: Bool, current: [UInt8]?)
     /// The counter's value after an increment.
     case counter(Int64)
+    /// The counters' values after a batch's increments, in the batch's order (a batch without
+    /// increments answers ``done``).
+    case batchCounters([Int64])
     /// Sorted-set changes: members added, members whose score changed, members removed
     /// (by a removal or by trimming), summed over every set the command touched.
     case sortedSet(added: UInt64, updated: UInt64, removed: UInt64)

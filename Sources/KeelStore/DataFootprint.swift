@@ -27,11 +27,7 @@ public enum DataFootprint: Sendable, Hashable {
         case .put(let key, _), .delete(let key), .compareAndSet(let key, _, _), .increment(let key, _):
             self = .items([.value(key)])
         case .batch(let operations):
-            self = .items(Set(operations.map { operation in
-                switch operation {
-                case .put(let key, _), .delete(let key): DataItem.value(key)
-                }
-            }))
+            self = .items(Set(operations.map { DataItem.value($0.key) }))
         case .add(let set, _, _, _), .remove(let set, _), .deleteSet(let set), .trim(let set, _),
             .removeByScoreRange(let set, _, _), .addEntries(let set, _, _), .removeEntries(let set, _):
             self = .items([.sortedSet(set)])

@@ -46,4 +46,7 @@ public enum StoreError: Error, Sendable, Hashable {
     /// A member-keyed command (add, add-to-many, remove, remove-from-many, score) on an
     /// entry-keyed set, or an entry-keyed one on a member-keyed set (``SetKind``).
     case wrongSetKind
+    /// The compare-and-set at index `operation` of a batch found its key not holding the
+    /// expected value; nothing of the batch was applied.
+    case batchConditionFailed(operation: Int)
 }

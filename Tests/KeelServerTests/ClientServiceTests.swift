@@ -30,6 +30,25 @@ final class ClientServiceTests: ClusterTestCase {
         guard case .error(let error) = failed else { return XCTFail("second CAS: \(failed)") }
         XCTAssertEqual(error.code, .conditionFailed)
         XCTAssertEqual(try get("cas"), [1])
+
+        // Compare-and-sets inside a batch: all of it or none of it.
+        let batch = try callLeader(.batch([.compareAndSet(key: key, expected: [1], newValue: [3]), .put(key: Array("other".utf8), value: [9])]))
+        XCTAssertTrue(batch.isSuccess, "\(batch)")
+        XCTAssertEqual(try get("cas"), [3])
+        XCTAssertEqual(try get("other"), [9])
+        let refusedBatch = try callLeader(.batch([.put(key: Array("third".utf8), value: [1]), .compareAndSet(key: key, expected: nil, newValue: [4])]))
+        guard case .error(let batchError) = refusedBatch else { return XCTFail("batch with a failing condition: \(refusedBatch)") }
+        XCTAssertEqual(batchError.code, .conditionFailed)
+        XCTAssertTrue(batchError.message.contains("operation 1"), batchError.message)
+        XCTAssertNil(try get("third"))
+        XCTAssertEqual(try get("cas"), [3])
+        let increments = try callLeader(.batch([
+            .increment(key: Array("n".utf8), delta: 2), .put(key: Array("fourth".utf8), value: [4]), .increment(key: Array("n".utf8), delta: 3),
+        ]))
+        guard case .batch(let values, _) = increments else { return XCTFail("batch of increments: \(increments)") }
+        XCTAssertEqual(values, [2, 5])
+        XCTAssertEqual(try get("n"), [0, 0, 0, 0, 0, 0, 0, 5])
+
         let notCounter = try callLeader(.write(.increment(key: key, delta: 1)))
         guard case .error(let counterError) = notCounter else { return XCTFail("increment: \(notCounter)") }
         XCTAssertEqual(counterError.code, .invalidArgument)

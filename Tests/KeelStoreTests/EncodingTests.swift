@@ -131,6 +131,12 @@ final class EncodingTests: XCTestCase {
         .increment(key: bytes("c"), delta: -5),
         .increment(key: bytes("c"), delta: .min),
         .batch([.put(key: bytes("a"), value: bytes("1")), .delete(key: bytes("b"))]),
+        .batch([
+            .compareAndSet(key: bytes("a"), expected: .absent, newValue: bytes("1")),
+            .compareAndSet(key: bytes("b"), expected: .value(bytes("2")), newValue: nil),
+            .put(key: bytes("c"), value: []),
+            .increment(key: bytes("d"), delta: -7),
+        ]),
         .add(set: bytes("s"), members: [scored("m", 1.5), scored("n", -.infinity)], mode: .onlyIfGreater, maxLength: 10),
         .add(set: bytes("s"), members: [scored("m", .nan)], mode: .upsert, maxLength: nil),
         .add(set: bytes("s"), members: [], mode: .onlyIfAbsent, maxLength: .max),
@@ -218,10 +224,11 @@ final class EncodingTests: XCTestCase {
     func testResultsAndSessionRecordsRoundTrip() throws {
         let results: [CommandResult] = [
             .done, .compareAndSet(swapped: true, current: nil), .compareAndSet(swapped: false, current: bytes("x")),
-            .counter(.min), .counter(.max), .sortedSet(added: 1, updated: 2, removed: .max),
+            .counter(.min), .counter(.max), .batchCounters([]), .batchCounters([1, .min, .max]), .sortedSet(added: 1, updated: 2, removed: .max),
             .failed(.emptyKey), .failed(.keyTooLarge(size: 5000)), .failed(.invalidLimit(-3)), .failed(.staleSequence(lastApplied: 9)),
             .failed(.sessionExpired), .failed(.malformedCommand(.malformed("bad"))), .failed(.malformedCommand(.unsupportedVersion(4))),
             .failed(.counterOverflow), .failed(.notACounter), .failed(.nanScore), .failed(.invalidOffset(1 << 40)), .failed(.tooManyKeys(count: 1_001)), .failed(.replyTooLarge(bytes: 9_000_000)),
+            .failed(.wrongSetKind), .failed(.batchConditionFailed(operation: 0)), .failed(.batchConditionFailed(operation: 99)),
         ]
         for result in results {
             let record = SessionRecord(lastSequence: 12, lastSeen: 34, result: result)

@@ -52,6 +52,51 @@ final class KeyValueCommandTests: StoreTestCase {
         XCTAssertEqual(try allValues(), [KeyValue(key: bytes("b"), value: bytes("2")), KeyValue(key: bytes("c"), value: bytes("3"))])
     }
 
+    func testBatchCompareAndSetsDecideTheWholeBatch() throws {
+        try apply(.put(key: bytes("record"), value: bytes("r1")))
+        // Each condition sees the operations before it; all hold, so all is written.
+        XCTAssertEqual(try apply(.batch([
+            .compareAndSet(key: bytes("activity"), expected: .absent, newValue: bytes("a")),
+            .put(key: bytes("x"), value: bytes("1")),
+            .compareAndSet(key: bytes("x"), expected: .value(bytes("1")), newValue: bytes("2")),
+            .compareAndSet(key: bytes("record"), expected: .value(bytes("r1")), newValue: nil),
+        ])), .done)
+        let written = [
+            KeyValue(key: bytes("activity"), value: bytes("a")),
+            KeyValue(key: bytes("x"), value: bytes("2")),
+        ]
+        XCTAssertEqual(try allValues(), written)
+
+        // One condition fails (the third operation's: `activity` is taken): nothing is written,
+        // not even the operations before it, and the result names the operation.
+        XCTAssertEqual(try apply(.batch([
+            .put(key: bytes("y"), value: bytes("1")),
+            .compareAndSet(key: bytes("record"), expected: .absent, newValue: bytes("r2")),
+            .compareAndSet(key: bytes("activity"), expected: .absent, newValue: bytes("b")),
+        ])), .failed(.batchConditionFailed(operation: 2)))
+        // A condition on a value the batch itself wrote earlier.
+        XCTAssertEqual(try apply(.batch([
+            .delete(key: bytes("x")),
+            .compareAndSet(key: bytes("x"), expected: .value(bytes("2")), newValue: bytes("3")),
+        ])), .failed(.batchConditionFailed(operation: 1)))
+        XCTAssertEqual(try allValues(), written)
+
+        // Increments answer their new values in order; one that cannot be made fails the batch.
+        XCTAssertEqual(try apply(.batch([
+            .increment(key: bytes("n"), delta: 5),
+            .put(key: bytes("m"), value: counterBytes(40)),
+            .increment(key: bytes("m"), delta: 2),
+            .increment(key: bytes("n"), delta: -1),
+        ])), .batchCounters([5, 42, 4]))
+        XCTAssertEqual(try apply(.batch([
+            .increment(key: bytes("n"), delta: 1),
+            .increment(key: bytes("activity"), delta: 1),
+        ])), .failed(.notACounter))
+        XCTAssertEqual(try apply(.batch([.increment(key: bytes("m"), delta: .max)])), .failed(.counterOverflow))
+        XCTAssertEqual(try view.get(bytes("n")), counterBytes(4))
+        XCTAssertEqual(try view.get(bytes("m")), counterBytes(42))
+    }
+
     func testInvalidCommandsFailWithTypedErrorsAndChangeNothing() throws {
         try apply(.put(key: bytes("keep"), value: bytes("v")))
         let tooLongKey = [UInt8](repeating: 1, count: StoreLimits.maxKeySize + 1)
@@ -66,6 +111,8 @@ final class KeyValueCommandTests: StoreTestCase {
             (.batch([]), .emptyCommand),
             // The valid first put must not be applied when a later operation is invalid.
             (.batch([.put(key: bytes("new"), value: bytes("1")), .delete(key: bytes("keep")), .put(key: [], value: [])]), .emptyKey),
+            (.batch([.compareAndSet(key: bytes("keep"), expected: .value(bytes("v")), newValue: tooLongValue)]), .valueTooLarge(size: tooLongValue.count)),
+            (.batch([.put(key: bytes("new"), value: bytes("1")), .increment(key: [], delta: 1)]), .emptyKey),
             (.batch(Array(repeating: .delete(key: bytes("keep")), count: StoreLimits.maxBatchOperations + 1)), .tooManyOperations(count: StoreLimits.maxBatchOperations + 1)),
         ]
         for (command, error) in cases {

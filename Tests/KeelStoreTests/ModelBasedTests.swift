@@ -50,7 +50,14 @@ final class ModelBasedTests: StoreTestCase {
         case 3: return (.increment(key: pick(keys), delta: chance(5) ? .max : Int64.random(in: -5...5, using: &generator)), nil)
         case 4:
             let operations: [Command.BatchOperation] = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
-                chance(70) ? .put(key: pick(keys), value: value()) : .delete(key: pick(keys))
+                if chance(30) {
+                    let expected: Command.CompareAndSetExpectation = chance(40) ? .absent : .value(chance(30) ? value() : (model.values[pick(keys)] ?? []))
+                    return .compareAndSet(key: pick(keys), expected: expected, newValue: chance(20) ? nil : value())
+                }
+                if chance(15) {
+                    return .increment(key: pick(keys), delta: chance(5) ? .max : Int64.random(in: -5...5, using: &generator))
+                }
+                return chance(70) ? .put(key: pick(keys), value: value()) : .delete(key: pick(keys))
             }
             return (.batch(operations), nil)
         case 5, 6:

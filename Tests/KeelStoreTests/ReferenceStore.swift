@@ -23,6 +23,16 @@ struct ReferenceStore {
     func isEntryKeyed(_ set: [UInt8]) -> Bool { !(entrySets[set]?.isEmpty ?? true) }
     func isMemberKeyed(_ set: [UInt8]) -> Bool { !(sets[set]?.isEmpty ?? true) }
 
+    private static func increment(_ current: [UInt8]?, by delta: Int64) -> Result<Int64, StoreError> {
+        var counter: Int64 = 0
+        if let current {
+            guard current.count == 8 else { return .failure(.notACounter) }
+            counter = Int64(bitPattern: current.reduce(0) { $0 << 8 | UInt64($1) })
+        }
+        let (sum, overflow) = counter.addingReportingOverflow(delta)
+        return overflow ? .failure(.counterOverflow) : .success(sum)
+    }
+
     /// Applies a valid command (the test checks invalid ones separately: they change nothing).
     mutating func apply(_ command: Command) -> CommandResult {
         switch command {
@@ -43,23 +53,36 @@ struct ReferenceStore {
             values[key] = newValue
             return .compareAndSet(swapped: true, current: nil)
         case .increment(let key, let delta):
-            var counter: Int64 = 0
-            if let current = values[key] {
-                guard current.count == 8 else { return .failed(.notACounter) }
-                counter = Int64(bitPattern: current.reduce(0) { $0 << 8 | UInt64($1) })
+            switch Self.increment(values[key], by: delta) {
+            case .failure(let error): return .failed(error)
+            case .success(let sum):
+                values[key] = counterBytes(sum)
+                return .counter(sum)
             }
-            let (sum, overflow) = counter.addingReportingOverflow(delta)
-            if overflow { return .failed(.counterOverflow) }
-            values[key] = counterBytes(sum)
-            return .counter(sum)
         case .batch(let operations):
-            for operation in operations {
+            var after = values
+            var counters: [Int64] = []
+            for (index, operation) in operations.enumerated() {
                 switch operation {
-                case .put(let key, let value): values[key] = value
-                case .delete(let key): values[key] = nil
+                case .put(let key, let value): after[key] = value
+                case .delete(let key): after[key] = nil
+                case .compareAndSet(let key, let expected, let newValue):
+                    switch expected {
+                    case .absent: guard after[key] == nil else { return .failed(.batchConditionFailed(operation: index)) }
+                    case .value(let value): guard after[key] == value else { return .failed(.batchConditionFailed(operation: index)) }
+                    }
+                    after[key] = newValue
+                case .increment(let key, let delta):
+                    switch Self.increment(after[key], by: delta) {
+                    case .failure(let error): return .failed(error)
+                    case .success(let sum):
+                        after[key] = counterBytes(sum)
+                        counters.append(sum)
+                    }
                 }
             }
-            return .done
+            values = after
+            return counters.isEmpty ? .done : .batchCounters(counters)
         case .add(let set, let members, let mode, let maxLength):
             if isEntryKeyed(set) { return .failed(.wrongSetKind) }
             var added: UInt64 = 0, updated: UInt64 = 0
