@@ -21,27 +21,40 @@ extension KeelFeed {
     public func publish(_ activity: Activity) async throws -> PublishResult {
         try self.validate(activity)
         let recordKey = self.keys.activityFanout(activity.id)
-        // A node's batch holds puts and deletes only, so the record and the activity are two
-        // writes: the record first, only where no fanout of this id is unfinished (a publish
-        // must not overwrite a crashed publisher's record, nor a removal's).
+        let activityKey = self.keys.activity(activity.id)
+        let stored = ActivityCodec.encode(activity)
         for _ in 0..<8 {
             let record = FanoutRecord(work: .publish(activity), startedAt: self.now()).encoded()
             do {
-                try await self.client.compareAndSet(recordKey, expected: .absent, replacement: .value(record))
+                // The record and the activity in one atomic write, each only if absent: a
+                // publish must not overwrite a crashed publisher's record, nor a removal's, nor
+                // another activity under its id; and a crash never leaves the activity without
+                // the record that finishes its fanout.
+                try await self.client.batch([
+                    .compareAndSet(key: recordKey, expected: .absent, replacement: .value(record)),
+                    .compareAndSet(key: activityKey, expected: .absent, replacement: .value(stored)),
+                ])
             } catch KeelError.conditionFailed {
                 // A publish of this id from this process may still be deleting its record.
                 await self.recordDeletions.wait(for: recordKey)
-                if let unfinished = try await self.client.get(recordKey), let pending = try? FanoutRecord(decoding: unfinished) {
-                    try await self.run(pending, bytes: unfinished)
+                let found = try await self.client.getMany([recordKey, activityKey])
+                if let unfinished = found[0] {
+                    if let pending = try? FanoutRecord(decoding: unfinished) {
+                        try await self.run(pending, bytes: unfinished)
+                    }
+                    continue
                 }
-                continue
+                if let existing = found[1] {
+                    // Published before, and its fanout finished (or it would have a record).
+                    guard existing == stored else { throw FeedError.conflictingActivity(activity.id) }
+                    return PublishResult(id: activity.id, delivery: .alreadyPublished)
+                }
+                continue  // Both gone again (a removal finished meanwhile): try once more.
             }
             let delivery = try await self.deliver(activity, record: record, resuming: false)
-            if let finish = delivery.finish {
-                await self.recordDeletions.start(recordKey) {
-                    // On failure the record stays, and the fanout worker repeats the work.
-                    try? await finish()
-                }
+            await self.recordDeletions.start(recordKey) {
+                // On failure the record stays, and the fanout worker repeats the work.
+                try? await delivery.finish()
             }
             return PublishResult(id: activity.id, delivery: delivery.outcome)
         }
@@ -92,7 +105,7 @@ extension KeelFeed {
     func run(_ record: FanoutRecord, bytes: [UInt8]) async throws {
         switch record.work {
         case .publish(let activity):
-            try await self.deliver(activity, record: bytes, resuming: true).finish?()
+            try await self.deliver(activity, record: bytes, resuming: true).finish()
         case .removal(let activity):
             try await self.retract(activity, record: bytes)
         case .pullSwitch(let producer):
@@ -100,28 +113,29 @@ extension KeelFeed {
         }
     }
 
-    /// Stores the activity once, then fans it out. A fresh publish that finds the same
-    /// activity stored stops there (it was published before); a resumed one goes on, since
-    /// its publisher may have died after storing it.
+    /// Fans out an activity whose record is written: a fresh publish has stored the activity
+    /// with the record; a resumed one stores it once more if it is missing (a record written
+    /// by an earlier version, which stored them one after the other) and goes on when it finds
+    /// the same activity.
     ///
     /// Steps that do not depend on each other run at once (docs/feeds.md, "Publishing and
-    /// fanout", says why each overlap is safe): the activity's compare-and-set, its user-feed
-    /// entry and the reads that decide push or pull; then the follower listing; then the
-    /// chunks, several in flight; the notification sets alongside. The record's deletion,
-    /// last, is left to the caller as `finish` (`nil` when done already): every follower
-    /// has the activity before it runs.
+    /// fanout", says why each overlap is safe): the user-feed entry and the reads that decide
+    /// push or pull (and a resumed publish's compare-and-set of the activity); then the
+    /// follower listing; then the chunks, several in flight; the notification sets alongside.
+    /// The record's deletion, last, is left to the caller as `finish`: every follower has the
+    /// activity before it runs.
     private func deliver(
         _ activity: Activity, record: [UInt8], resuming: Bool
-    ) async throws -> (outcome: PublishResult.Delivery, finish: (@Sendable () async throws -> Void)?) {
+    ) async throws -> (outcome: PublishResult.Delivery, finish: @Sendable () async throws -> Void) {
         let recordKey = self.keys.activityFanout(activity.id)
         let stored = ActivityCodec.encode(activity)
         let reference = ActivityReference(activity)
         async let pulledFlag = self.client.get(self.keys.pulledFlag(activity.actor))
         async let followerCount = self.client.zcount(self.keys.followers(activity.actor))
         async let addedToUserFeed: Void = self.addToUserFeed(reference)
-        if let existing = try await self.storeOnce(activity.id, encoded: stored), !(existing == stored && resuming) {
+        if resuming, let existing = try await self.storeOnce(activity.id, encoded: stored), existing != stored {
             try await addedToUserFeed
-            if existing != stored, (try? ActivityCodec.decode(existing))?.actor != activity.actor {
+            if (try? ActivityCodec.decode(existing))?.actor != activity.actor {
                 // The entry added alongside names this actor, but the id belongs to another
                 // actor's activity: take it back (a crash before this leaves the record, and
                 // the worker's rerun comes here again).
@@ -129,8 +143,7 @@ extension KeelFeed {
             }
             // Best effort: a record left behind only makes the worker repeat idempotent work.
             _ = try? await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
-            guard existing == stored else { throw FeedError.conflictingActivity(activity.id) }
-            return (.alreadyPublished, nil)
+            throw FeedError.conflictingActivity(activity.id)
         }
         // The user feed before the follower listing: a concurrent follow lists the user feed
         // after adding itself to the followers, so it either backfills this activity or is

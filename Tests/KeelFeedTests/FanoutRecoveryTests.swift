@@ -101,6 +101,23 @@ final class FanoutRecoveryTests: FeedClusterTestCase {
             let page = try await feed.timeline(follower)
             XCTAssertEqual(page.activities, activities.reversed(), follower)
         }
+
+        // A record without its activity, as a publisher of an earlier version (record and
+        // activity written one after the other) left it when it died between the two writes:
+        // the worker stores the activity and finishes the fanout.
+        let old = Activity(actor: "p", verb: "post", object: "o", time: 1_700_000_000_100, foreignID: "old")
+        let record = FanoutRecord(work: .publish(old), startedAt: 0).encoded()
+        try await client.put(Array("late:fanout:a:\(old.time):old".utf8), value: record)
+        let resumed = try await feed.resumeUnfinishedFanouts()
+        XCTAssertEqual(resumed, 1)
+        let stored = try await feed.activity(old.id)
+        XCTAssertEqual(stored, old)
+        for follower in followers {
+            let page = try await feed.timeline(follower)
+            XCTAssertEqual(page.activities, [old] + activities.reversed(), follower)
+        }
+        let left = try await client.scan(prefix: Array("late:fanout:".utf8), limit: 100)
+        XCTAssertEqual(left.entries.map(\.key), [])
     }
 
     func testWorkerFinishesARemovalAndARemovalOvertakesAPublish() async throws {
