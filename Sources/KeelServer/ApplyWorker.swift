@@ -211,7 +211,13 @@ final class ApplyWorker: @unchecked Sendable {
     }
 
     private func failAll(_ writers: [WriteWaiter]) {
-        let reply = ErrorReply(code: .unavailable, message: "the node stopped serving after a disk error")
-        for waiter in writers { waiter.completion(.failed(reply)) }
+        for waiter in writers { waiter.completion(.failed(.nodeStopped)) }
     }
+}
+
+extension ErrorReply {
+    /// The answer of a node that stopped after a failed write or an entry it cannot apply.
+    static let nodeStopped = ErrorReply(
+        code: .unavailable, message: "the node stopped serving after a disk error or an entry of a newer version (see its log)"
+    )
 }

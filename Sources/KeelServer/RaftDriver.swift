@@ -902,7 +902,7 @@ final class RaftDriver: @unchecked Sendable {
     }
 
     private func refuseAll(_ events: [DriverEvent]) {
-        let reply = ErrorReply(code: .unavailable, message: "the node stopped serving after a disk error")
+        let reply = ErrorReply.nodeStopped
         for event in events {
             switch event {
             case .propose(let proposal): proposal.completion(.failed(reply))
@@ -918,11 +918,18 @@ final class RaftDriver: @unchecked Sendable {
     private func diskFailed(_ error: any Error) {
         guard !failed else { return }
         failed = true
-        logger.critical(
-            "disk write failed: this node stops replicating and acknowledging writes; restart it once the disk is fixed",
-            metadata: ["raft.error": "\(error)"]
-        )
-        failEverything(ErrorReply(code: .unavailable, message: "the node stopped serving after a disk error"))
+        if error is StoreApplyError {
+            logger.critical(
+                "the log holds a command of a newer Keel version: this node stops replicating and acknowledging writes; upgrade it and restart it",
+                metadata: ["raft.error": "\(error)"]
+            )
+        } else {
+            logger.critical(
+                "disk write failed: this node stops replicating and acknowledging writes; restart it once the disk is fixed",
+                metadata: ["raft.error": "\(error)"]
+            )
+        }
+        failEverything(.nodeStopped)
         // Nothing more goes out; a held deadline left behind would also keep the loop's wait
         // from ever blocking.
         heldAppends.removeAll()

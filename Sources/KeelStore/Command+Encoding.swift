@@ -245,7 +245,7 @@ extension Command {
                     let (key, expected, newValue) = try Self.decodeCompareAndSet(&reader)
                     operations.append(.compareAndSet(key: key, expected: expected, newValue: newValue))
                 case 4: operations.append(.increment(key: try reader.readBytes(), delta: try reader.readSignedVarint()))
-                case let other: throw .malformed("unknown batch operation \(other)")
+                case let other: throw .unknownTag(other)
                 }
             }
             self = .batch(operations)

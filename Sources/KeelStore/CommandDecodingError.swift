@@ -13,3 +13,16 @@ public enum CommandDecodingError: Error, Sendable, Hashable {
     /// A field holds a value outside its domain.
     case malformed(String)
 }
+
+extension CommandDecodingError {
+    /// Whether the bytes may be a command of a newer version of Keel rather than damaged
+    /// ones: a newer encoding version, or a command (or batch operation) tag this build does
+    /// not know.
+    public var mayBeFromNewerVersion: Bool {
+        switch self {
+        case .unsupportedVersion(let version): version > CommandEnvelope.encodingVersion
+        case .unknownTag: true
+        case .empty, .truncated, .trailingBytes, .malformed: false
+        }
+    }
+}

@@ -127,7 +127,9 @@ public final class KeelStore: @unchecked Sendable {
     /// Entries at or below the stored applied index are skipped, so handing the same entries
     /// over again (after a restart) changes nothing. Within the group each command sees the
     /// effects of the ones before it. A command that fails (validation, not a counter, a stale
-    /// sequence, undecodable bytes) changes no data but still counts as applied.
+    /// sequence, damaged bytes) changes no data but still counts as applied. Bytes that may be a
+    /// newer version's command stop the group instead (``StoreApplyError``): a newer replica
+    /// applies them, and counting them as failed here would make the replicas disagree.
     ///
     /// `sync: false` is safe when the Raft log is durable: a crash may lose the last groups
     /// applied, but the applied index is in the same write as their effects, so the store
@@ -138,9 +140,10 @@ public final class KeelStore: @unchecked Sendable {
     ///   - sync: fsync RocksDB's write-ahead log before returning.
     /// - Returns: one result per entry: `nil` for an entry that was already applied, ``CommandResult/done``
     ///   for a no-op, otherwise the command's result.
-    /// - Throws: `RocksDBError` if reading or writing fails; nothing of the group is applied
-    ///   then, and the node must not acknowledge these entries.
-    public func apply(_ entries: [CommittedEntry], sync: Bool = false) throws(RocksDBError) -> [CommandResult?] {
+    /// - Throws: `RocksDBError` if reading or writing fails, ``StoreApplyError`` for an entry
+    ///   of a newer version; nothing of the group is applied then, and the node must not
+    ///   acknowledge these entries.
+    public func apply(_ entries: [CommittedEntry], sync: Bool = false) throws -> [CommandResult?] {
         applyLock.lock()
         defer { applyLock.unlock() }
         // RocksDB's per-thread counters cost thread-local lookups in every key comparison of
@@ -176,7 +179,8 @@ public final class KeelStore: @unchecked Sendable {
         } catch {
             // The in-memory session table may be ahead of the database now.
             needsReload = true
-            throw error as? RocksDBError ?? RocksDBError(kind: .other, message: "KeelStore: \(error)")
+            if error is RocksDBError || error is StoreApplyError { throw error }
+            throw RocksDBError(kind: .other, message: "KeelStore: \(error)")
         }
         storedAppliedIndex = applied
         publishedLock.withLock { publishedAppliedIndex = applied }
@@ -208,6 +212,8 @@ public final class KeelStore: @unchecked Sendable {
         let envelope: CommandEnvelope
         do {
             envelope = try CommandEnvelope(decoding: entry.data)
+        } catch where error.mayBeFromNewerVersion {
+            throw StoreApplyError.entryFromNewerVersion(index: entry.index, error)
         } catch {
             return .failed(.malformedCommand(error))
         }

@@ -50,3 +50,20 @@ public enum StoreError: Error, Sendable, Hashable {
     /// expected value; nothing of the batch was applied.
     case batchConditionFailed(operation: Int)
 }
+
+/// Why ``KeelStore/apply(_:sync:)`` stopped without applying a group, other than RocksDB
+/// failing.
+public enum StoreApplyError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The entry at `index` holds bytes that may be a command of a newer version of Keel
+    /// (``CommandDecodingError/mayBeFromNewerVersion``). Replicas must agree on every entry's
+    /// effect, and a newer replica applies it, so this one stops instead of counting it as a
+    /// failed command; once upgraded, it applies the entry.
+    case entryFromNewerVersion(index: UInt64, CommandDecodingError)
+
+    public var description: String {
+        switch self {
+        case .entryFromNewerVersion(let index, let error):
+            "entry \(index) holds a command this build cannot read (\(error)), written by a newer version of Keel: upgrade this node and restart it"
+        }
+    }
+}

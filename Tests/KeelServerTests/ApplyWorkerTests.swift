@@ -141,6 +141,29 @@ final class ApplyWorkerTests: XCTestCase {
             XCTAssertEqual(error.code, .unavailable)
         }
     }
+
+    func testAnEntryOfANewerVersionStopsTheWorkerWithoutApplyingItsGroup() throws {
+        let outcomes = OutcomeLog()
+        // A command tag this version does not know, as a newer leader could have written.
+        let newer = Entry(term: 1, index: 2, data: [CommandEnvelope.encodingVersion, 0, 0, 0, 99])
+        worker.submit(ApplyWorker.Job(entries: [put(1, "a"), newer], writers: [waiter(1, term: 1, into: outcomes)]))
+        worker.submit(ApplyWorker.Job(entries: [put(3, "c")], writers: [waiter(3, term: 1, into: outcomes)]))
+        worker.waitUntilIdle()
+
+        let reports = worker.takeFinished()
+        XCTAssertEqual(reports.map(\.lastIndex), [2, 3])
+        guard case .entryFromNewerVersion(let index, _) = reports[0].error as? StoreApplyError else {
+            return XCTFail("the first group's error: \(String(describing: reports[0].error))")
+        }
+        XCTAssertEqual(index, 2)
+        XCTAssertNotNil(reports[1].error, "nothing is applied after the stop")
+        XCTAssertEqual(store.appliedIndex, 0, "the group holding the entry is not applied, not even its first write")
+        XCTAssertEqual(outcomes.entries.map(\.index), [1, 3])
+        for outcome in outcomes.entries {
+            guard case .failed(let error) = outcome.outcome else { return XCTFail("write \(outcome.index) was acknowledged") }
+            XCTAssertEqual(error.code, .unavailable)
+        }
+    }
 }
 
 private final class OutcomeLog: @unchecked Sendable {

@@ -3,11 +3,40 @@ import RocksDB
 import XCTest
 
 final class ApplyTests: StoreTestCase {
-    func testNoOpAndMalformedEntriesCountAsApplied() throws {
-        let results = try store.apply(entries([[], [1, 0, 0, 0, 99], [42, 1, 2], envelope(.put(key: bytes("k"), value: bytes("v"))).encoded()]))
-        XCTAssertEqual(results, [.done, .failed(.malformedCommand(.unknownTag(99))), .failed(.malformedCommand(.unsupportedVersion(42))), .done])
-        XCTAssertEqual(store.appliedIndex, 4)
+    func testNoOpAndDamagedEntriesCountAsApplied() throws {
+        let put = envelope(.put(key: bytes("k"), value: bytes("v"))).encoded()
+        let results = try store.apply(entries([[], Array(put.dropLast()), put + [7], [0, 1, 2], put]))
+        XCTAssertEqual(results, [.done, .failed(.malformedCommand(.truncated)), .failed(.malformedCommand(.trailingBytes(1))), .failed(.malformedCommand(.unsupportedVersion(0))), .done])
+        XCTAssertEqual(store.appliedIndex, 5)
         XCTAssertEqual(try allValues(), [KeyValue(key: bytes("k"), value: bytes("v"))])
+    }
+
+    /// An entry that may hold a newer version's command (an unknown tag, batch operation or
+    /// encoding version) stops the group: a newer replica applies it, so counting it as failed
+    /// would make the replicas disagree. Nothing of the group is applied, and the group applies
+    /// in full once the entry can be read.
+    func testEntriesOfANewerVersionStopTheGroup() throws {
+        let put = envelope(.put(key: bytes("k"), value: bytes("v"))).encoded()
+        // Version 1, client 0, sequence 0, time 0, then a command tag no version has used yet.
+        let unknownTag: [UInt8] = [1, 0, 0, 0, 99]
+        var unknownBatchOperation = envelope(.batch([.delete(key: bytes("k"))])).encoded()
+        unknownBatchOperation[unknownBatchOperation.count - 3] = 9
+        let newerEncoding = [CommandEnvelope.encodingVersion + 1] + put.dropFirst()
+        for newer in [unknownTag, unknownBatchOperation, newerEncoding] {
+            let group = entries([put, newer])
+            XCTAssertThrowsError(try store.apply(group)) { error in
+                guard case .entryFromNewerVersion(let index, let decoding) = error as? StoreApplyError else {
+                    return XCTFail("\(error)")
+                }
+                XCTAssertEqual(index, group[1].index)
+                XCTAssertTrue(decoding.mayBeFromNewerVersion, "\(decoding)")
+            }
+            XCTAssertEqual(store.appliedIndex, group[0].index - 1, "nothing of the group is applied")
+            XCTAssertEqual(try allValues(), [])
+            // The node is replaced by one that reads the entry: here, the same index gets a no-op.
+            XCTAssertEqual(try store.apply([group[0], CommittedEntry(index: group[1].index, data: [])]), [.done, .done])
+            try store.apply(entries([envelope(.delete(key: bytes("k"))).encoded()]))
+        }
     }
 
     func testApplyingTheSameEntriesAgainChangesNothingAcrossARestart() throws {
