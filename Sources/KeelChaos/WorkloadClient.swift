@@ -82,12 +82,17 @@ struct WorkloadClient {
             let expected: Int64? = Bool.random(using: &generator) ? lastSeen[key.name] : nil
             let value = nextValue()
             let input = HistoryValue.array([expected.map(HistoryValue.integer) ?? .null, .integer(value)])
+            // Half of them go as a batch of one, the batch's compare-and-set path.
+            let inBatch = Bool.random(using: &generator)
             let swapped: Bool? = await perform(.cas, key, input) { keel in
+                let condition: CompareAndSetExpectation = expected.map { .value(Array(String($0).utf8)) } ?? .absent
+                let replacement = CompareAndSetReplacement.value(Array(String(value).utf8))
                 do {
-                    try await keel.compareAndSet(
-                        key.bytes, expected: expected.map { .value(Array(String($0).utf8)) } ?? .absent,
-                        replacement: .value(Array(String(value).utf8))
-                    )
+                    if inBatch {
+                        try await keel.batch([.compareAndSet(key: key.bytes, expected: condition, replacement: replacement)])
+                    } else {
+                        try await keel.compareAndSet(key.bytes, expected: condition, replacement: replacement)
+                    }
                     return (true, .bool(true))
                 } catch KeelError.conditionFailed {
                     // Evaluated and refused: a definite answer the checker uses.
@@ -101,7 +106,16 @@ struct WorkloadClient {
     private mutating func counterOperation(_ key: ChaosKey) async {
         if !nextIsRead(tenths: 4) {
             // Always +1, so that increments with unknown outcomes are interchangeable for the checker.
+            // Half of them go as a batch of one, the batch's increment path.
+            let inBatch = Bool.random(using: &generator)
             let _: Void? = await perform(.incr, key, .integer(1)) { keel in
+                if inBatch {
+                    let result = try await keel.batch([.increment(key: key.bytes, delta: 1)])
+                    guard result.incrementValues.count == 1 else {
+                        throw KeelError.unexpectedResponse("a batch of one increment answered \(result.incrementValues.count) values")
+                    }
+                    return ((), .integer(result.incrementValues[0]))
+                }
                 let value = try await keel.increment(key.bytes, by: 1)
                 return ((), .integer(value))
             }
