@@ -92,8 +92,9 @@ final class RaftDriver: @unchecked Sendable {
     }
     private var transfers: [(target: UInt64, completion: @Sendable (ClientResult) -> Void)] = []
     private var staged: (index: UInt64, term: UInt64, directory: String)?
-    /// Set once a write to the log or the state machine failed: from then on the node sends
-    /// and acknowledges nothing, because it can no longer vouch for its disk.
+    /// Set once a write to the log or the state machine failed, or the store met an entry of a
+    /// newer version: from then on the node sends and acknowledges nothing, because it can no
+    /// longer vouch for its disk (or apply its log).
     private var failed = false
     private struct PublishedGauges: Equatable {
         var role: RaftRole
@@ -407,7 +408,7 @@ final class RaftDriver: @unchecked Sendable {
                 storage.publish(write)
             }
         } catch {
-            diskFailed(error)
+            stopServing(after: error)
             return
         }
         finishReady(ready)
@@ -434,7 +435,7 @@ final class RaftDriver: @unchecked Sendable {
         writing = nil
         switch outcome {
         case .failure(let error):
-            diskFailed(error)
+            stopServing(after: error)
             return
         case .success(let nanoseconds):
             recordWrite(of: ready, sync: true, nanoseconds: nanoseconds)
@@ -515,7 +516,7 @@ final class RaftDriver: @unchecked Sendable {
     private func take(_ report: ApplyWorker.Finished) {
         guard !failed else { return }
         if let error = report.error {
-            diskFailed(error)
+            stopServing(after: error)
             return
         }
         for entry in report.configurationChanges {
@@ -915,7 +916,7 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
 
-    private func diskFailed(_ error: any Error) {
+    private func stopServing(after error: any Error) {
         guard !failed else { return }
         failed = true
         if error is StoreApplyError {
