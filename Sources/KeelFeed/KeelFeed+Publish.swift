@@ -12,10 +12,13 @@ extension KeelFeed {
     ///
     /// Publishing an activity that is already stored (same id, same content) does nothing
     /// more than finish its fanout if that was interrupted.
+    ///
+    /// Returns once every follower's timeline has the activity; the fanout record is deleted
+    /// in the background afterwards (``flushBackgroundWrites()`` waits for that).
     /// - Parameter activity: The activity.
     /// - Returns: How it was delivered.
     /// - Throws: ``FeedError`` for an invalid or oversized activity (nothing written), or one
-    ///   whose id is taken by different content (nothing kept); `KeelError` (an interrupted
+    ///   whose id is taken by different content (nothing written); `KeelError` (an interrupted
     ///   fanout is finished by ``resumeUnfinishedFanouts(startedBefore:)``).
     @discardableResult
     public func publish(_ activity: Activity) async throws -> PublishResult {
