@@ -11,14 +11,8 @@ final class RecordDeletionsTests: XCTestCase {
 
         let first = Gate(), second = Gate()
         let finished = Finished()
-        await deletions.start([1]) {
-            await first.passed()
-            await finished.add(1)
-        }
-        await deletions.start([2]) {
-            await second.passed()
-            await finished.add(2)
-        }
+        await start(in: deletions, key: [1], after: first, marking: 1, in: finished)
+        await start(in: deletions, key: [2], after: second, marking: 2, in: finished)
         let waitingForOne = Task { await deletions.wait(for: [1]); return await finished.keys }
         let waitingForAll = Task { await deletions.waitForAll(); return await finished.keys }
         await first.open()
@@ -33,20 +27,22 @@ final class RecordDeletionsTests: XCTestCase {
         let deletions = RecordDeletions()
         let earlier = Gate(), later = Gate()
         let finished = Finished()
-        await deletions.start([1]) {
-            await earlier.passed()
-            await finished.add(1)
-        }
-        await deletions.start([1]) {
-            await later.passed()
-            await finished.add(2)
-        }
+        await start(in: deletions, key: [1], after: earlier, marking: 1, in: finished)
+        await start(in: deletions, key: [1], after: later, marking: 2, in: finished)
         await earlier.open()
         // The earlier deletion's end must not drop the later one from the table.
         let waiting = Task { await deletions.wait(for: [1]); return await finished.keys }
         await later.open()
         let seen = await waiting.value
         XCTAssertTrue(seen.contains(2), "wait(for:) returned before the later deletion ran")
+    }
+
+    /// Starts a deletion of `key` that waits for `gate`, then adds `mark` to `finished`.
+    private func start(in deletions: RecordDeletions, key: [UInt8], after gate: Gate, marking mark: Int, in finished: Finished) async {
+        await deletions.start(key) {
+            await gate.passed()
+            await finished.add(mark)
+        }
     }
 }
 

@@ -23,14 +23,22 @@ struct ReferenceStore {
     func isEntryKeyed(_ set: [UInt8]) -> Bool { !(entrySets[set]?.isEmpty ?? true) }
     func isMemberKeyed(_ set: [UInt8]) -> Bool { !(sets[set]?.isEmpty ?? true) }
 
-    private static func increment(_ current: [UInt8]?, by delta: Int64) -> Result<Int64, StoreError> {
+    private static func increment(_ current: [UInt8]?, by delta: Int64) throws(StoreError) -> Int64 {
         var counter: Int64 = 0
         if let current {
-            guard current.count == 8 else { return .failure(.notACounter) }
+            guard current.count == 8 else { throw .notACounter }
             counter = Int64(bitPattern: current.reduce(0) { $0 << 8 | UInt64($1) })
         }
         let (sum, overflow) = counter.addingReportingOverflow(delta)
-        return overflow ? .failure(.counterOverflow) : .success(sum)
+        guard !overflow else { throw .counterOverflow }
+        return sum
+    }
+
+    private static func matches(_ current: [UInt8]?, _ expected: Command.CompareAndSetExpectation) -> Bool {
+        switch expected {
+        case .absent: current == nil
+        case .value(let value): current == value
+        }
     }
 
     /// Applies a valid command (the test checks invalid ones separately: they change nothing).
@@ -43,43 +51,36 @@ struct ReferenceStore {
             values[key] = nil
             return .done
         case .compareAndSet(let key, let expected, let newValue):
-            let current = values[key]
-            let matches: Bool
-            switch expected {
-            case .absent: matches = current == nil
-            case .value(let value): matches = current == value
-            }
-            guard matches else { return .compareAndSet(swapped: false, current: current) }
+            guard Self.matches(values[key], expected) else { return .compareAndSet(swapped: false, current: values[key]) }
             values[key] = newValue
             return .compareAndSet(swapped: true, current: nil)
         case .increment(let key, let delta):
-            switch Self.increment(values[key], by: delta) {
-            case .failure(let error): return .failed(error)
-            case .success(let sum):
+            do throws(StoreError) {
+                let sum = try Self.increment(values[key], by: delta)
                 values[key] = counterBytes(sum)
                 return .counter(sum)
+            } catch {
+                return .failed(error)
             }
         case .batch(let operations):
             var after = values
             var counters: [Int64] = []
-            for (index, operation) in operations.enumerated() {
-                switch operation {
-                case .put(let key, let value): after[key] = value
-                case .delete(let key): after[key] = nil
-                case .compareAndSet(let key, let expected, let newValue):
-                    switch expected {
-                    case .absent: guard after[key] == nil else { return .failed(.batchConditionFailed(operation: index)) }
-                    case .value(let value): guard after[key] == value else { return .failed(.batchConditionFailed(operation: index)) }
-                    }
-                    after[key] = newValue
-                case .increment(let key, let delta):
-                    switch Self.increment(after[key], by: delta) {
-                    case .failure(let error): return .failed(error)
-                    case .success(let sum):
+            do throws(StoreError) {
+                for (index, operation) in operations.enumerated() {
+                    switch operation {
+                    case .put(let key, let value): after[key] = value
+                    case .delete(let key): after[key] = nil
+                    case .compareAndSet(let key, let expected, let newValue):
+                        guard Self.matches(after[key], expected) else { throw .batchConditionFailed(operation: index) }
+                        after[key] = newValue
+                    case .increment(let key, let delta):
+                        let sum = try Self.increment(after[key], by: delta)
                         after[key] = counterBytes(sum)
                         counters.append(sum)
                     }
                 }
+            } catch {
+                return .failed(error)
             }
             values = after
             return counters.isEmpty ? .done : .batchCounters(counters)
