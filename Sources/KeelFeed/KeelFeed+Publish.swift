@@ -22,10 +22,9 @@ extension KeelFeed {
     ///   fanout is finished by ``resumeUnfinishedFanouts(startedBefore:)``).
     @discardableResult
     public func publish(_ activity: Activity) async throws -> PublishResult {
-        try self.validate(activity)
+        let stored = try self.validate(activity)
         let recordKey = self.keys.activityFanout(activity.id)
         let activityKey = self.keys.activity(activity.id)
-        let stored = ActivityCodec.encode(activity)
         for _ in 0..<8 {
             let record = FanoutRecord(work: .publish(activity), startedAt: self.now()).encoded()
             do {
@@ -85,7 +84,9 @@ extension KeelFeed {
     }
 
     /// Checks every field against ``FeedLimits`` and the encoded size against the configuration.
-    func validate(_ activity: Activity) throws {
+    /// - Returns: The encoded activity.
+    @discardableResult
+    func validate(_ activity: Activity) throws -> [UInt8] {
         try checkText(activity.actor, field: "actor")
         try checkText(activity.verb, field: "verb")
         try checkText(activity.foreignID, field: "foreign id")
@@ -96,10 +97,11 @@ extension KeelFeed {
         for recipient in activity.to {
             try checkText(recipient, field: "recipient")
         }
-        let size = ActivityCodec.encode(activity).count
-        guard size <= self.configuration.maximumActivityBytes else {
-            throw FeedError.activityTooLarge(bytes: size, limit: self.configuration.maximumActivityBytes)
+        let encoded = ActivityCodec.encode(activity)
+        guard encoded.count <= self.configuration.maximumActivityBytes else {
+            throw FeedError.activityTooLarge(bytes: encoded.count, limit: self.configuration.maximumActivityBytes)
         }
+        return encoded
     }
 
     // MARK: - The work of a fanout record
@@ -131,22 +133,26 @@ extension KeelFeed {
         _ activity: Activity, record: [UInt8], resuming: Bool
     ) async throws -> (outcome: PublishResult.Delivery, finish: @Sendable () async throws -> Void) {
         let recordKey = self.keys.activityFanout(activity.id)
-        let stored = ActivityCodec.encode(activity)
         let reference = ActivityReference(activity)
         async let pulledFlag = self.client.get(self.keys.pulledFlag(activity.actor))
         async let followerCount = self.client.zcount(self.keys.followers(activity.actor))
         async let addedToUserFeed: Void = self.addToUserFeed(reference)
-        if resuming, let existing = try await self.storeOnce(activity.id, encoded: stored), existing != stored {
-            try await addedToUserFeed
-            if (try? ActivityCodec.decode(existing))?.actor != activity.actor {
-                // The entry added alongside names this actor, but the id belongs to another
-                // actor's activity: take it back (a crash before this leaves the record, and
-                // the worker's rerun comes here again).
-                try await self.client.zrem(self.keys.userFeed(activity.actor), members: [reference.member])
+        // A resumed record may be of an earlier version, which stored the activity only after
+        // the record: store it if it is missing.
+        if resuming {
+            let stored = ActivityCodec.encode(activity)
+            if let existing = try await self.storeOnce(activity.id, encoded: stored), existing != stored {
+                try await addedToUserFeed
+                if (try? ActivityCodec.decode(existing))?.actor != activity.actor {
+                    // The entry added alongside names this actor, but the id belongs to another
+                    // actor's activity: take it back (a crash before this leaves the record, and
+                    // the worker's rerun comes here again).
+                    try await self.client.zrem(self.keys.userFeed(activity.actor), members: [reference.member])
+                }
+                // Best effort: a record left behind only makes the worker repeat idempotent work.
+                _ = try? await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
+                throw FeedError.conflictingActivity(activity.id)
             }
-            // Best effort: a record left behind only makes the worker repeat idempotent work.
-            _ = try? await self.client.compareAndSet(recordKey, expected: .value(record), replacement: .delete)
-            throw FeedError.conflictingActivity(activity.id)
         }
         // The user feed before the follower listing: a concurrent follow lists the user feed
         // after adding itself to the followers, so it either backfills this activity or is
