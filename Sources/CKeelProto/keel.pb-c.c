@@ -772,6 +772,51 @@ void   keel__response__free_unpacked
   assert(message->base.descriptor == &keel__response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   keel__committed__init
+                     (Keel__Committed         *message)
+{
+  static const Keel__Committed init_value = KEEL__COMMITTED__INIT;
+  *message = init_value;
+}
+size_t keel__committed__get_packed_size
+                     (const Keel__Committed *message)
+{
+  assert(message->base.descriptor == &keel__committed__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t keel__committed__pack
+                     (const Keel__Committed *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &keel__committed__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t keel__committed__pack_to_buffer
+                     (const Keel__Committed *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &keel__committed__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Keel__Committed *
+       keel__committed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Keel__Committed *)
+     protobuf_c_message_unpack (&keel__committed__descriptor,
+                                allocator, len, data);
+}
+void   keel__committed__free_unpacked
+                     (Keel__Committed *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &keel__committed__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   keel__get_result__init
                      (Keel__GetResult         *message)
 {
@@ -3522,7 +3567,7 @@ const ProtobufCMessageDescriptor keel__session__descriptor =
   (ProtobufCMessageInit) keel__session__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor keel__request__field_descriptors[33] =
+static const ProtobufCFieldDescriptor keel__request__field_descriptors[34] =
 {
   {
     "id",
@@ -3556,6 +3601,18 @@ static const ProtobufCFieldDescriptor keel__request__field_descriptors[33] =
     0,   /* quantifier_offset */
     offsetof(Keel__Request, session),
     &keel__session__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "acknowledge_commit",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Keel__Request, acknowledge_commit),
+    NULL,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -3922,47 +3979,48 @@ static const ProtobufCFieldDescriptor keel__request__field_descriptors[33] =
   },
 };
 static const unsigned keel__request__field_indices_by_name[] = {
-  13,   /* field[13] = add_learner */
-  8,   /* field[8] = batch */
-  6,   /* field[6] = compare_and_set */
-  5,   /* field[5] = delete */
-  3,   /* field[3] = get */
-  10,   /* field[10] = get_many */
+  3,   /* field[3] = acknowledge_commit */
+  14,   /* field[14] = add_learner */
+  9,   /* field[9] = batch */
+  7,   /* field[7] = compare_and_set */
+  6,   /* field[6] = delete */
+  4,   /* field[4] = get */
+  11,   /* field[11] = get_many */
   0,   /* field[0] = id */
-  7,   /* field[7] = increment */
-  12,   /* field[12] = members */
-  14,   /* field[14] = promote */
-  4,   /* field[4] = put */
-  15,   /* field[15] = remove_member */
-  9,   /* field[9] = scan */
+  8,   /* field[8] = increment */
+  13,   /* field[13] = members */
+  15,   /* field[15] = promote */
+  5,   /* field[5] = put */
+  16,   /* field[16] = remove_member */
+  10,   /* field[10] = scan */
   2,   /* field[2] = session */
-  18,   /* field[18] = sorted_set_add */
-  29,   /* field[29] = sorted_set_add_entries */
-  30,   /* field[30] = sorted_set_add_entry_to_many */
-  19,   /* field[19] = sorted_set_add_to_many */
-  26,   /* field[26] = sorted_set_count */
-  22,   /* field[22] = sorted_set_delete */
-  28,   /* field[28] = sorted_set_merged_range */
-  27,   /* field[27] = sorted_set_range */
-  20,   /* field[20] = sorted_set_remove */
-  24,   /* field[24] = sorted_set_remove_by_score */
-  31,   /* field[31] = sorted_set_remove_entries */
-  32,   /* field[32] = sorted_set_remove_entry_from_many */
-  21,   /* field[21] = sorted_set_remove_from_many */
-  25,   /* field[25] = sorted_set_score */
-  23,   /* field[23] = sorted_set_trim */
-  11,   /* field[11] = status */
-  17,   /* field[17] = take_snapshot */
+  19,   /* field[19] = sorted_set_add */
+  30,   /* field[30] = sorted_set_add_entries */
+  31,   /* field[31] = sorted_set_add_entry_to_many */
+  20,   /* field[20] = sorted_set_add_to_many */
+  27,   /* field[27] = sorted_set_count */
+  23,   /* field[23] = sorted_set_delete */
+  29,   /* field[29] = sorted_set_merged_range */
+  28,   /* field[28] = sorted_set_range */
+  21,   /* field[21] = sorted_set_remove */
+  25,   /* field[25] = sorted_set_remove_by_score */
+  32,   /* field[32] = sorted_set_remove_entries */
+  33,   /* field[33] = sorted_set_remove_entry_from_many */
+  22,   /* field[22] = sorted_set_remove_from_many */
+  26,   /* field[26] = sorted_set_score */
+  24,   /* field[24] = sorted_set_trim */
+  12,   /* field[12] = status */
+  18,   /* field[18] = take_snapshot */
   1,   /* field[1] = timeout_ms */
-  16,   /* field[16] = transfer_leadership */
+  17,   /* field[17] = transfer_leadership */
 };
 static const ProtobufCIntRange keel__request__number_ranges[4 + 1] =
 {
   { 1, 0 },
-  { 10, 3 },
-  { 30, 11 },
-  { 40, 18 },
-  { 0, 33 }
+  { 10, 4 },
+  { 30, 12 },
+  { 40, 19 },
+  { 0, 34 }
 };
 const ProtobufCMessageDescriptor keel__request__descriptor =
 {
@@ -3972,7 +4030,7 @@ const ProtobufCMessageDescriptor keel__request__descriptor =
   "Keel__Request",
   "keel",
   sizeof(Keel__Request),
-  33,
+  34,
   keel__request__field_descriptors,
   keel__request__field_indices_by_name,
   4,  keel__request__number_ranges,
@@ -4521,7 +4579,7 @@ const ProtobufCMessageDescriptor keel__get_many_request__descriptor =
   (ProtobufCMessageInit) keel__get_many_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor keel__response__field_descriptors[21] =
+static const ProtobufCFieldDescriptor keel__response__field_descriptors[22] =
 {
   {
     "id",
@@ -4543,6 +4601,18 @@ static const ProtobufCFieldDescriptor keel__response__field_descriptors[21] =
     offsetof(Keel__Response, result_case),
     offsetof(Keel__Response, error),
     &keel__error__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "committed",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Keel__Response, result_case),
+    offsetof(Keel__Response, committed),
+    &keel__committed__descriptor,
     NULL,
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -4777,36 +4847,37 @@ static const ProtobufCFieldDescriptor keel__response__field_descriptors[21] =
   },
 };
 static const unsigned keel__response__field_indices_by_name[] = {
-  12,   /* field[12] = add_learner */
-  7,   /* field[7] = batch */
-  5,   /* field[5] = compare_and_set */
-  4,   /* field[4] = delete */
+  13,   /* field[13] = add_learner */
+  8,   /* field[8] = batch */
+  2,   /* field[2] = committed */
+  6,   /* field[6] = compare_and_set */
+  5,   /* field[5] = delete */
   1,   /* field[1] = error */
-  2,   /* field[2] = get */
-  9,   /* field[9] = get_many */
+  3,   /* field[3] = get */
+  10,   /* field[10] = get_many */
   0,   /* field[0] = id */
-  6,   /* field[6] = increment */
-  11,   /* field[11] = members */
-  13,   /* field[13] = promote */
-  3,   /* field[3] = put */
-  14,   /* field[14] = remove_member */
-  8,   /* field[8] = scan */
-  19,   /* field[19] = sorted_set_count */
-  20,   /* field[20] = sorted_set_range */
-  18,   /* field[18] = sorted_set_score */
-  17,   /* field[17] = sorted_set_write */
-  10,   /* field[10] = status */
-  16,   /* field[16] = take_snapshot */
-  15,   /* field[15] = transfer_leadership */
+  7,   /* field[7] = increment */
+  12,   /* field[12] = members */
+  14,   /* field[14] = promote */
+  4,   /* field[4] = put */
+  15,   /* field[15] = remove_member */
+  9,   /* field[9] = scan */
+  20,   /* field[20] = sorted_set_count */
+  21,   /* field[21] = sorted_set_range */
+  19,   /* field[19] = sorted_set_score */
+  18,   /* field[18] = sorted_set_write */
+  11,   /* field[11] = status */
+  17,   /* field[17] = take_snapshot */
+  16,   /* field[16] = transfer_leadership */
 };
 static const ProtobufCIntRange keel__response__number_ranges[5 + 1] =
 {
   { 1, 0 },
-  { 10, 2 },
-  { 30, 10 },
-  { 40, 17 },
-  { 47, 18 },
-  { 0, 21 }
+  { 10, 3 },
+  { 30, 11 },
+  { 40, 18 },
+  { 47, 19 },
+  { 0, 22 }
 };
 const ProtobufCMessageDescriptor keel__response__descriptor =
 {
@@ -4816,11 +4887,49 @@ const ProtobufCMessageDescriptor keel__response__descriptor =
   "Keel__Response",
   "keel",
   sizeof(Keel__Response),
-  21,
+  22,
   keel__response__field_descriptors,
   keel__response__field_indices_by_name,
   5,  keel__response__number_ranges,
   (ProtobufCMessageInit) keel__response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor keel__committed__field_descriptors[1] =
+{
+  {
+    "index",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Keel__Committed, index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned keel__committed__field_indices_by_name[] = {
+  0,   /* field[0] = index */
+};
+static const ProtobufCIntRange keel__committed__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor keel__committed__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "keel.Committed",
+  "Committed",
+  "Keel__Committed",
+  "keel",
+  sizeof(Keel__Committed),
+  1,
+  keel__committed__field_descriptors,
+  keel__committed__field_indices_by_name,
+  1,  keel__committed__number_ranges,
+  (ProtobufCMessageInit) keel__committed__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor keel__get_result__field_descriptors[3] =

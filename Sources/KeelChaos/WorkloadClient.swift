@@ -172,9 +172,19 @@ struct WorkloadClient {
                 return ((), Self.members(of: page))
             }
         } else if Int.random(in: 0..<3, using: &generator) < 2 {
-            let _: Void? = await perform(.eadd, key, .array([.string(member), .number(score)])) { keel in
-                let changes = try await keel.zaddEntries(key.bytes, [SortedSetMember(member: Array(member.utf8), score: score)])
-                return ((), .bool(changes.added > 0))
+            if Bool.random(using: &generator) {
+                let _: Void? = await perform(.eadd, key, .array([.string(member), .number(score)])) { keel in
+                    let changes = try await keel.zaddEntries(key.bytes, [SortedSetMember(member: Array(member.utf8), score: score)])
+                    return ((), .bool(changes.added > 0))
+                }
+            } else {
+                // Acknowledged at its commit, before any node applied it: completes `ok` then,
+                // with no flag (the apply reports that later), so the checker holds the cluster
+                // to the promise that a committed write is there for every later read.
+                let _: Void? = await perform(.eadd, key, .array([.string(member), .number(score)])) { keel in
+                    _ = try await keel.zaddEntryToManyCommitted([key.bytes], member: Array(member.utf8), score: score)
+                    return ((), .null)
+                }
             }
         } else {
             let _: Void? = await perform(.erem, key, .array([.string(member), .number(score)])) { keel in

@@ -177,6 +177,32 @@ extension KeelClient {
         )
     }
 
+    /// ``zaddEntryToMany(_:member:score:maxLength:timeout:)`` that returns as soon as the
+    /// write is committed, before the leader has applied it (see ``CommittedWrite``): a fanout
+    /// then waits for the commit only, not for three nodes applying inserts into every set.
+    ///
+    /// ```swift
+    /// let write = try await client.zaddEntryToManyCommitted(followerTimelines, member: postID, score: timestamp)
+    /// // ... later, or in the background: throws if applying it failed.
+    /// let changes = try await write.result()
+    /// ```
+    /// - Parameters: as ``zaddEntryToMany(_:member:score:maxLength:timeout:)``; `timeout`
+    ///   bounds the whole write, its final answer included.
+    /// - Returns: The committed write, whose ``CommittedWrite/result()`` is the plain call's.
+    /// - Throws: ``KeelError`` when the write fails before it is committed; `CancellationError`.
+    public func zaddEntryToManyCommitted(
+        _ sets: [[UInt8]],
+        member: some Collection<UInt8>,
+        score: Double,
+        maxLength: UInt64? = nil,
+        timeout: Duration? = nil
+    ) async throws -> CommittedWrite<SortedSetChanges> {
+        try await self.writeSortedSetCommitted(
+            .addEntryToMany(sets: sets, entry: SortedSetMember(member: Array(member), score: score), maxLength: maxLength),
+            timeout: timeout
+        )
+    }
+
     /// Removes entries, each named by its score and member, from an entry-keyed set; entries
     /// not there are ignored.
     /// - Parameters:
@@ -374,7 +400,16 @@ extension KeelClient {
     // MARK: - Sending
 
     private func writeSortedSet(_ operation: SortedSetOperation, timeout: Duration?) async throws -> SortedSetChanges {
-        let result = try await self.execute(.sortedSet(operation), route: .leader, timeout: timeout)
+        try Self.changes(in: try await self.execute(.sortedSet(operation), route: .leader, timeout: timeout))
+    }
+
+    private func writeSortedSetCommitted(
+        _ operation: SortedSetOperation, timeout: Duration?
+    ) async throws -> CommittedWrite<SortedSetChanges> {
+        try await self.executeCommitted(.sortedSet(operation), timeout: timeout, transform: Self.changes(in:))
+    }
+
+    private static func changes(in result: ClientResult) throws -> SortedSetChanges {
         guard case .sortedSet(.changes(let changes)) = result else {
             throw KeelError.unexpectedResponse("expected a sorted-set write result, got \(result)")
         }

@@ -127,12 +127,15 @@ public final class KeelClient: Sendable {
     ///   - timeout: The call's budget; the configured default when `nil`.
     ///   - retryAfterUnknownOutcome: `false` for operations without a session stamp that must
     ///     not be repeated once an attempt may have taken effect (membership changes).
+    ///   - onCommitted: For a write: called with its entry's index when a node announces the
+    ///     commit (``ClientResult/committed(index:)``), possibly more than once across retries.
     /// - Throws: ``KeelError`` or `CancellationError`.
     func execute(
         _ operation: ClientOperation,
         route: RequestRoute,
         timeout: Duration?,
-        retryAfterUnknownOutcome: Bool = true
+        retryAfterUnknownOutcome: Bool = true,
+        onCommitted: (@Sendable (UInt64) -> Void)? = nil
     ) async throws -> ClientResult {
         let deadline = NIODeadline.now() + TimeAmount(timeout ?? self.configuration.requestTimeout)
         guard operation.isWrite else {
@@ -160,7 +163,8 @@ public final class KeelClient: Sendable {
                 session: WriteSession(clientID: lease.clientID, sequence: lease.sequence),
                 route: route,
                 deadline: deadline,
-                retryAfterUnknownOutcome: retryAfterUnknownOutcome
+                retryAfterUnknownOutcome: retryAfterUnknownOutcome,
+                onCommitted: onCommitted
             )
             self.writeSessions.giveBack(lease, outcome: .applied)
             return result
@@ -179,7 +183,8 @@ public final class KeelClient: Sendable {
         session: WriteSession?,
         route: RequestRoute,
         deadline: NIODeadline,
-        retryAfterUnknownOutcome: Bool
+        retryAfterUnknownOutcome: Bool,
+        onCommitted: (@Sendable (UInt64) -> Void)? = nil
     ) async throws -> ClientResult {
         var attempt = RequestAttempts(route: route, operation: operation)
         var generator = SystemRandomNumberGenerator()
@@ -189,7 +194,7 @@ public final class KeelClient: Sendable {
             attempt.redirect = nil
             let retryAt: NIODeadline
             do {
-                let response = try await connection.send(operation, session: session, deadline: deadline)
+                let response = try await connection.send(operation, session: session, deadline: deadline, onCommitted: onCommitted)
                 switch response.result {
                 case .error(let reply):
                     try self.handle(reply, from: target, attempt: &attempt)

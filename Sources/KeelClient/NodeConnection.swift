@@ -35,6 +35,8 @@ final class NodeConnection: Sendable {
     private struct PendingRequest {
         let completion: OneShotCompletion<ClientResponse>
         let channel: ObjectIdentifier
+        /// Called with a write's interim answer (``ClientResult/committed(index:)``).
+        let onCommitted: (@Sendable (UInt64) -> Void)?
     }
 
     /// The connection's one deadline timer; `generation` tells a replaced timer that ran
@@ -77,13 +79,17 @@ final class NodeConnection: Sendable {
     ///   - operation: What to ask.
     ///   - session: The write's exactly-once stamp, `nil` for reads.
     ///   - deadline: When to give up; also sent to the node as the request's timeout.
-    /// - Returns: The node's answer (which may be an error reply).
+    ///   - onCommitted: For a write: asks the node to announce the commit of its entry, and
+    ///     is called with the index when it does (the node may not: nodes older than this
+    ///     client only answer finally).
+    /// - Returns: The node's final answer (which may be an error reply).
     /// - Throws: ``ConnectionFailure``; its `requestSent` tells whether the node may have
     ///   received the request.
     func send(
         _ operation: ClientOperation,
         session: WriteSession?,
-        deadline: NIODeadline
+        deadline: NIODeadline,
+        onCommitted: (@Sendable (UInt64) -> Void)? = nil
     ) async throws(ConnectionFailure) -> ClientResponse {
         try await self.acquirePermit(deadline: deadline)
         defer { self.releasePermit() }
@@ -98,7 +104,7 @@ final class NodeConnection: Sendable {
             }
             let id = state.nextID
             state.nextID += 1
-            state.pending[id] = PendingRequest(completion: completion, channel: channelID)
+            state.pending[id] = PendingRequest(completion: completion, channel: channelID, onCommitted: onCommitted)
             self.watch(deadline, of: id, state: &state, timerLoop: channel.eventLoop)
             return id
         }
@@ -107,6 +113,7 @@ final class NodeConnection: Sendable {
             id: id,
             timeoutMilliseconds: UInt64(max(1, remaining.nanoseconds / 1_000_000)),
             session: session,
+            acknowledgeCommit: onCommitted != nil,
             operation: operation
         )
         var payload = channel.allocator.buffer(capacity: 64)
@@ -134,6 +141,14 @@ final class NodeConnection: Sendable {
 
     /// Called by the channel handler with each answer.
     func deliver(_ response: ClientResponse, channel: any Channel) {
+        if case .committed(let index) = response.result {
+            // Interim: the request stays pending for its final answer.
+            let onCommitted = self.state.withLock { state in
+                state.pending[response.id].flatMap { $0.channel == ObjectIdentifier(channel) ? $0.onCommitted : nil }
+            }
+            onCommitted?(index)
+            return
+        }
         let pending = self.state.withLock { state in
             Self.takePending(&state, requestID: response.id, channel: channel)
         }

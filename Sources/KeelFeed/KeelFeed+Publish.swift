@@ -1,4 +1,5 @@
 import KeelClient
+import Synchronization
 
 // Publishing and removing activities. Both write a fanout record first (docs/feeds.md,
 // "Fanout"), so a publisher that dies half way leaves work the fanout worker finishes.
@@ -13,8 +14,11 @@ extension KeelFeed {
     /// Publishing an activity that is already stored (same id, same content) does nothing
     /// more than finish its fanout if that was interrupted.
     ///
-    /// Returns once every follower's timeline has the activity; the fanout record is deleted
-    /// in the background afterwards (``flushBackgroundWrites()`` waits for that).
+    /// Returns once the activity's insert into every follower's timeline is committed (on the
+    /// disks of a quorum): every timeline read that starts afterwards (with the default
+    /// linearizable consistency, or lease) shows it. The leader applying those inserts is
+    /// checked in the background, where a chunk that failed to apply is written again, and the
+    /// fanout record is deleted after that (``flushBackgroundWrites()`` waits for both).
     /// - Parameter activity: The activity.
     /// - Returns: How it was delivered.
     /// - Throws: ``FeedError`` for an invalid or oversized activity (nothing written), or one
@@ -169,14 +173,18 @@ extension KeelFeed {
         let followers = try await self.followersToPush(
             activity.actor, isPulled: try await pulledFlag != nil, followerCount: try await followerCount
         )
+        // Each chunk returns once committed, before three nodes have applied its inserts (the
+        // longest part of a publish); its applied result is checked by `finish`.
+        let committedChunks = Mutex<[CommittedChunk]>([])
         if let followers {
             pushed = followers.map { self.keys.timeline($0) }
             try await self.pipelineChunks(of: pushed, size: self.configuration.fanoutChunkSize, willStart: self.fanoutChunkWillStart) {
                 _, timelines in
-                try await self.client.zaddEntryToMany(
+                let write = try await self.client.zaddEntryToManyCommitted(
                     Array(timelines), member: reference.member, score: reference.score,
                     maxLength: self.configuration.timelineMaxLength
                 )
+                committedChunks.withLock { $0.append(CommittedChunk(timelines: timelines, write: write)) }
             }
             delivery = .pushed(followers: followers.count)
         } else {
@@ -184,7 +192,36 @@ extension KeelFeed {
         }
         try await notified
         let timelines = pushed
-        return (delivery, { try await self.deleteRecord(recordKey, record: record, pushedTo: timelines, reference: reference) })
+        let chunks = committedChunks.withLock { $0 }
+        return (
+            delivery,
+            {
+                try await self.confirmApplied(chunks, reference: reference)
+                try await self.deleteRecord(recordKey, record: record, pushedTo: timelines, reference: reference)
+            }
+        )
+    }
+
+    /// A fanout chunk acknowledged at its commit.
+    private struct CommittedChunk: Sendable {
+        var timelines: ArraySlice<[UInt8]>
+        var write: CommittedWrite<SortedSetChanges>
+    }
+
+    /// Waits until every chunk is applied; a chunk whose apply failed (its session was
+    /// dropped, say, or its answer lost) is written again, plainly. Runs before the record is
+    /// deleted, so a failure here leaves the record for the fanout worker.
+    private func confirmApplied(_ chunks: [CommittedChunk], reference: ActivityReference) async throws {
+        for chunk in chunks {
+            do {
+                _ = try await chunk.write.result()
+            } catch {
+                try await self.client.zaddEntryToMany(
+                    Array(chunk.timelines), member: reference.member, score: reference.score,
+                    maxLength: self.configuration.timelineMaxLength
+                )
+            }
+        }
     }
 
     /// Deletes a finished publish's record by compare-and-set on its exact bytes. When a

@@ -176,13 +176,33 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             type: ClientServiceMetrics.type(of: request.operation), startNanoseconds: now
         )
         armDeadlineTimer(for: deadline, context: context)
-        executor.execute(request, replyLoop: loop) { result in
+        var committed: (@Sendable (UInt64) -> Void)?
+        if request.acknowledgeCommit {
+            committed = { index in
+                if loop.inEventLoop {
+                    bound.value.announceCommit(id, index)
+                } else {
+                    loop.execute { bound.value.announceCommit(id, index) }
+                }
+            }
+        }
+        executor.execute(request, replyLoop: loop, committed: committed) { result in
             if loop.inEventLoop {
                 bound.value.finish(id, result)
             } else {
                 loop.execute { bound.value.finish(id, result) }
             }
         }
+    }
+
+    /// Sends the interim answer of a write that asked to hear of its commit; the request
+    /// stays in flight until its final answer.
+    private func announceCommit(_ id: UInt64, _ index: UInt64) {
+        guard inFlight[id] != nil, let context, case .open = state else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 24)
+        ClientResponse(id: id, result: .committed(index: index)).encode(into: &buffer)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        scheduleFlush(context)
     }
 
     private func finish(_ id: UInt64, _ result: ClientResult) {

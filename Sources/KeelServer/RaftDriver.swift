@@ -45,6 +45,14 @@ final class RaftDriver: @unchecked Sendable {
         }
     }
     private var waiters: [UInt64: Waiter] = [:]
+    /// Writes whose clients asked to hear of the commit (``WriteProposal/onCommit``), by
+    /// index, until their entry commits (or another entry takes the index).
+    private struct CommitWatcher {
+        var term: UInt64
+        var loop: (any EventLoop)?
+        var onCommit: @Sendable (UInt64) -> Void
+    }
+    private var commitWatchers: [UInt64: CommitWatcher] = [:]
     /// Membership changes' waiters whose entries are with the apply worker.
     private var membershipWaitersApplying: [UInt64: Waiter] = [:]
     /// Appends without entries (a new commit index for a follower that holds everything, or a
@@ -348,7 +356,11 @@ final class RaftDriver: @unchecked Sendable {
         }
         let first = node.lastIndex - UInt64(proposals.count) + 1
         for (offset, proposal) in proposals.enumerated() {
-            waiters[first + UInt64(offset)] = Waiter(term: node.term, kind: .write(proposal.replyLoop, proposal.completion))
+            let index = first + UInt64(offset)
+            waiters[index] = Waiter(term: node.term, kind: .write(proposal.replyLoop, proposal.completion))
+            if let onCommit = proposal.onCommit {
+                commitWatchers[index] = CommitWatcher(term: node.term, loop: proposal.replyLoop, onCommit: onCommit)
+            }
         }
     }
 
@@ -380,6 +392,7 @@ final class RaftDriver: @unchecked Sendable {
         for message in ready.messages { send(message) }
         transport.flush()
         applyQueue.append(contentsOf: ready.committedEntries)
+        if !commitWatchers.isEmpty { announceCommits(ready.committedEntries) }
         // On the leader, committed entries already durable are applied before or while this
         // Ready's entries are fsynced, so that their answers do not wait for the fsync. A
         // follower has no one to answer, but its acknowledgement after the fsync is on the
@@ -412,6 +425,21 @@ final class RaftDriver: @unchecked Sendable {
             return
         }
         finishReady(ready)
+    }
+
+    /// Tells the clients that asked which of their writes just committed. A committed entry
+    /// is on the disks of a quorum (the leader counts itself only after its own fsync), so it
+    /// stays in the log whatever happens to this node; an entry of another term at the index
+    /// is someone else's, and the write's final answer says it failed.
+    private func announceCommits(_ committed: [Entry]) {
+        var replies = ReplyBatch()
+        for entry in committed {
+            guard let watcher = commitWatchers.removeValue(forKey: entry.index), watcher.term == entry.term else { continue }
+            let onCommit = watcher.onCommit
+            let index = entry.index
+            replies.add(on: watcher.loop) { onCommit(index) }
+        }
+        replies.deliver()
     }
 
     /// Sends what the core releases while a write is under way, and takes in the reads that
@@ -595,6 +623,7 @@ final class RaftDriver: @unchecked Sendable {
                 fail(waiter, ErrorReply(code: .unavailable, message: "outcome unknown; retry with the same session"))
             }
         }
+        for index in commitWatchers.keys where index <= snapshot.index { commitWatchers[index] = nil }
         metrics.snapshots.installed.increment()
         logger.info("snapshot installed", metadata: ["raft.snapshot.index": "\(snapshot.index)", "raft.snapshot.term": "\(snapshot.term)"])
         try storage.persist(hardState: ready.hardState, entries: ready.entries, sync: ready.mustSync)
@@ -890,6 +919,7 @@ final class RaftDriver: @unchecked Sendable {
     private func failEverything(_ reply: ErrorReply) {
         for (_, waiter) in waiters { fail(waiter, reply) }
         waiters.removeAll()
+        commitWatchers.removeAll()
         for (_, waiter) in membershipWaitersApplying { fail(waiter, reply) }
         membershipWaitersApplying.removeAll()
         for (_, reads) in readsAwaitingConfirmation { for read in reads { read.completion(.refused(reply)) } }

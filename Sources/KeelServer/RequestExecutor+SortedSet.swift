@@ -10,10 +10,13 @@ extension RequestExecutor {
         _ operation: SortedSetOperation,
         request: ClientRequest,
         replyLoop: (any EventLoop)? = nil,
+        committed: (@Sendable (UInt64) -> Void)? = nil,
         completion: @escaping @Sendable (ClientResult) -> Void
     ) {
         guard let consistency = operation.consistency else {
-            proposeSortedSet(Self.command(for: operation), request: request, replyLoop: replyLoop, completion: completion)
+            proposeSortedSet(
+                Self.command(for: operation), request: request, replyLoop: replyLoop, committed: committed, completion: completion
+            )
             return
         }
         if consistency == .stale {
@@ -31,7 +34,7 @@ extension RequestExecutor {
 
     private func proposeSortedSet(
         _ command: Command, request: ClientRequest, replyLoop: (any EventLoop)?,
-        completion: @escaping @Sendable (ClientResult) -> Void
+        committed: (@Sendable (UInt64) -> Void)?, completion: @escaping @Sendable (ClientResult) -> Void
     ) {
         // Checked here as well as when applied, so that invalid input never takes a log entry;
         // the answer is the same either way.
@@ -43,7 +46,7 @@ extension RequestExecutor {
         }
         let proposal = WriteProposal(
             clientID: request.session?.clientID ?? 0, sequence: request.session?.sequence ?? 0, command: command,
-            replyLoop: replyLoop
+            replyLoop: replyLoop, onCommit: committed
         ) { outcome in
             switch outcome {
             case .failed(let error):

@@ -17,13 +17,19 @@ final class RequestExecutor: Sendable {
     private static let shuttingDown = ErrorReply(code: .unavailable, message: "the node is shutting down")
 
     /// Executes `request`; `completion` runs once, on any thread.
-    /// - Parameter replyLoop: the event loop the caller wants the answer on; a write's answer
-    ///   then comes in one task with the other answers for that loop (`completion` still
-    ///   checks where it runs).
+    /// - Parameters:
+    ///   - replyLoop: the event loop the caller wants the answer on; a write's answer then
+    ///     comes in one task with the other answers for that loop (`completion` still checks
+    ///     where it runs).
+    ///   - committed: for a write that asked for it (``ClientRequest/acknowledgeCommit``),
+    ///     called with the entry's index once it is committed, before `completion`; on
+    ///     `replyLoop` when one is given.
     func execute(
         _ request: ClientRequest, replyLoop: (any EventLoop)? = nil,
+        committed: (@Sendable (UInt64) -> Void)? = nil,
         completion: @escaping @Sendable (ClientResult) -> Void
     ) {
+        let committed = request.acknowledgeCommit ? committed : nil
         switch request.operation {
         case .get, .getMany, .scan:
             let consistency: Consistency
@@ -43,11 +49,17 @@ final class RequestExecutor: Sendable {
             })
             if !posted { completion(.error(Self.shuttingDown)) }
         case .write(let write):
-            propose(Self.command(for: write), request: request, operation: write, replyLoop: replyLoop, completion: completion)
+            propose(
+                Self.command(for: write), request: request, operation: write, replyLoop: replyLoop, committed: committed,
+                completion: completion
+            )
         case .batch(let writes):
-            propose(.batch(writes.map(Self.batchOperation(for:))), request: request, operation: nil, replyLoop: replyLoop, completion: completion)
+            propose(
+                .batch(writes.map(Self.batchOperation(for:))), request: request, operation: nil, replyLoop: replyLoop,
+                committed: committed, completion: completion
+            )
         case .sortedSet(let operation):
-            executeSortedSet(operation, request: request, replyLoop: replyLoop, completion: completion)
+            executeSortedSet(operation, request: request, replyLoop: replyLoop, committed: committed, completion: completion)
         case .admin(let operation):
             if !inbox.post(.admin(operation, completion)) { completion(.error(Self.shuttingDown)) }
         case .unknown:
@@ -57,11 +69,11 @@ final class RequestExecutor: Sendable {
 
     private func propose(
         _ command: Command, request: ClientRequest, operation: WriteOperation?, replyLoop: (any EventLoop)?,
-        completion: @escaping @Sendable (ClientResult) -> Void
+        committed: (@Sendable (UInt64) -> Void)?, completion: @escaping @Sendable (ClientResult) -> Void
     ) {
         let proposal = WriteProposal(
             clientID: request.session?.clientID ?? 0, sequence: request.session?.sequence ?? 0, command: command,
-            replyLoop: replyLoop
+            replyLoop: replyLoop, onCommit: committed
         ) { outcome in
             switch outcome {
             case .failed(let error):

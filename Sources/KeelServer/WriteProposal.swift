@@ -9,5 +9,8 @@ struct WriteProposal: Sendable {
     /// The event loop `completion` would hop to; the driver hands all answers for one loop
     /// over in one task (`ReplyBatch`). `nil`: call `completion` on the driver thread.
     var replyLoop: (any EventLoop)?
+    /// Called (on `replyLoop`) with the entry's index once it is committed, before it is
+    /// applied, for a client that asked to hear of the commit; `completion` still follows.
+    var onCommit: (@Sendable (UInt64) -> Void)? = nil
     var completion: @Sendable (WriteOutcome) -> Void
 }

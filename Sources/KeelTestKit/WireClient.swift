@@ -79,12 +79,18 @@ public final class WireClient {
     }
 
     /// Sends one request without waiting.
+    /// - Parameter acknowledgeCommit: asks for the interim answer of a write at its commit.
     /// - Returns: the request id.
     @discardableResult
-    public func send(_ operation: ClientOperation, session: WriteSession? = nil, timeoutMilliseconds: UInt64 = 0) throws -> UInt64 {
+    public func send(
+        _ operation: ClientOperation, session: WriteSession? = nil, timeoutMilliseconds: UInt64 = 0, acknowledgeCommit: Bool = false
+    ) throws -> UInt64 {
         let id = nextID
         nextID += 1
-        try writeAll(Self.frame(ClientRequest(id: id, timeoutMilliseconds: timeoutMilliseconds, session: session, operation: operation).serialized()))
+        let request = ClientRequest(
+            id: id, timeoutMilliseconds: timeoutMilliseconds, session: session, acknowledgeCommit: acknowledgeCommit, operation: operation
+        )
+        try writeAll(Self.frame(request.serialized()))
         return id
     }
 

@@ -11,6 +11,10 @@ public struct ClientRequest: WireMessage {
     /// Exactly-once stamp for writes; ignored for reads. Without one, a retried write may be
     /// applied twice.
     public var session: WriteSession?
+    /// Writes only: the node also answers with ``ClientResult/committed(index:)`` as soon as
+    /// the write's entry is committed, before it applies it; the final answer follows under the
+    /// same id.
+    public var acknowledgeCommit: Bool
     /// What the request asks for.
     public var operation: ClientOperation
 
@@ -19,16 +23,19 @@ public struct ClientRequest: WireMessage {
     ///   - id: Unique among the client's requests in flight on the connection.
     ///   - timeoutMilliseconds: The deadline, or 0 for the server's default.
     ///   - session: The exactly-once stamp for a write.
+    ///   - acknowledgeCommit: Whether a write is also answered at its commit.
     ///   - operation: What to do.
     public init(
         id: UInt64,
         timeoutMilliseconds: UInt64 = 0,
         session: WriteSession? = nil,
+        acknowledgeCommit: Bool = false,
         operation: ClientOperation
     ) {
         self.id = id
         self.timeoutMilliseconds = timeoutMilliseconds
         self.session = session
+        self.acknowledgeCommit = acknowledgeCommit
         self.operation = operation
     }
 
@@ -64,6 +71,7 @@ extension ClientRequest: CMessageConvertible {
             cSession.pointee.sequence = session.sequence
             message.pointee.session = cSession
         }
+        message.pointee.acknowledge_commit = self.acknowledgeCommit ? 1 : 0
         switch self.operation {
         case .get(let key, let consistency):
             let get = arena.message(keel__get_request__init)
@@ -147,6 +155,7 @@ extension ClientRequest: CMessageConvertible {
         self.session = message.session.map {
             WriteSession(clientID: $0.pointee.client_id, sequence: $0.pointee.sequence)
         }
+        self.acknowledgeCommit = message.acknowledge_commit != 0
         switch message.op_case {
         case KEEL__REQUEST__OP_GET:
             let get = try reader.present(message.get, field: "get")

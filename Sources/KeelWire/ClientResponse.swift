@@ -2,7 +2,9 @@ import CKeelProto
 import NIOCore
 
 /// The answer to the ``ClientRequest`` with the same ``id``. Answers may come back in any
-/// order; there is exactly one per request that the server read.
+/// order; there is exactly one final answer per request that the server read (a write sent
+/// with ``ClientRequest/acknowledgeCommit`` may get a ``ClientResult/committed(index:)``
+/// before it).
 public struct ClientResponse: WireMessage {
     /// The id of the request this answers.
     public var id: UInt64
@@ -47,6 +49,11 @@ extension ClientResponse: CMessageConvertible {
         case .error(let error):
             message.pointee.result_case = KEEL__RESPONSE__RESULT_ERROR
             message.pointee.error = error.cMessage(in: arena)
+        case .committed(let index):
+            let committed = arena.message(keel__committed__init)
+            committed.pointee.index = index
+            message.pointee.result_case = KEEL__RESPONSE__RESULT_COMMITTED
+            message.pointee.committed = committed
         case .get(let value, let appliedIndex):
             let get = arena.message(keel__get_result__init)
             get.pointee.found = value != nil ? 1 : 0
@@ -127,6 +134,8 @@ extension ClientResponse: CMessageConvertible {
         switch message.result_case {
         case KEEL__RESPONSE__RESULT_ERROR:
             self.result = .error(try ErrorReply(try reader.present(message.error, field: "error"), reader: reader))
+        case KEEL__RESPONSE__RESULT_COMMITTED:
+            self.result = .committed(index: try reader.present(message.committed, field: "committed").index)
         case KEEL__RESPONSE__RESULT_GET:
             let get = try reader.present(message.get, field: "get")
             self.result = .get(value: get.found != 0 ? reader.bytes(get.value) : nil, appliedIndex: get.applied_index)

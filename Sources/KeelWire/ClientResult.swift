@@ -6,6 +6,10 @@ public enum ClientResult: Sendable, Hashable {
     /// The request failed; nothing was written unless the code is ``ErrorCode/timeout`` or
     /// ``ErrorCode/unavailable`` after the request was sent (then the outcome is unknown).
     case error(ErrorReply)
+    /// The interim answer to a write sent with ``ClientRequest/acknowledgeCommit``: its entry
+    /// is committed at `index` (durable on a quorum, in the log for good); the final answer
+    /// follows.
+    case committed(index: UInt64)
     /// The value of the key, `nil` when it is absent (an empty value is `[]`).
     case get(value: [UInt8]?, appliedIndex: UInt64)
     /// A ``WriteOperation/put(key:value:)`` was applied.

@@ -83,6 +83,40 @@ final class SortedSetClusterTests: ClusterClientTestCase {
         let inserted = Atomic<Int>(0)
     }
 
+    func testAFanoutAcknowledgedAtCommitIsSeenByTheNextReadAndReportsItsApply() async throws {
+        let (cluster, _) = try self.startCluster()
+        let client = try self.makeClient(for: cluster)
+        let sets = (0..<500).map { Array("committed:\($0)".utf8) }
+        let write = try await client.zaddEntryToManyCommitted(sets, member: "post:1".utf8, score: 7, maxLength: 100)
+        let index = try XCTUnwrap(write.index, "the node announces the commit")
+        // Linearizable reads that start now see the write: they wait for its apply.
+        let page = try await client.zrange(sets[499], limit: 10)
+        XCTAssertEqual(page.members, [SortedSetMember(member: Array("post:1".utf8), score: 7)])
+        XCTAssertGreaterThanOrEqual(page.appliedIndex, index)
+        let changes = try await write.result()
+        XCTAssertEqual(changes, SortedSetChanges(added: 500, updated: 0, removed: 0, appliedIndex: index))
+
+        // A write refused when applied is committed all the same; its result says why.
+        try await client.zadd("member-keyed".utf8, member: "a".utf8, score: 1)
+        let refused = try await client.zaddEntryToManyCommitted([Array("member-keyed".utf8)], member: "b".utf8, score: 2)
+        XCTAssertNotNil(refused.index)
+        do {
+            _ = try await refused.result()
+            XCTFail("an entry into a member-keyed set must fail when applied")
+        } catch KeelError.invalidArgument(let message) {
+            XCTAssertTrue(message.contains("entry-keyed"), message)
+        }
+        let members = try await client.zrange("member-keyed".utf8, limit: 10)
+        XCTAssertEqual(members.members, [SortedSetMember(member: Array("a".utf8), score: 1)])
+
+        // Invalid input is refused before anything is committed.
+        do {
+            _ = try await client.zaddEntryToManyCommitted([[]], member: "c".utf8, score: 3)
+            XCTFail("an empty set key must be refused")
+        } catch KeelError.invalidArgument {
+        }
+    }
+
     func testCursorWalksWhileAnotherClientInsertsSeeEveryOlderMemberExactlyOnce() async throws {
         let (cluster, _) = try self.startCluster()
         let reader = try self.makeClient(for: cluster)

@@ -21,6 +21,9 @@ final class FakeKeelNode: Sendable {
         case hold
         /// Close the connection without answering.
         case closeConnection
+        /// Send the interim answer of a write at its commit (``ClientResult/committed(index:)``),
+        /// then close the connection without the final answer.
+        case commitThenClose(index: UInt64)
     }
 
     /// The order in which held requests are answered.
@@ -180,7 +183,7 @@ final class FakeKeelNode: Sendable {
             case .hold:
                 state.held.append(HeldRequest(request: request, channel: channel))
                 return (reaction, nil)
-            case .closeConnection:
+            case .closeConnection, .commitThenClose:
                 state.outstanding -= 1
                 return (reaction, nil)
             }
@@ -192,6 +195,10 @@ final class FakeKeelNode: Sendable {
             break
         case .closeConnection:
             channel.close(promise: nil)
+        case .commitThenClose(let index):
+            var payload = ByteBuffer()
+            ClientResponse(id: request.id, result: .committed(index: index)).encode(into: &payload)
+            channel.writeAndFlush(payload).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 

@@ -124,6 +124,42 @@ final class KeelClientSortedSetTests: KeelClientTestCase {
         XCTAssertEqual(writes[0].operation, writes[1].operation)
     }
 
+    func testAWriteAcknowledgedAtCommitReturnsThenGetsItsResultThroughARetry() async throws {
+        let node = try await self.startNode()
+        let attempts = Atomic<Int>(0)
+        node.script { request in
+            if request.operation.isWrite && attempts.add(1, ordering: .relaxed).newValue == 1 {
+                return .commitThenClose(index: 9)
+            }
+            return Self.answer(request)
+        }
+        let client = self.makeClient(endpoints: [node.endpoint])
+
+        let write = try await client.zaddEntryToManyCommitted([[1], [2]], member: [7], score: 7)
+        XCTAssertEqual(write.index, 9)
+        let changes = try await write.result()
+        XCTAssertEqual(changes.appliedIndex, 10, "the final answer came to the retry")
+        let writes = node.received.filter(\.operation.isWrite)
+        XCTAssertEqual(writes.count, 2)
+        XCTAssertTrue(writes.allSatisfy(\.acknowledgeCommit))
+        XCTAssertEqual(writes[0].session, writes[1].session, "the retry is the same write")
+    }
+
+    func testAWriteAcknowledgedAtCommitToANodeThatOnlyAnswersFinallyReturnsItsResult() async throws {
+        let node = try await self.startNode()
+        node.script { Self.answer($0) }
+        let client = self.makeClient(endpoints: [node.endpoint])
+
+        let write = try await client.zaddEntryToManyCommitted([[1]], member: [7], score: 7)
+        XCTAssertNil(write.index, "no announcement came")
+        let changes = try await write.result()
+        XCTAssertEqual(changes.appliedIndex, 10)
+
+        node.script { _ in .answer(.error(ErrorReply(code: .invalidArgument, message: "a score is NaN"))) }
+        let error = await self.keelError { try await client.zaddEntryToManyCommitted([[1]], member: [7], score: .nan) }
+        XCTAssertEqual(error, .invalidArgument(message: "a score is NaN"), "a failure before any commit is thrown by the call")
+    }
+
     func testInvalidArgumentIsThrownAtOnceWithTheNodesMessage() async throws {
         let node = try await self.startNode()
         node.script { _ in .answer(.error(ErrorReply(code: .invalidArgument, message: "a score is NaN"))) }

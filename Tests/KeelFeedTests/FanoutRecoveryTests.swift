@@ -74,6 +74,44 @@ final class FanoutRecoveryTests: FeedClusterTestCase {
         XCTAssertEqual(userFeed.activities, [activity])
     }
 
+    func testAChunkRefusedWhenAppliedKeepsTheRecordUntilTheWorkerFinishes() async throws {
+        let client = try self.startClusterClient()
+        let clock = ManualClock()
+        var configuration = FeedConfiguration()
+        configuration.namespace = "refused"
+        configuration.fanoutChunkSize = 10
+        let feed = try KeelFeed(client: client, configuration: configuration, now: clock.now)
+        let followers = (0..<25).map { "follower-\($0)" }
+        try await feed.followMany(followers.map { FollowRequest(follower: $0, followee: "producer") })
+        // A member-keyed set where follower-7's timeline belongs: the chunk holding it is
+        // committed (publish returns once every chunk is) and then refused when applied.
+        let blocked = Array("refused:timeline:follower-7".utf8)
+        try await client.zadd(blocked, member: "stray".utf8, score: 1)
+
+        let activity = Activity(actor: "producer", verb: "post", object: "photo:1", time: 1_700_000_100_000, foreignID: "post-1")
+        let result = try await feed.publish(activity)
+        XCTAssertEqual(result.delivery, .pushed(followers: 25))
+        await feed.flushBackgroundWrites()
+        let recordKey = Array("refused:fanout:a:\(activity.time):post-1".utf8)
+        let record = try await client.get(recordKey)
+        XCTAssertNotNil(record, "a chunk that failed to apply must leave the record for the worker")
+        let member = ActivityReference(activity).member
+        let blockedHolds = try await FeedClusterTestCase.holds(blocked, member: member, score: Double(activity.time), client: client)
+        XCTAssertFalse(blockedHolds)
+
+        // Once the set is out of the way, the worker finishes the fanout.
+        try await client.zdelete(blocked)
+        clock.advance(by: configuration.fanoutTakeoverMilliseconds + 1)
+        let resumed = try await feed.resumeUnfinishedFanouts()
+        XCTAssertEqual(resumed, 1)
+        for follower in followers {
+            let timeline = try await self.members(of: Array("refused:timeline:\(follower)".utf8), client: client)
+            XCTAssertEqual(timeline.map(\.member), [member], "\(follower) must have the activity exactly once")
+        }
+        let recordAfter = try await client.get(recordKey)
+        XCTAssertNil(recordAfter)
+    }
+
     func testRecordIsDeletedAfterPublishReturnsAndARepublishWaitsForIt() async throws {
         let client = try self.startClusterClient()
         var configuration = FeedConfiguration()

@@ -57,6 +57,49 @@ final class ClientServiceTests: ClusterTestCase {
         XCTAssertEqual(unknownError.code, .unknownCommand)
     }
 
+    func testAWriteThatAsksIsAnsweredAtItsCommitAndAgainOnceApplied() throws {
+        let cluster = try startCluster()
+        let leader = try cluster.waitForLeader()
+        let client = try cluster.client(leader)
+
+        let put = try client.send(.write(.put(key: Array("acked".utf8), value: [1])), session: WriteSession(clientID: 91, sequence: 1), acknowledgeCommit: true)
+        let interim = try client.receive()
+        XCTAssertEqual(interim.id, put)
+        guard case .committed(let index) = interim.result else { return XCTFail("first answer: \(interim.result)") }
+        let final = try client.receive()
+        XCTAssertEqual(final.id, put)
+        guard case .put(let appliedIndex) = final.result else { return XCTFail("final answer: \(final.result)") }
+        XCTAssertEqual(appliedIndex, index, "both answers name the write's entry")
+        XCTAssertEqual(try get("acked"), [1])
+
+        // Committed, then refused when applied: entries into a member-keyed set.
+        let set = Array("members".utf8)
+        XCTAssertTrue(try client.call(.sortedSet(.add(set: set, members: [SortedSetMember(member: [1], score: 1)], mode: .upsert, maxLength: nil))).isSuccess)
+        let entries = try client.send(
+            .sortedSet(.addEntryToMany(sets: [set], entry: SortedSetMember(member: [2], score: 2), maxLength: nil)),
+            session: WriteSession(clientID: 91, sequence: 2), acknowledgeCommit: true
+        )
+        let committed = try client.receive()
+        XCTAssertEqual(committed.id, entries)
+        guard case .committed = committed.result else { return XCTFail("first answer: \(committed.result)") }
+        let refused = try client.receive()
+        XCTAssertEqual(refused.id, entries)
+        guard case .error(let error) = refused.result else { return XCTFail("final answer: \(refused.result)") }
+        XCTAssertEqual(error.code, .invalidArgument)
+
+        // Reads, and writes that do not ask, get one answer each.
+        let read = try client.send(.get(key: Array("acked".utf8), consistency: .linearizable), acknowledgeCommit: true)
+        let plain = try client.send(.write(.put(key: Array("plain".utf8), value: [2])), session: WriteSession(clientID: 91, sequence: 3))
+        var answers: [UInt64: ClientResult] = [:]
+        for _ in 0..<2 {
+            let response = try client.receive()
+            answers[response.id] = response.result
+        }
+        guard case .get(let value, _) = answers[read] else { return XCTFail("read: \(String(describing: answers[read]))") }
+        XCTAssertEqual(value, [1])
+        guard case .put = answers[plain] else { return XCTFail("plain write: \(String(describing: answers[plain]))") }
+    }
+
     func testManyRequestsInFlightOnOneConnectionAreAllAnswered() throws {
         let cluster = try startCluster()
         let leader = try cluster.waitForLeader()

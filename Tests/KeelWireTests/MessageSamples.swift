@@ -208,6 +208,7 @@ enum MessageSamples {
             id: index.isMultiple(of: 2) ? UInt64(index) : .max - UInt64(index),
             timeoutMilliseconds: index.isMultiple(of: 3) ? 0 : UInt64(index) * 1000,
             session: operation.isWrite ? WriteSession(clientID: .max, sequence: UInt64(index)) : nil,
+            acknowledgeCommit: operation.isWrite && index.isMultiple(of: 2),
             operation: operation
         )
     } + [
@@ -219,6 +220,8 @@ enum MessageSamples {
     static let results: [ClientResult] =
         errorReplies.map { .error($0) }
         + [
+            .committed(index: 1),
+            .committed(index: .max),
             .get(value: nil, appliedIndex: 0),
             .get(value: [], appliedIndex: 1),
             .get(value: largeValue, appliedIndex: .max),

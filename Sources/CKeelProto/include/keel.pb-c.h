@@ -32,6 +32,7 @@ typedef struct Keel__BatchRequest Keel__BatchRequest;
 typedef struct Keel__ScanRequest Keel__ScanRequest;
 typedef struct Keel__GetManyRequest Keel__GetManyRequest;
 typedef struct Keel__Response Keel__Response;
+typedef struct Keel__Committed Keel__Committed;
 typedef struct Keel__GetResult Keel__GetResult;
 typedef struct Keel__PutResult Keel__PutResult;
 typedef struct Keel__DeleteResult Keel__DeleteResult;
@@ -294,6 +295,12 @@ struct  Keel__Request
    * ignored by reads.
    */
   Keel__Session *session;
+  /*
+   * Writes only: also answer as soon as the write's entry is committed (on the disks of a
+   * quorum), with `committed`, before the node applies it; the final answer follows under the
+   * same id. Nodes that predate this field answer only once, finally.
+   */
+  protobuf_c_boolean acknowledge_commit;
   Keel__Request__OpCase op_case;
   union {
     Keel__GetRequest *get;
@@ -336,7 +343,7 @@ struct  Keel__Request
 };
 #define KEEL__REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&keel__request__descriptor) \
-    , 0, 0, NULL, KEEL__REQUEST__OP__NOT_SET, {0} }
+    , 0, 0, NULL, 0, KEEL__REQUEST__OP__NOT_SET, {0} }
 
 
 struct  Keel__GetRequest
@@ -509,6 +516,7 @@ struct  Keel__GetManyRequest
 typedef enum {
   KEEL__RESPONSE__RESULT__NOT_SET = 0,
   KEEL__RESPONSE__RESULT_ERROR = 2,
+  KEEL__RESPONSE__RESULT_COMMITTED = 3,
   KEEL__RESPONSE__RESULT_GET = 10,
   KEEL__RESPONSE__RESULT_PUT = 11,
   KEEL__RESPONSE__RESULT_DELETE = 12,
@@ -538,6 +546,10 @@ struct  Keel__Response
   Keel__Response__ResultCase result_case;
   union {
     Keel__Error *error;
+    /*
+     * The interim answer to a write sent with acknowledge_commit; never the last one.
+     */
+    Keel__Committed *committed;
     Keel__GetResult *get;
     Keel__PutResult *put;
     Keel__DeleteResult *delete_;
@@ -571,6 +583,21 @@ struct  Keel__Response
 #define KEEL__RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&keel__response__descriptor) \
     , 0, KEEL__RESPONSE__RESULT__NOT_SET, {0} }
+
+
+/*
+ * The write's entry is committed at `index`: durable on a quorum, in the log for good, and
+ * seen by every linearizable read that starts from now on, unless applying it fails (the
+ * final answer then says how).
+ */
+struct  Keel__Committed
+{
+  ProtobufCMessage base;
+  uint64_t index;
+};
+#define KEEL__COMMITTED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&keel__committed__descriptor) \
+    , 0 }
 
 
 struct  Keel__GetResult
@@ -1734,6 +1761,25 @@ Keel__Response *
 void   keel__response__free_unpacked
                      (Keel__Response *message,
                       ProtobufCAllocator *allocator);
+/* Keel__Committed methods */
+void   keel__committed__init
+                     (Keel__Committed         *message);
+size_t keel__committed__get_packed_size
+                     (const Keel__Committed   *message);
+size_t keel__committed__pack
+                     (const Keel__Committed   *message,
+                      uint8_t             *out);
+size_t keel__committed__pack_to_buffer
+                     (const Keel__Committed   *message,
+                      ProtobufCBuffer     *buffer);
+Keel__Committed *
+       keel__committed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   keel__committed__free_unpacked
+                     (Keel__Committed *message,
+                      ProtobufCAllocator *allocator);
 /* Keel__GetResult methods */
 void   keel__get_result__init
                      (Keel__GetResult         *message);
@@ -2813,6 +2859,9 @@ typedef void (*Keel__GetManyRequest_Closure)
 typedef void (*Keel__Response_Closure)
                  (const Keel__Response *message,
                   void *closure_data);
+typedef void (*Keel__Committed_Closure)
+                 (const Keel__Committed *message,
+                  void *closure_data);
 typedef void (*Keel__GetResult_Closure)
                  (const Keel__GetResult *message,
                   void *closure_data);
@@ -3005,6 +3054,7 @@ extern const ProtobufCMessageDescriptor keel__batch_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__scan_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__get_many_request__descriptor;
 extern const ProtobufCMessageDescriptor keel__response__descriptor;
+extern const ProtobufCMessageDescriptor keel__committed__descriptor;
 extern const ProtobufCMessageDescriptor keel__get_result__descriptor;
 extern const ProtobufCMessageDescriptor keel__put_result__descriptor;
 extern const ProtobufCMessageDescriptor keel__delete_result__descriptor;
