@@ -177,8 +177,11 @@ final class ClientServiceTests: ClusterTestCase {
         let leader = try cluster.waitForLeader()
         let client = try cluster.client(leader)
         for follower in [UInt64(1), 2, 3] where follower != leader { cluster.kill(follower) }
-        let result = try client.call(.write(.put(key: [1], value: [1])), timeoutMilliseconds: 500)
-        guard case .error(let error) = result else { return XCTFail("a write without a quorum succeeded: \(result)") }
+        // Asking to hear of the commit: an entry no quorum holds is never announced.
+        let id = try client.send(.write(.put(key: [1], value: [1])), timeoutMilliseconds: 500, acknowledgeCommit: true)
+        let response = try client.receive()
+        XCTAssertEqual(response.id, id)
+        guard case .error(let error) = response.result else { return XCTFail("a write without a quorum was answered \(response.result)") }
         XCTAssertTrue([.timeout, .notLeader, .unavailable].contains(error.code), "\(error)")
         // Stale reads still work on the isolated node.
         guard case .get = try client.call(.get(key: [1], consistency: .stale)) else { return XCTFail("stale read failed") }

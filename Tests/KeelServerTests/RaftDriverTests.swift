@@ -58,13 +58,17 @@ final class RaftDriverTests: XCTestCase {
     }
 
     /// Proposes `command` and waits for its outcome.
-    private func write(_ command: Command, session: WriteSession? = nil) throws -> WriteOutcome {
+    /// - Parameter commits: when given, the write asks to hear of its commit, and the indexes
+    ///   announced before the outcome are recorded there.
+    private func write(_ command: Command, session: WriteSession? = nil, commits: CommitLog? = nil) throws -> WriteOutcome {
         let done = expectation(description: "outcome")
         let box = OutcomeBox()
-        let proposal = WriteProposal(clientID: session?.clientID ?? 0, sequence: session?.sequence ?? 0, command: command) {
+        var proposal = WriteProposal(clientID: session?.clientID ?? 0, sequence: session?.sequence ?? 0, command: command) {
             box.set($0)
+            commits?.close()
             done.fulfill()
         }
+        if let commits { proposal.onCommit = { commits.record($0) } }
         XCTAssertTrue(driver.inbox.post(.propose(proposal)))
         wait(for: [done], timeout: 20)
         return try XCTUnwrap(box.value)
@@ -103,6 +107,17 @@ final class RaftDriverTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(snapshotIndex, index)
     }
 
+    func testAWriteThatAsksHearsOfItsCommitBeforeItsOutcome() throws {
+        try waitUntilLeader()
+        let commits = CommitLog()
+        guard case .applied(let index, _) = try write(.put(key: [1], value: [1]), commits: commits) else {
+            return XCTFail("write not applied")
+        }
+        XCTAssertEqual(commits.beforeOutcome, [index], "one announcement, with the entry's index, before the outcome")
+        // A write that does not ask hears nothing (and is answered as before).
+        guard case .applied = try write(.put(key: [2], value: [2])) else { return XCTFail("plain write not applied") }
+    }
+
     func testADiskErrorStopsAcknowledgingWrites() throws {
         try waitUntilLeader()
         guard case .applied = try write(.put(key: [1], value: [1])) else { return XCTFail("first write failed") }
@@ -127,6 +142,17 @@ private final class OutcomeBox: @unchecked Sendable {
     private var stored: WriteOutcome?
     func set(_ value: WriteOutcome) { lock.withLock { stored = value } }
     var value: WriteOutcome? { lock.withLock { stored } }
+}
+
+/// The commit announcements a write heard before its outcome.
+private final class CommitLog: @unchecked Sendable {
+    // Unchecked Sendable: guarded by `lock`.
+    private let lock = NSLock()
+    private var indexes: [UInt64] = []
+    private var closed = false
+    func record(_ index: UInt64) { lock.withLock { if !closed { indexes.append(index) } } }
+    func close() { lock.withLock { closed = true } }
+    var beforeOutcome: [UInt64] { lock.withLock { indexes } }
 }
 
 private final class ResultBox: @unchecked Sendable {
