@@ -88,6 +88,27 @@ extension KeelClient {
         )
     }
 
+    /// ``zaddToMany(_:member:score:mode:maxLength:timeout:)`` that returns as soon as the
+    /// write is committed, before the leader has applied it; see
+    /// ``zaddEntryToManyCommitted(_:member:score:maxLength:timeout:)`` and ``CommittedWrite``.
+    /// - Parameters: as ``zaddToMany(_:member:score:mode:maxLength:timeout:)``; `timeout`
+    ///   bounds the whole write, its final answer included.
+    /// - Returns: The committed write, whose ``CommittedWrite/result()`` is the plain call's.
+    /// - Throws: ``KeelError`` when the write fails before it is committed; `CancellationError`.
+    public func zaddToManyCommitted(
+        _ sets: [[UInt8]],
+        member: some Collection<UInt8>,
+        score: Double,
+        mode: SortedSetAddMode = .upsert,
+        maxLength: UInt64? = nil,
+        timeout: Duration? = nil
+    ) async throws -> CommittedWrite<SortedSetChanges> {
+        try await self.writeSortedSetCommitted(
+            .addToMany(sets: sets, member: Array(member), score: score, mode: mode, maxLength: maxLength),
+            timeout: timeout
+        )
+    }
+
     /// Removes members from a sorted set (Redis `ZREM`); members not in the set are ignored.
     /// - Parameters:
     ///   - set: The set's key.

@@ -162,29 +162,39 @@ extension KeelFeed {
         // after adding itself to the followers, so it either backfills this activity or is
         // listed below.
         try await addedToUserFeed
+        // Every chunk (notification sets, then timelines) returns once committed, before three
+        // nodes have applied its inserts (the longest part of a publish); `finish` checks the
+        // applied results.
+        let committedChunks = Mutex<[CommittedChunk]>([])
         async let notified: Void = self.pipelineChunks(of: self.notificationSets(of: activity.to), size: 9_999) { _, sets in
-            try await self.client.zaddToMany(
-                Array(sets), member: reference.member, score: reference.score,
-                maxLength: self.configuration.notificationMaxLength
-            )
+            let sets = Array(sets)
+            let maxLength = self.configuration.notificationMaxLength
+            let write = try await self.client.zaddToManyCommitted(sets, member: reference.member, score: reference.score, maxLength: maxLength)
+            committedChunks.withLock {
+                $0.append(CommittedChunk(write: write) {
+                    try await self.client.zaddToMany(sets, member: reference.member, score: reference.score, maxLength: maxLength)
+                })
+            }
         }
         var pushed: [[UInt8]] = []
         let delivery: PublishResult.Delivery
         let followers = try await self.followersToPush(
             activity.actor, isPulled: try await pulledFlag != nil, followerCount: try await followerCount
         )
-        // Each chunk returns once committed, before three nodes have applied its inserts (the
-        // longest part of a publish); its applied result is checked by `finish`.
-        let committedChunks = Mutex<[CommittedChunk]>([])
         if let followers {
             pushed = followers.map { self.keys.timeline($0) }
             try await self.pipelineChunks(of: pushed, size: self.configuration.fanoutChunkSize, willStart: self.fanoutChunkWillStart) {
                 _, timelines in
+                let timelines = Array(timelines)
+                let maxLength = self.configuration.timelineMaxLength
                 let write = try await self.client.zaddEntryToManyCommitted(
-                    Array(timelines), member: reference.member, score: reference.score,
-                    maxLength: self.configuration.timelineMaxLength
+                    timelines, member: reference.member, score: reference.score, maxLength: maxLength
                 )
-                committedChunks.withLock { $0.append(CommittedChunk(timelines: timelines, write: write)) }
+                committedChunks.withLock {
+                    $0.append(CommittedChunk(write: write) {
+                        try await self.client.zaddEntryToMany(timelines, member: reference.member, score: reference.score, maxLength: maxLength)
+                    })
+                }
             }
             delivery = .pushed(followers: followers.count)
         } else {
@@ -196,30 +206,27 @@ extension KeelFeed {
         return (
             delivery,
             {
-                try await self.confirmApplied(chunks, reference: reference)
+                try await Self.confirmApplied(chunks)
                 try await self.deleteRecord(recordKey, record: record, pushedTo: timelines, reference: reference)
             }
         )
     }
 
-    /// A fanout chunk acknowledged at its commit.
+    /// A fanout chunk acknowledged at its commit, and how to write it again.
     private struct CommittedChunk: Sendable {
-        var timelines: ArraySlice<[UInt8]>
         var write: CommittedWrite<SortedSetChanges>
+        var rewrite: @Sendable () async throws -> Void
     }
 
     /// Waits until every chunk is applied; a chunk whose apply failed (its session was
     /// dropped, say, or its answer lost) is written again, plainly. Runs before the record is
     /// deleted, so a failure here leaves the record for the fanout worker.
-    private func confirmApplied(_ chunks: [CommittedChunk], reference: ActivityReference) async throws {
+    private static func confirmApplied(_ chunks: [CommittedChunk]) async throws {
         for chunk in chunks {
             do {
                 _ = try await chunk.write.result()
             } catch {
-                try await self.client.zaddEntryToMany(
-                    Array(chunk.timelines), member: reference.member, score: reference.score,
-                    maxLength: self.configuration.timelineMaxLength
-                )
+                try await chunk.rewrite()
             }
         }
     }

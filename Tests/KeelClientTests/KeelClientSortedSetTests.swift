@@ -154,6 +154,17 @@ final class KeelClientSortedSetTests: KeelClientTestCase {
         XCTAssertNil(write.index, "no announcement came")
         let changes = try await write.result()
         XCTAssertEqual(changes.appliedIndex, 10)
+        let memberKeyed = try await client.zaddToManyCommitted([[2], [3]], member: [8], score: 8, mode: .onlyIfAbsent, maxLength: 5)
+        let memberKeyedChanges = try await memberKeyed.result()
+        XCTAssertEqual(memberKeyedChanges.appliedIndex, 10)
+        XCTAssertEqual(
+            node.received.map(\.operation),
+            [
+                .sortedSet(.addEntryToMany(sets: [[1]], entry: SortedSetMember(member: [7], score: 7), maxLength: nil)),
+                .sortedSet(.addToMany(sets: [[2], [3]], member: [8], score: 8, mode: .onlyIfAbsent, maxLength: 5)),
+            ]
+        )
+        XCTAssertTrue(node.received.allSatisfy(\.acknowledgeCommit))
 
         node.script { _ in .answer(.error(ErrorReply(code: .invalidArgument, message: "a score is NaN"))) }
         let error = await self.keelError { try await client.zaddEntryToManyCommitted([[1]], member: [7], score: .nan) }
