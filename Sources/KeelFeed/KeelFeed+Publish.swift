@@ -14,11 +14,12 @@ extension KeelFeed {
     /// Publishing an activity that is already stored (same id, same content) does nothing
     /// more than finish its fanout if that was interrupted.
     ///
-    /// Returns once the activity's insert into every follower's timeline is committed (on the
-    /// disks of a quorum): every timeline read that starts afterwards (with the default
-    /// linearizable consistency, or lease) shows it. The leader applying those inserts is
-    /// checked in the background, where a chunk that failed to apply is written again, and the
-    /// fanout record is deleted after that (``flushBackgroundWrites()`` waits for both).
+    /// Returns once the activity's inserts into every follower's timeline and every
+    /// recipient's notification sets are committed (on the disks of a quorum): every read that
+    /// starts afterwards (with the default linearizable consistency, or lease) shows it. The
+    /// leader applying those inserts is checked in the background, where a write that failed
+    /// to apply is made again, and the fanout record is deleted after that
+    /// (``flushBackgroundWrites()`` waits for both).
     /// - Parameter activity: The activity.
     /// - Returns: How it was delivered.
     /// - Throws: ``FeedError`` for an invalid or oversized activity (nothing written), or one
