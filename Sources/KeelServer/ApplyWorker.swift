@@ -120,6 +120,13 @@ final class ApplyWorker: @unchecked Sendable {
         return report
     }
 
+    /// Whether a submitted group waits for the worker (one being applied does not count).
+    var hasQueuedJobs: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return !jobs.isEmpty
+    }
+
     /// Blocks until every submitted group is finished.
     func waitUntilIdle() {
         condition.lock()

@@ -75,6 +75,11 @@ final class RaftDriver: @unchecked Sendable {
     /// through) after each group.
     private static let applyGroupItems = 256
     private static let applyGroupBytes = 256 << 10
+    /// A follower answers no client from its applies, so it applies in larger groups, and
+    /// hands a group over only when the worker has none waiting: committed entries gather in
+    /// the queue meanwhile and go as one group, which costs less per entry than several.
+    private static let followerApplyGroupItems = 4096
+    private static let followerApplyGroupBytes = 4 << 20
     /// A group weighing at most this many writes is applied on the driver thread when the
     /// worker is idle: a batch of puts takes well under a millisecond, less than handing it
     /// over and back would cost in thread switches (about 6 % of put throughput).
@@ -505,8 +510,17 @@ final class RaftDriver: @unchecked Sendable {
     private func submitWaitingGroups(upTo maxIndex: UInt64) {
         var appliedHere = false
         defer { if appliedHere { serveReads() } }
+        let leading = node.role == .leader
+        if !leading && applier.hasQueuedJobs {
+            // Woken once the worker is done with what it has, to hand over what gathered.
+            if let next = applyQueue.firstWaitingIndex { applier.wakeDriver(whenApplied: next - 1) }
+            return
+        }
         while !failed {
-            let group = applyQueue.takeGroup(upTo: maxIndex, maxItems: Self.applyGroupItems, maxBytes: Self.applyGroupBytes)
+            let group = applyQueue.takeGroup(
+                upTo: maxIndex, maxItems: leading ? Self.applyGroupItems : Self.followerApplyGroupItems,
+                maxBytes: leading ? Self.applyGroupBytes : Self.followerApplyGroupBytes
+            )
             guard !group.entries.isEmpty else { return }
             var writers: [ApplyWorker.WriteWaiter] = []
             for entry in group.entries {
