@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import KeelWire
 
 #if canImport(Glibc)
@@ -245,19 +246,56 @@ public final class LocalCluster {
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
-    /// A TCP port that was free a moment ago on 127.0.0.1.
+    /// A TCP port that was free a moment ago on 127.0.0.1, and that no other call in this
+    /// process has returned.
+    ///
+    /// Picked at random below the kernel's range of ephemeral ports (from which every
+    /// outgoing connection takes its local port): a port the kernel handed out for "any free
+    /// port" could be taken by one of those connections between this call and the server's
+    /// bind, which failed a test now and then with "Address already in use".
     public static func freePort() throws -> Int {
+        let ephemeralStart = Self.ephemeralPortRangeStart()
+        let lowest = 10_000
+        if ephemeralStart - 1 - lowest >= 1_000 {
+            for _ in 0..<500 {
+                let port = Int.random(in: lowest..<ephemeralStart)
+                guard Self.handedOutPorts.withLock({ $0.insert(port).inserted }) else { continue }
+                if Self.isFreeOnLoopback(port) { return port }
+            }
+        }
+        // No room below the ephemeral range (an unusual kernel setting): any free port.
+        guard let port = try Self.bindLoopback(port: 0) else { throw TimeoutError(description: "bind failed") }
+        return port
+    }
+
+    private static let handedOutPorts = Mutex<Set<Int>>([])
+
+    /// Whether a socket can bind 127.0.0.1:`port` right now.
+    public static func isFreeOnLoopback(_ port: Int) -> Bool {
+        (try? Self.bindLoopback(port: port)).flatMap { $0 } != nil
+    }
+
+    /// The first port of `net.ipv4.ip_local_port_range` (32768 unless configured otherwise):
+    /// ports from there up are the kernel's to give to outgoing connections.
+    public static func ephemeralPortRangeStart() -> Int {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap { Int($0) } ?? 32_768
+    }
+
+    /// Binds a socket to 127.0.0.1:`port` and closes it again.
+    /// - Returns: The port bound (the kernel's choice for 0), or `nil` when it is in use.
+    private static func bindLoopback(port: Int) throws -> Int? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw TimeoutError(description: "socket failed") }
         defer { _ = close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw TimeoutError(description: "bind failed") }
+        guard bound == 0 else { return nil }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }

@@ -207,26 +207,17 @@ final class ScriptedCluster {
         return stat[stat.index(close, offsetBy: 2)] == "Z"
     }
 
-    /// A base B such that B+101...B+109, B+201...B+209 and B+301...B+309 are free now.
+    /// A base B such that B+101...B+109, B+201...B+209 and B+301...B+309 are free now, all
+    /// below the ephemeral range (see `LocalCluster.freePort()`: an outgoing connection could
+    /// take a port in that range before the scripts' nodes bind it).
     private static func freePortBase() throws -> Int {
+        let highestBase = (LocalCluster.ephemeralPortRangeStart() - 400) / 1000
+        guard highestBase >= 10 else { throw Failure(description: "no port range below the ephemeral ports") }
         for _ in 0..<50 {
-            let base = Int.random(in: 20...55) * 1000
+            let base = Int.random(in: 10...highestBase) * 1000
             let ports = [100, 200, 300].flatMap { offset in (1...9).map { base + offset + $0 } }
-            if ports.allSatisfy(isFree) { return base }
+            if ports.allSatisfy(LocalCluster.isFreeOnLoopback) { return base }
         }
         throw Failure(description: "no free port range found")
-    }
-
-    private static func isFree(_ port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { _ = close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
     }
 }
