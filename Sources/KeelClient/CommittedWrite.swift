@@ -1,5 +1,4 @@
 import KeelWire
-import Synchronization
 
 /// A write the cluster has committed (its entry is on the disks of a quorum and in the log for
 /// good) but may not have applied yet, returned by the `...Committed` variants of writes such
@@ -40,25 +39,24 @@ extension KeelClient {
         timeout: Duration?,
         transform: @escaping @Sendable (ClientResult) throws -> Result
     ) async throws -> CommittedWrite<Result> {
-        let commit = OneShotCompletion<Void>()
-        let announcedIndex = Mutex<UInt64?>(nil)
+        // The first announced index, or nil once the write ended without one.
+        let commit = OneShotCompletion<UInt64?>()
         let outcome = Task<Result, any Error> {
             // Ends the wait below whatever happens, so a write that fails before its commit (or
             // a node that answers only finally) does not leave the caller waiting.
-            defer { commit.complete(.success(())) }
+            defer { commit.complete(.success(nil)) }
             let result = try await self.execute(operation, route: .leader, timeout: timeout) { index in
-                announcedIndex.withLock { $0 = $0 ?? index }
-                commit.complete(.success(()))
+                commit.complete(.success(index))
             }
             return try transform(result)
         }
+        let index: UInt64?
         do {
-            try await commit.value()
+            index = try await commit.value()
         } catch {
             outcome.cancel()
             throw CancellationError()
         }
-        let index = announcedIndex.withLock { $0 }
         if index == nil {
             // No announcement: the task ended first, with the final answer or an error.
             _ = try await outcome.value

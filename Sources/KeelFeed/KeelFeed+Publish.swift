@@ -132,8 +132,8 @@ extension KeelFeed {
     /// fanout", says why each overlap is safe): the user-feed entry and the reads that decide
     /// push or pull (and a resumed publish's compare-and-set of the activity); then the
     /// follower listing; then the chunks, several in flight; the notification sets alongside.
-    /// The record's deletion, last, is left to the caller as `finish`: every follower has the
-    /// activity before it runs.
+    /// The rest is left to the caller as `finish`: it confirms that every write acknowledged
+    /// at its commit was applied (writing a failed one again), then deletes the record.
     private func deliver(
         _ activity: Activity, record: [UInt8], resuming: Bool
     ) async throws -> (outcome: PublishResult.Delivery, finish: @Sendable () async throws -> Void) {

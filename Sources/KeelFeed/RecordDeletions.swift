@@ -1,10 +1,11 @@
-/// Deletions of finished fanout records that run after their publish has returned.
+/// The ends of publishes that run after the publish has returned: confirming that every
+/// chunk acknowledged at its commit was applied (writing a failed one again), then deleting
+/// the fanout record.
 ///
-/// A publish returns once every follower has the activity; deleting its record is
-/// bookkeeping (a record left behind only makes the fanout worker repeat idempotent work),
-/// so it does not hold the caller for one more Raft commit. The deletions are tracked here
-/// so that a publish of the same activity can wait for them, and so that
-/// ``KeelFeed/flushBackgroundWrites()`` can.
+/// A publish returns once every follower's insert is committed, so reads see the activity;
+/// the rest is bookkeeping (a record left behind only makes the fanout worker repeat
+/// idempotent work) and does not hold the caller. It is tracked here so that a publish of the
+/// same activity can wait for it, and so that ``KeelFeed/flushBackgroundWrites()`` can.
 actor RecordDeletions {
     private var running: [[UInt8]: (token: UInt64, task: Task<Void, Never>)] = [:]
     private var nextToken: UInt64 = 0

@@ -21,15 +21,14 @@ final class RequestExecutor: Sendable {
     ///   - replyLoop: the event loop the caller wants the answer on; a write's answer then
     ///     comes in one task with the other answers for that loop (`completion` still checks
     ///     where it runs).
-    ///   - committed: for a write that asked for it (``ClientRequest/acknowledgeCommit``),
-    ///     called with the entry's index once it is committed, before `completion`; on
-    ///     `replyLoop` when one is given.
+    ///   - committed: for a write, called with the entry's index once it is committed, before
+    ///     `completion`; on `replyLoop` when one is given. The caller passes it only for a
+    ///     request that asked (``ClientRequest/acknowledgeCommit``); reads ignore it.
     func execute(
         _ request: ClientRequest, replyLoop: (any EventLoop)? = nil,
         committed: (@Sendable (UInt64) -> Void)? = nil,
         completion: @escaping @Sendable (ClientResult) -> Void
     ) {
-        let committed = request.acknowledgeCommit ? committed : nil
         switch request.operation {
         case .get, .getMany, .scan:
             let consistency: Consistency
