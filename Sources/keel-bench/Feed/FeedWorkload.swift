@@ -200,12 +200,26 @@ struct FeedWorkload: AsyncParsableCommand {
             ),
             population: population, feeds: feeds, probeFeeds: probeFeeds
         )
+        // Where the mix's linearizable reads (pages and the publishes' own reads, warm-up
+        // included) waited on the servers: the ReadIndex round, or the apply of entries that
+        // touch their data. Only --local nodes' metrics addresses are known.
+        let metrics = target.metricsAddresses
+        let waitsBefore = metrics.isEmpty ? nil : try await ServerLatency.scrape(metrics, .readWaits)
         let measured = try await load.run(label: "feed", progress: progress)
+        var readWaits: [ServerLatency] = []
+        if let waitsBefore {
+            let waitsAfter = try await ServerLatency.scrape(metrics, .readWaits)
+            readWaits = ["confirm", "apply"].compactMap { ServerLatency($0, of: .readWaits, before: waitsBefore, after: waitsAfter) }
+        }
         // Fanout records are deleted after their publish returns: finish before the clients stop.
         for feed in feeds + probeFeeds {
             await feed.flushBackgroundWrites()
         }
-        return reports(measured, population: population, loadBefore: loadBefore)
+        var rows = reports(measured, population: population, loadBefore: loadBefore)
+        if let timeline = rows.firstIndex(where: { $0.workload == "feed timeline" }) {
+            rows[timeline].serverLatencies = readWaits
+        }
+        return rows
     }
 
     private var settings: [String: String] {

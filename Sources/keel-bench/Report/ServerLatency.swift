@@ -3,45 +3,63 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// Latency as the servers measured it: from a request's arrival to its answer, summed over
-/// every node's `keel_client_request_seconds` histogram (Prometheus buckets, all outcomes) for
-/// one request type, between two scrapes.
+/// Latency as the servers measured it, from one Prometheus histogram family summed over every
+/// node, for one series (label value) of it, between two scrapes: a request's arrival to its
+/// answer (`keel_client_request_seconds`, by request type, all outcomes), or how long a
+/// linearizable read waited in each phase (`keel_raft_read_wait_seconds`, by phase).
 ///
 /// The buckets are coarse (0.25, 0.5, 1, 2, 5 ms, ...), so percentiles are given as the upper
-/// bound of the bucket that holds them ("at most"), and the share answered within 1 ms exactly.
+/// bound of the bucket that holds them ("at most"), and the shares within 1 and 5 ms exactly.
 struct ServerLatency: Codable, Sendable {
-    /// The metric's `type` label, e.g. `zset_read`.
-    var requestType: String
-    var requests: Int
-    /// Fraction of the requests answered within 1 ms.
+    /// A histogram family the servers export and the label that tells its series apart.
+    struct Family: Sendable {
+        var name: String
+        var label: String
+        /// What one observation is, for the summary.
+        var noun: String
+
+        /// Every client request, by `type` (e.g. `zset_read`).
+        static let clientRequests = Family(name: "keel_client_request_seconds", label: "type", noun: "requests")
+        /// The waits of linearizable reads on the leader, by `phase`: `confirm` (the ReadIndex
+        /// round) and `apply` (for the entries before the read index that touch its data).
+        static let readWaits = Family(name: "keel_raft_read_wait_seconds", label: "phase", noun: "reads")
+    }
+
+    /// The family's name, e.g. `keel_client_request_seconds`.
+    var metric: String
+    /// The series' label value, e.g. `zset_read` or `confirm`.
+    var series: String
+    var observations: Int
+    var noun: String
+    /// Fractions of the observations within 1 ms and within 5 ms.
     var withinOneMillisecond: Double
+    var withinFiveMilliseconds: Double
     /// Upper bounds, in ms, of the buckets holding p50, p90 and p99; `nil` past the last bucket.
     var p50AtMost: Double?
     var p90AtMost: Double?
     var p99AtMost: Double?
 
-    /// Cumulative counts per bucket bound (seconds) for each request type, summed over nodes.
+    /// Cumulative counts per bucket bound (seconds) for each series, summed over nodes.
     typealias Scrape = [String: [Double: Double]]
 
-    static let metricName = "keel_client_request_seconds_bucket"
-
-    /// Reads `GET /metrics` from every address and sums the request-latency buckets.
-    static func scrape(_ addresses: [String]) async throws -> Scrape {
+    /// Reads `GET /metrics` from every address and sums `family`'s buckets.
+    static func scrape(_ addresses: [String], _ family: Family) async throws -> Scrape {
         var total: Scrape = [:]
         for address in addresses {
             guard let url = URL(string: "http://\(address)/metrics") else { continue }
             let (data, _) = try await URLSession.shared.data(from: url)
-            for (type, buckets) in parse(String(decoding: data, as: UTF8.self)) {
-                total[type, default: [:]].merge(buckets, uniquingKeysWith: +)
+            for (series, buckets) in parse(String(decoding: data, as: UTF8.self), family) {
+                total[series, default: [:]].merge(buckets, uniquingKeysWith: +)
             }
         }
         return total
     }
 
-    /// The bucket lines of Prometheus text exposition, summed over the other labels.
-    static func parse(_ text: String) -> Scrape {
+    /// `family`'s bucket lines of Prometheus text exposition, summed over the other labels.
+    static func parse(_ text: String, _ family: Family) -> Scrape {
         var result: Scrape = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix(metricName + "{") {
+        let prefix = family.name + "_bucket{"
+        for line in text.split(separator: "\n") where line.hasPrefix(prefix) {
             guard let open = line.firstIndex(of: "{"), let close = line.lastIndex(of: "}") else { continue }
             var labels: [Substring: Substring] = [:]
             for pair in line[line.index(after: open)..<close].split(separator: ",") {
@@ -49,27 +67,31 @@ struct ServerLatency: Codable, Sendable {
                 guard parts.count == 2 else { continue }
                 labels[parts[0]] = parts[1].dropFirst().dropLast()  // the quotes
             }
-            guard let type = labels["type"], let bound = labels["le"].flatMap({ $0 == "+Inf" ? Double.infinity : Double($0) }),
+            guard let series = labels[Substring(family.label)],
+                let bound = labels["le"].flatMap({ $0 == "+Inf" ? Double.infinity : Double($0) }),
                 let count = Double(line[line.index(after: close)...].trimmingCharacters(in: .whitespaces))
             else { continue }
-            result[String(type), default: [:]][bound, default: 0] += count
+            result[String(series), default: [:]][bound, default: 0] += count
         }
         return result
     }
 
-    /// What `type`'s requests between the two scrapes took; `nil` when there were none.
-    init?(type: String, before: Scrape, after: Scrape) {
-        let later = after[type] ?? [:]
-        let earlier = before[type] ?? [:]
+    /// What `series` of `family` observed between the two scrapes; `nil` when nothing.
+    init?(_ series: String, of family: Family, before: Scrape, after: Scrape) {
+        let later = after[series] ?? [:]
+        let earlier = before[series] ?? [:]
         let buckets = later.keys.sorted().map { bound in (bound: bound, count: later[bound]! - (earlier[bound] ?? 0)) }
         guard let total = buckets.last?.count, total > 0 else { return nil }
         func atMost(_ quantile: Double) -> Double? {
             guard let bucket = buckets.first(where: { $0.count >= quantile * total }), bucket.bound.isFinite else { return nil }
             return bucket.bound * 1000
         }
-        requestType = type
-        requests = Int(total)
+        metric = family.name
+        self.series = series
+        observations = Int(total)
+        noun = family.noun
         withinOneMillisecond = (buckets.first { $0.bound == 0.001 }?.count ?? 0) / total
+        withinFiveMilliseconds = (buckets.first { $0.bound == 0.005 }?.count ?? 0) / total
         p50AtMost = atMost(0.5)
         p90AtMost = atMost(0.9)
         p99AtMost = atMost(0.99)
@@ -78,7 +100,8 @@ struct ServerLatency: Codable, Sendable {
     /// One line for people.
     var summary: String {
         func bound(_ value: Double?) -> String { value.map { "<= \(LatencySummary.format($0)) ms" } ?? "> 10 s" }
-        return "server-side \(requestType) (all nodes, keel_client_request_seconds): \(WorkloadReport.grouped(Double(requests))) requests, "
-            + String(format: "%.2f", withinOneMillisecond * 100) + " % within 1 ms; p50 \(bound(p50AtMost)), p90 \(bound(p90AtMost)), p99 \(bound(p99AtMost))"
+        return "server-side \(series) (all nodes, \(metric)): \(WorkloadReport.grouped(Double(observations))) \(noun), "
+            + String(format: "%.2f", withinOneMillisecond * 100) + " % within 1 ms, "
+            + String(format: "%.2f", withinFiveMilliseconds * 100) + " % within 5 ms; p50 \(bound(p50AtMost)), p90 \(bound(p90AtMost)), p99 \(bound(p99AtMost))"
     }
 }

@@ -22,8 +22,8 @@ struct WorkloadReport: Codable, Sendable {
     /// The machine's load average when the run started and ended (1 minute).
     var loadAverageBefore: Double
     var loadAverageAfter: Double
-    /// The servers' own latency for the run's requests, where the workload scraped it.
-    var serverLatency: ServerLatency?
+    /// The servers' own latencies for the run, where the workload scraped them.
+    var serverLatencies: [ServerLatency] = []
 
     init(
         workload: String, command: String = "", settings: [String: String], requests: Int, operations: Int,
@@ -63,7 +63,7 @@ struct WorkloadReport: Codable, Sendable {
         lines.append(seconds > 0
             ? "\(Self.grouped(Double(requests))) requests in \(String(format: "%.1f", seconds)) s"
             : "\(requests) \(operationName)")
-        if let serverLatency { lines.append(serverLatency.summary) }
+        lines += serverLatencies.map(\.summary)
         if let firstError { lines.append("first error: \(firstError)") }
         return lines.joined(separator: "\n")
     }

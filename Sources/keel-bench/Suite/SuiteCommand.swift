@@ -114,8 +114,8 @@ struct SuiteCommand: AsyncParsableCommand {
             titles: ["Workload", "Command", "Throughput"] + LatencySummary.columnTitles + ["Errors", "Load"], rows: rows
         )
         let minutes = Date().timeIntervalSince(started) / 60
-        let serverSide = zip(reports, purposes).compactMap { report, purpose in
-            report.serverLatency.map { "- \(purpose): \($0.summary)." }
+        let serverSide = zip(reports, purposes).flatMap { report, purpose in
+            report.serverLatencies.map { "- \(purpose): \($0.summary)." }
         }
         let serverSideText = serverSide.isEmpty ? "" : """
 

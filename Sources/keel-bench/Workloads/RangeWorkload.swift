@@ -50,7 +50,7 @@ struct RangeWorkload: ClusterWorkload {
         // The servers' histograms around the run (its warm-up included): issue 4's target is
         // a server-side p99.
         let metrics = target.metricsAddresses
-        let before = metrics.isEmpty ? nil : try await ServerLatency.scrape(metrics)
+        let before = metrics.isEmpty ? nil : try await ServerLatency.scrape(metrics, .clientRequests)
         var report = try await LoadRunner(options: load, clients: clients).report(workload: "range", settings: settings) { client, context in
             let from = start.draw(setSize: setSize, context: &context)
             let result = try await client.zrange(sets[context.next(chooser)], from: from, limit: page, consistency: consistency)
@@ -58,7 +58,8 @@ struct RangeWorkload: ClusterWorkload {
             return 1
         }
         if let before {
-            report.serverLatency = ServerLatency(type: "zset_read", before: before, after: try await ServerLatency.scrape(metrics))
+            let after = try await ServerLatency.scrape(metrics, .clientRequests)
+            report.serverLatencies = [ServerLatency("zset_read", of: .clientRequests, before: before, after: after)].compactMap { $0 }
         }
         return report
     }
