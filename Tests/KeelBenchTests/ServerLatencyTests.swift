@@ -5,15 +5,22 @@ import XCTest
 /// The server-side latency read from Prometheus buckets: parsed over labels in any order,
 /// summed over nodes and outcomes, and differenced between two scrapes.
 final class ServerLatencyTests: XCTestCase {
+    /// Bucket lines of `metric`, one series per entry: its labels (besides `le`, placed
+    /// first or last to show the order does not matter) and cumulative counts per bound.
+    private func buckets(_ metric: String, bounds: [String], _ series: [(labels: String, counts: [Double])]) -> [String] {
+        series.enumerated().flatMap { position, series in
+            zip(bounds, series.counts).map { bound, count in
+                let labels = position % 2 == 0 ? "\(series.labels),le=\"\(bound)\"" : "le=\"\(bound)\",\(series.labels)"
+                return "\(metric)_bucket{\(labels)} \(count)"
+            }
+        }
+    }
+
     private func exposition(ok: [Double], error: [Double]) -> String {
-        let bounds = ["0.00025", "0.0005", "0.001", "0.002", "+Inf"]
         var lines = ["# TYPE keel_client_request_seconds histogram"]
-        for (bound, count) in zip(bounds, ok) {
-            lines.append("keel_client_request_seconds_bucket{type=\"zset_read\",outcome=\"ok\",le=\"\(bound)\"} \(count)")
-        }
-        for (bound, count) in zip(bounds, error) {
-            lines.append("keel_client_request_seconds_bucket{le=\"\(bound)\",outcome=\"error\",type=\"zset_read\"} \(count)")
-        }
+        lines += buckets("keel_client_request_seconds", bounds: ["0.00025", "0.0005", "0.001", "0.002", "+Inf"], [
+            ("type=\"zset_read\",outcome=\"ok\"", ok), ("outcome=\"error\",type=\"zset_read\"", error),
+        ])
         lines.append("keel_client_request_seconds_bucket{type=\"put\",outcome=\"ok\",le=\"+Inf\"} 7")
         lines.append("keel_client_request_seconds_count{type=\"zset_read\",outcome=\"ok\"} 999")
         return lines.joined(separator: "\n")
@@ -44,15 +51,10 @@ final class ServerLatencyTests: XCTestCase {
     }
 
     func testReadWaitsAreSplitByPhaseAndCountWithinFiveMilliseconds() throws {
-        let bounds = ["0.001", "0.002", "0.005", "0.01", "+Inf"]
         func exposition(confirm: [Double], apply: [Double]) -> String {
-            var lines = ["# TYPE keel_raft_read_wait_seconds histogram"]
-            for (bound, count) in zip(bounds, confirm) {
-                lines.append("keel_raft_read_wait_seconds_bucket{phase=\"confirm\",le=\"\(bound)\"} \(count)")
-            }
-            for (bound, count) in zip(bounds, apply) {
-                lines.append("keel_raft_read_wait_seconds_bucket{phase=\"apply\",le=\"\(bound)\"} \(count)")
-            }
+            var lines = buckets("keel_raft_read_wait_seconds", bounds: ["0.001", "0.002", "0.005", "0.01", "+Inf"], [
+                ("phase=\"confirm\"", confirm), ("phase=\"apply\"", apply),
+            ])
             // Another family's buckets with the same label are not read.
             lines.append("keel_client_request_seconds_bucket{phase=\"confirm\",le=\"+Inf\"} 1000")
             return lines.joined(separator: "\n")
