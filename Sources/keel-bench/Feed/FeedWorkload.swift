@@ -200,16 +200,21 @@ struct FeedWorkload: AsyncParsableCommand {
             ),
             population: population, feeds: feeds, probeFeeds: probeFeeds
         )
-        // Where the mix's linearizable reads (pages and the publishes' own reads, warm-up
-        // included) waited on the servers: the ReadIndex round, or the apply of entries that
-        // touch their data. Only --local nodes' metrics addresses are known.
+        // The servers' side of the mix's reads (pages and the publishes' own reads, warm-up
+        // included): sorted-set reads from arrival to answer, and where linearizable reads
+        // waited (the ReadIndex round, or the apply of entries that touch their data). Only
+        // --local nodes' metrics addresses are known.
         let metrics = target.metricsAddresses
-        let waitsBefore = metrics.isEmpty ? nil : try await ServerLatency.scrape(metrics, .readWaits)
+        let families: [(ServerLatency.Family, [String])] = [(.clientRequests, ["zset_read"]), (.readWaits, ["confirm", "apply"])]
+        var scrapesBefore: [ServerLatency.Scrape] = []
+        for (family, _) in families where !metrics.isEmpty {
+            scrapesBefore.append(try await ServerLatency.scrape(metrics, family))
+        }
         let measured = try await load.run(label: "feed", progress: progress)
-        var readWaits: [ServerLatency] = []
-        if let waitsBefore {
-            let waitsAfter = try await ServerLatency.scrape(metrics, .readWaits)
-            readWaits = ["confirm", "apply"].compactMap { ServerLatency($0, of: .readWaits, before: waitsBefore, after: waitsAfter) }
+        var serverSide: [ServerLatency] = []
+        for ((family, series), before) in zip(families, scrapesBefore) {
+            let after = try await ServerLatency.scrape(metrics, family)
+            serverSide += series.compactMap { ServerLatency($0, of: family, before: before, after: after) }
         }
         // Fanout records are deleted after their publish returns: finish before the clients stop.
         for feed in feeds + probeFeeds {
@@ -217,7 +222,7 @@ struct FeedWorkload: AsyncParsableCommand {
         }
         var rows = reports(measured, population: population, loadBefore: loadBefore)
         if let timeline = rows.firstIndex(where: { $0.workload == "feed timeline" }) {
-            rows[timeline].serverLatencies = readWaits
+            rows[timeline].serverLatencies = serverSide
         }
         return rows
     }
