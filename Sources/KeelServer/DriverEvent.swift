@@ -7,9 +7,9 @@ import KeelWire
 enum DriverEvent: Sendable {
     case messages([Message])
     case propose(WriteProposal)
-    /// A linearizable read of the data the footprint names; the permission comes once the
-    /// read may be served.
-    case read(DataFootprint, @Sendable (ReadPermission) -> Void)
+    /// A linearizable read of the data the footprint names, posted at `postedAt`
+    /// (`DispatchTime` nanoseconds); the permission comes once the read may be served.
+    case read(DataFootprint, postedAt: UInt64, @Sendable (ReadPermission) -> Void)
     case admin(AdminOperation, @Sendable (ClientResult) -> Void)
     case peerIntroduced(UInt64, MemberAddress)
     case snapshotStaged(Message, directory: String)

@@ -309,7 +309,8 @@ final class RaftDriver: @unchecked Sendable {
                 }
             case .propose:
                 break
-            case .read(let footprint, let completion):
+            case .read(let footprint, let postedAt, let completion):
+                metrics.raft.readQueueLatency.recordNanoseconds(Int64(arrivedAt - min(arrivedAt, postedAt)))
                 reads.append(PendingRead(footprint: footprint, completion: completion, arrivedAt: arrivedAt))
             case .admin(let operation, let completion):
                 handleAdmin(operation, completion)
@@ -951,7 +952,7 @@ final class RaftDriver: @unchecked Sendable {
         for event in events {
             switch event {
             case .propose(let proposal): proposal.completion(.failed(reply))
-            case .read(_, let completion): completion(.refused(reply))
+            case .read(_, _, let completion): completion(.refused(reply))
             case .admin(let operation, let completion):
                 if case .status = operation { completion(.admin(.status(status()))) } else { completion(.error(reply)) }
             case .handOff(let completion): completion()

@@ -29,8 +29,12 @@ struct RaftMetrics: Sendable {
     /// Linearizable reads served before the store had applied up to their read index (no
     /// entry still queued up to it wrote what they read).
     let readsServedEarly = Counter(label: "keel_raft_reads_served_early_total")
-    /// A linearizable read's two waits on the leader: from reaching the driver until its
-    /// read index is confirmed (a heartbeat round, or at once under a lease) ...
+    /// A linearizable read's three waits on the leader: in the driver's inbox, from the event
+    /// loop's hand-off until the driver takes it up (longer while the driver is inside a log
+    /// fsync or busy) ...
+    let readQueueLatency = Timer(label: Self.readWaitLabel, dimensions: [("phase", "queue")], preferredDisplayUnit: .milliseconds)
+    /// ... from then until its read index is confirmed (a heartbeat round, or at once under a
+    /// lease) ...
     let readConfirmLatency = Timer(label: Self.readWaitLabel, dimensions: [("phase", "confirm")], preferredDisplayUnit: .milliseconds)
     /// ... and from then until the store has applied what it reads.
     let readApplyLatency = Timer(label: Self.readWaitLabel, dimensions: [("phase", "apply")], preferredDisplayUnit: .milliseconds)

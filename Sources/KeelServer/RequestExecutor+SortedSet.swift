@@ -1,3 +1,4 @@
+import Dispatch
 import KeelStore
 import KeelWire
 import NIOCore
@@ -23,7 +24,7 @@ extension RequestExecutor {
             completion(querySortedSet(operation))
             return
         }
-        let posted = inbox.post(.read(Self.footprint(of: operation)) { [self] permission in
+        let posted = inbox.post(.read(Self.footprint(of: operation), postedAt: DispatchTime.now().uptimeNanoseconds) { [self] permission in
             switch permission {
             case .granted: completion(self.querySortedSet(operation))
             case .refused(let error): completion(.error(error))

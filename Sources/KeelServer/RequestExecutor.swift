@@ -1,3 +1,4 @@
+import Dispatch
 import KeelStore
 import KeelWire
 import NIOCore
@@ -40,7 +41,7 @@ final class RequestExecutor: Sendable {
                 completion(read(request.operation))
                 return
             }
-            let posted = inbox.post(.read(Self.footprint(of: request.operation)) { [self] permission in
+            let posted = inbox.post(.read(Self.footprint(of: request.operation), postedAt: DispatchTime.now().uptimeNanoseconds) { [self] permission in
                 switch permission {
                 case .granted: completion(self.read(request.operation))
                 case .refused(let error): completion(.error(error))

@@ -51,6 +51,10 @@ final class MetricsEndpointTests: XCTestCase {
         XCTAssertNotNil(sample("keel_raft_append_entries_rejected_total", in: text))
         XCTAssertGreaterThan(try XCTUnwrap(sample("keel_raft_fsync_seconds_count", in: text)), 0)
         XCTAssertTrue(text.contains("keel_raft_fsync_seconds_bucket{le=\"0.001\"}"), text)
+        // The linearizable get waited in each phase on the leader, however briefly.
+        for phase in ["queue", "confirm", "apply"] {
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(sample("keel_raft_read_wait_seconds_count{phase=\"\(phase)\"}", in: text), phase), 1)
+        }
         XCTAssertNotNil(sample("keel_snapshot_sends_total", in: text))
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(sample("keel_client_requests_total{type=\"put\",outcome=\"ok\"}", in: text)), 5)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(sample("keel_client_requests_total{type=\"get\",outcome=\"ok\"}", in: text)), 1)

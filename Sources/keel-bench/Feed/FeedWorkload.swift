@@ -205,7 +205,7 @@ struct FeedWorkload: AsyncParsableCommand {
         // waited (the ReadIndex round, or the apply of entries that touch their data). Only
         // --local nodes' metrics addresses are known.
         let metrics = target.metricsAddresses
-        let families: [(ServerLatency.Family, [String])] = [(.clientRequests, ["zset_read"]), (.readWaits, ["confirm", "apply"])]
+        let families: [(ServerLatency.Family, [String])] = [(.clientRequests, ["zset_read"]), (.readWaits, ["queue", "confirm", "apply"])]
         var scrapesBefore: [ServerLatency.Scrape] = []
         for (family, _) in families where !metrics.isEmpty {
             scrapesBefore.append(try await ServerLatency.scrape(metrics, family))

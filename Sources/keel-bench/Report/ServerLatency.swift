@@ -20,8 +20,9 @@ struct ServerLatency: Codable, Sendable {
 
         /// Every client request, by `type` (e.g. `zset_read`).
         static let clientRequests = Family(name: "keel_client_request_seconds", label: "type", noun: "requests")
-        /// The waits of linearizable reads on the leader, by `phase`: `confirm` (the ReadIndex
-        /// round) and `apply` (for the entries before the read index that touch its data).
+        /// The waits of linearizable reads on the leader, by `phase`: `queue` (in the driver's
+        /// inbox), `confirm` (the ReadIndex round) and `apply` (for the entries before the read
+        /// index that touch its data).
         static let readWaits = Family(name: "keel_raft_read_wait_seconds", label: "phase", noun: "reads")
     }
 
