@@ -202,8 +202,8 @@ struct FeedWorkload: AsyncParsableCommand {
         )
         // The servers' side of the mix's reads (pages and the publishes' own reads, warm-up
         // included): sorted-set reads from arrival to answer, and where linearizable reads
-        // waited (the ReadIndex round, or the apply of entries that touch their data). Only
-        // --local nodes' metrics addresses are known.
+        // waited (the driver's inbox, the ReadIndex round, the apply of entries that touch
+        // their data). Only --local nodes' metrics addresses are known.
         let metrics = target.metricsAddresses
         let families: [(ServerLatency.Family, [String])] = [(.clientRequests, ["zset_read"]), (.readWaits, ["queue", "confirm", "apply"])]
         var scrapesBefore: [ServerLatency.Scrape] = []
