@@ -1,4 +1,3 @@
-import Dispatch
 import KeelStore
 import KeelWire
 import NIOCore
@@ -24,13 +23,9 @@ extension RequestExecutor {
             completion(querySortedSet(operation))
             return
         }
-        let posted = inbox.post(.read(Self.footprint(of: operation), postedAt: DispatchTime.now().uptimeNanoseconds) { [self] permission in
-            switch permission {
-            case .granted: completion(self.querySortedSet(operation))
-            case .refused(let error): completion(.error(error))
-            }
-        })
-        if !posted { completion(.error(ErrorReply(code: .unavailable, message: "the node is shutting down"))) }
+        readLinearizably(Self.footprint(of: operation), completion: completion) { [self] in
+            self.querySortedSet(operation)
+        }
     }
 
     private func proposeSortedSet(
@@ -61,7 +56,7 @@ extension RequestExecutor {
             }
         }
         if !inbox.post(.propose(proposal)) {
-            completion(.error(ErrorReply(code: .unavailable, message: "the node is shutting down")))
+            completion(.error(Self.shuttingDown))
         }
     }
 

@@ -15,7 +15,7 @@ final class RequestExecutor: Sendable {
         self.store = store
     }
 
-    private static let shuttingDown = ErrorReply(code: .unavailable, message: "the node is shutting down")
+    static let shuttingDown = ErrorReply(code: .unavailable, message: "the node is shutting down")
 
     /// Executes `request`; `completion` runs once, on any thread.
     /// - Parameters:
@@ -41,13 +41,9 @@ final class RequestExecutor: Sendable {
                 completion(read(request.operation))
                 return
             }
-            let posted = inbox.post(.read(Self.footprint(of: request.operation), postedAt: DispatchTime.now().uptimeNanoseconds) { [self] permission in
-                switch permission {
-                case .granted: completion(self.read(request.operation))
-                case .refused(let error): completion(.error(error))
-                }
-            })
-            if !posted { completion(.error(Self.shuttingDown)) }
+            readLinearizably(Self.footprint(of: request.operation), completion: completion) { [self] in
+                self.read(request.operation)
+            }
         case .write(let write):
             propose(
                 Self.command(for: write), request: request, operation: write, replyLoop: replyLoop, committed: committed,
@@ -65,6 +61,22 @@ final class RequestExecutor: Sendable {
         case .unknown:
             completion(.error(ErrorReply(code: .unknownCommand, message: "the request names no operation this node knows")))
         }
+    }
+
+    /// Hands a linearizable (or lease) read of `footprint` to the driver, stamped with the
+    /// time it was posted (its `queue` wait), and answers with `query()` once the driver
+    /// grants it, or with the refusal.
+    func readLinearizably(
+        _ footprint: DataFootprint, completion: @escaping @Sendable (ClientResult) -> Void,
+        query: @escaping @Sendable () -> ClientResult
+    ) {
+        let posted = inbox.post(.read(footprint, postedAt: DispatchTime.now().uptimeNanoseconds) { permission in
+            switch permission {
+            case .granted: completion(query())
+            case .refused(let error): completion(.error(error))
+            }
+        })
+        if !posted { completion(.error(Self.shuttingDown)) }
     }
 
     private func propose(

@@ -6,15 +6,24 @@ import XCTest
 final class FanoutRecoveryTests: FeedClusterTestCase {
     private struct PublisherStopped: Error {}
 
-    func testWorkerFinishesAFanoutStoppedBetweenChunks() async throws {
+    /// A cluster client, a manual clock, and a feed in `namespace` (fanout chunks of 10) whose
+    /// `producer` has `count` followers, `follower-0` ...
+    private func feedWithFollowers(
+        _ count: Int, namespace: String
+    ) async throws -> (client: KeelClient, clock: ManualClock, configuration: FeedConfiguration, feed: KeelFeed, followers: [String]) {
         let client = try self.startClusterClient()
         let clock = ManualClock()
         var configuration = FeedConfiguration()
-        configuration.namespace = "crash"
+        configuration.namespace = namespace
         configuration.fanoutChunkSize = 10
-        let setup = try KeelFeed(client: client, configuration: configuration, now: clock.now)
-        let followers = (0..<57).map { "follower-\($0)" }
-        try await setup.followMany(followers.map { FollowRequest(follower: $0, followee: "producer") })
+        let feed = try KeelFeed(client: client, configuration: configuration, now: clock.now)
+        let followers = (0..<count).map { "follower-\($0)" }
+        try await feed.followMany(followers.map { FollowRequest(follower: $0, followee: "producer") })
+        return (client, clock, configuration, feed, followers)
+    }
+
+    func testWorkerFinishesAFanoutStoppedBetweenChunks() async throws {
+        let (client, clock, configuration, setup, followers) = try await self.feedWithFollowers(57, namespace: "crash")
         // Five followers read recently, so the fanout serves them in its first chunk.
         let readers = ["follower-50", "follower-3", "follower-44", "follower-21", "follower-56"]
         for reader in readers {
@@ -75,14 +84,7 @@ final class FanoutRecoveryTests: FeedClusterTestCase {
     }
 
     func testAChunkRefusedWhenAppliedKeepsTheRecordUntilTheWorkerFinishes() async throws {
-        let client = try self.startClusterClient()
-        let clock = ManualClock()
-        var configuration = FeedConfiguration()
-        configuration.namespace = "refused"
-        configuration.fanoutChunkSize = 10
-        let feed = try KeelFeed(client: client, configuration: configuration, now: clock.now)
-        let followers = (0..<25).map { "follower-\($0)" }
-        try await feed.followMany(followers.map { FollowRequest(follower: $0, followee: "producer") })
+        let (client, clock, configuration, feed, followers) = try await self.feedWithFollowers(25, namespace: "refused")
         // A member-keyed set where follower-7's timeline belongs: the chunk holding it is
         // committed (publish returns once every chunk is) and then refused when applied.
         let blocked = Array("refused:timeline:follower-7".utf8)
