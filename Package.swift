@@ -164,6 +164,7 @@ let package = Package(
                 "KeelStore",
                 "KeelWire",
                 "RocksDB",
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The async/await client library: leader tracking, safe retries, pipelining.

@@ -9,10 +9,12 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let registry: PrometheusCollectorRegistry
+    private let process: ProcessMetrics
     private var request: HTTPRequestHead?
 
-    init(registry: PrometheusCollectorRegistry) {
+    init(registry: PrometheusCollectorRegistry, process: ProcessMetrics) {
         self.registry = registry
+        self.process = process
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -43,6 +45,7 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
             headers.add(name: "Allow", value: "GET, HEAD")
         } else {
             status = .ok
+            process.refresh()
             let text = registry.emitToBuffer()
             contentLength = text.count
             if head.method == .GET { body.writeBytes(text) }

@@ -9,10 +9,12 @@ import ServiceLifecycle
 /// port, as a swift-service-lifecycle `Service` that stops listening on graceful shutdown.
 ///
 /// `keel-server` bootstraps swift-metrics with ``makeFactory(registry:)`` and runs one of
-/// these next to its ``KeelNode``.
+/// these next to its ``KeelNode``. The standard `process_*` series (CPU time, memory, file
+/// descriptors, start time) are read at each scrape.
 public final class MetricsServer: Service, Sendable {
     private let address: String
     private let registry: PrometheusCollectorRegistry
+    private let process: ProcessMetrics
     private let logger: Logger
     private let group: any EventLoopGroup
 
@@ -30,6 +32,7 @@ public final class MetricsServer: Service, Sendable {
     ) {
         self.address = address
         self.registry = registry
+        process = ProcessMetrics(registry: registry)
         self.logger = logger
         self.group = group
     }
@@ -65,13 +68,14 @@ public final class MetricsServer: Service, Sendable {
             throw ServerStartError("the metrics address must be host:port")
         }
         let registry = self.registry
+        let process = self.process
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry))
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry, process: process))
                 }
             }
             .bind(host: endpoint.host, port: endpoint.port)

@@ -61,6 +61,12 @@ final class MetricsEndpointTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(sample("keel_client_request_seconds_count{type=\"put\"}", in: text)), 5)
         XCTAssertNotNil(sample("keel_client_connections", in: text))
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(sample("keel_peer_connections", in: text)), 1)
+        // The standard process series of any exporter: the node's CPU time, memory, RocksDB's
+        // and the sockets' descriptors.
+        XCTAssertGreaterThan(try XCTUnwrap(sample("process_cpu_seconds_total", in: text)), 0)
+        XCTAssertGreaterThan(try XCTUnwrap(sample("process_resident_memory_bytes", in: text)), 1_000_000)
+        XCTAssertGreaterThan(try XCTUnwrap(sample("process_open_fds", in: text)), 3)
+        XCTAssertGreaterThan(try XCTUnwrap(sample("process_start_time_seconds", in: text)), Date().timeIntervalSince1970 - 3600)
 
         // A follower reports its own role, and the server serves nothing but /metrics.
         let follower = try XCTUnwrap((1...3).first { UInt64($0) != leader })

@@ -8,6 +8,9 @@ import Synchronization
 struct LoadRunner {
     let options: LoadOptions
     let clients: [KeelClient]
+    /// The nodes' metrics endpoints, when known: the run then reports the servers' CPU per
+    /// operation (``CPUCost``) next to this program's.
+    var metricsAddresses: [String] = []
     /// The progress display is quiet when JSON is asked for.
     var showsProgress: Bool { options.json == nil }
 
@@ -40,6 +43,9 @@ struct LoadRunner {
         var firstError: String?
         var seconds: Double
         var histogram: LatencyHistogram
+        /// CPU counters when measuring started and after the last request.
+        var cpuAtStart: CPUCost.Sample
+        var cpuAtEnd: CPUCost.Sample
     }
 
     func run(label: String, request: @escaping Request) async throws -> Measured {
@@ -90,6 +96,7 @@ struct LoadRunner {
                 try await Task.sleep(for: .milliseconds(Int64(options.warmup * 1000)))
             }
             if let requests = options.requests { state.remaining.store(requests, ordering: .relaxed) }
+            let cpuAtStart = await CPUCost.sample(metricsAddresses)
             let measureStart = clock.now
             state.measuring.store(true, ordering: .releasing)
             if options.requests == nil {
@@ -102,10 +109,12 @@ struct LoadRunner {
                 total.requests += result.requests
                 total.operations += result.operations
             }
+            let seconds = LatencyHistogram.seconds(clock.now - measureStart)
+            let cpuAtEnd = await CPUCost.sample(metricsAddresses)
             return Measured(
                 requests: total.requests, operations: total.operations, errors: state.errors.load(ordering: .relaxed),
-                firstError: state.firstError.withLock { $0 }, seconds: LatencyHistogram.seconds(clock.now - measureStart),
-                histogram: total.histogram
+                firstError: state.firstError.withLock { $0 }, seconds: seconds,
+                histogram: total.histogram, cpuAtStart: cpuAtStart, cpuAtEnd: cpuAtEnd
             )
         }
     }
@@ -116,11 +125,15 @@ struct LoadRunner {
     ) async throws -> WorkloadReport {
         let loadBefore = MachineDescription.loadAverage()
         let measured = try await run(label: workload, request: request)
-        return WorkloadReport(
+        var report = WorkloadReport(
             workload: workload, settings: options.settings.merging(settings) { _, workloadSetting in workloadSetting },
             requests: measured.requests, operations: measured.operations, operationName: operationName,
             errors: measured.errors, firstError: measured.firstError, seconds: measured.seconds,
             latency: measured.histogram.summary, loadAverageBefore: loadBefore
         )
+        report.cpu = CPUCost(
+            from: measured.cpuAtStart, to: measured.cpuAtEnd, operations: measured.operations, operationName: operationName
+        )
+        return report
     }
 }

@@ -24,6 +24,8 @@ struct WorkloadReport: Codable, Sendable {
     var loadAverageAfter: Double
     /// The servers' own latencies for the run, where the workload scraped them.
     var serverLatencies: [ServerLatency] = []
+    /// The CPU the measured phase took, where the workload measured it.
+    var cpu: CPUCost?
 
     init(
         workload: String, command: String = "", settings: [String: String], requests: Int, operations: Int,
@@ -63,6 +65,7 @@ struct WorkloadReport: Codable, Sendable {
         lines.append(seconds > 0
             ? "\(Self.grouped(Double(requests))) requests in \(String(format: "%.1f", seconds)) s"
             : "\(requests) \(operationName)")
+        if let cpu { lines.append(cpu.summary) }
         lines += serverLatencies.map(\.summary)
         if let firstError { lines.append("first error: \(firstError)") }
         return lines.joined(separator: "\n")

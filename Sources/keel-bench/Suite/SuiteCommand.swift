@@ -108,10 +108,12 @@ struct SuiteCommand: AsyncParsableCommand {
         let target = cluster.local ? "--local" + serverArguments : "--endpoints <cluster>"
         let rows = zip(reports, purposes).map { report, purpose in
             [purpose, "`keel-bench \(report.command) \(target)`", report.throughputCell] + report.latency.cells
-                + ["\(report.errors)", String(format: "%.1f-%.1f", report.loadAverageBefore, report.loadAverageAfter)]
+                + [report.cpu?.cell ?? "-", "\(report.errors)", String(format: "%.1f-%.1f", report.loadAverageBefore, report.loadAverageAfter)]
         }
         let table = MarkdownTable(
-            titles: ["Workload", "Command", "Throughput"] + LatencySummary.columnTitles + ["Errors", "Load"], rows: rows
+            titles: ["Workload", "Command", "Throughput"] + LatencySummary.columnTitles
+                + ["CPU per operation, servers / keel-bench", "Errors", "Load"],
+            rows: rows
         )
         let minutes = Date().timeIntervalSince(started) / 60
         let serverSide = zip(reports, purposes).flatMap { report, purpose in
@@ -133,6 +135,7 @@ struct SuiteCommand: AsyncParsableCommand {
         - Cluster: \(cluster.local ? "three release `keel-server` processes on 127.0.0.1 started by keel-bench (KeelTestKit's LocalCluster: \(cluster.serverArguments.map { "`\($0)`" } ?? "default timing: 100 ms ticks, election after 10 to 20 ticks"), fsync on, data in the temporary directory)" : "given endpoints").
         - Command: `keel-bench suite \(target) --duration \(duration) --failover-trials \(failoverTrials) --doc docs/benchmarks.md`; each row ran against that one cluster for \(duration) s after 1 s of warm-up; its command runs the same workload alone.
         - Latency is per request as the client sees it (HdrHistogram); the load column is the 1-minute load average before and after the row.
+        - CPU per operation: the three nodes' `process_cpu_seconds_total` and keel-bench's own CPU time over the measured phase, divided by the operations counted (what the two cores allow: 2 s of CPU per second over the sum of the two).
 
         \(table.text)\(serverSideText)
         """

@@ -19,7 +19,7 @@ struct CompareAndSetWorkload: ClusterWorkload {
         let chooser = load.chooser(count: perWorker)
         let valueSize = max(8, load.valueSize)
         let owned = OwnedValues()
-        return try await LoadRunner(options: load, clients: clients).report(
+        return try await LoadRunner(options: load, clients: clients, metricsAddresses: target.metricsAddresses).report(
             workload: "cas", settings: ["valueSize": "\(valueSize)", "keysPerTask": "\(perWorker)"]
         ) { client, context in
             let slot = context.next(chooser)

@@ -36,7 +36,7 @@ struct FanoutWorkload: ClusterWorkload {
         let entryKeyed = self.entryKeyed
         var settings = ["sets": "\(load.keys)", "setsPerCommand": "\(setsPerCommand)", "maxLength": "\(maxLength)"]
         if entryKeyed { settings["setKind"] = "entry-keyed" }
-        return try await LoadRunner(options: load, clients: clients).report(
+        return try await LoadRunner(options: load, clients: clients, metricsAddresses: target.metricsAddresses).report(
             workload: "fanout", settings: settings, operationName: "set inserts"
         ) { client, context in
             // Distinct sets: draw until enough (cheap while setsPerCommand is well below --keys).

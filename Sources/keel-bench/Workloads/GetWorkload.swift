@@ -22,7 +22,7 @@ struct GetWorkload: ClusterWorkload {
         let load = self.load
         let chooser = load.chooser()
         let consistency = self.consistency.value
-        return try await LoadRunner(options: load, clients: clients).report(
+        return try await LoadRunner(options: load, clients: clients, metricsAddresses: target.metricsAddresses).report(
             workload: "get", settings: ["consistency": "\(self.consistency.rawValue)", "valueSize": "\(load.valueSize)"]
         ) { client, context in
             _ = try await client.get(load.key(context.next(chooser)), consistency: consistency)

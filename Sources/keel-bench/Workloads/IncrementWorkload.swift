@@ -12,7 +12,7 @@ struct IncrementWorkload: ClusterWorkload {
         let clients = try target.makeClients(load.connections, concurrency: load.concurrency, timeout: load.timeout)
         let load = self.load
         let chooser = load.chooser()
-        return try await LoadRunner(options: load, clients: clients).report(workload: "incr", settings: [:]) { client, context in
+        return try await LoadRunner(options: load, clients: clients, metricsAddresses: target.metricsAddresses).report(workload: "incr", settings: [:]) { client, context in
             try await client.increment(load.key(context.next(chooser), prefix: "n"))
             return 1
         }

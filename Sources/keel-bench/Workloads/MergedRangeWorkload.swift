@@ -46,7 +46,7 @@ struct MergedRangeWorkload: ClusterWorkload {
             "sets": "\(load.keys)", "mergeWidth": "\(mergeWidth)", "setSize": "\(setSize)", "page": "\(page)",
             "start": start.rawValue, "consistency": self.consistency.rawValue,
         ]
-        return try await LoadRunner(options: load, clients: clients).report(workload: "merged-range", settings: settings) { client, context in
+        return try await LoadRunner(options: load, clients: clients, metricsAddresses: target.metricsAddresses).report(workload: "merged-range", settings: settings) { client, context in
             var chosen = Set<Int>()
             while chosen.count < mergeWidth { chosen.insert(context.next(chooser)) }
             let from = start.draw(setSize: setSize, context: &context)

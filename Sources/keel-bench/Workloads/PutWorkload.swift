@@ -13,7 +13,7 @@ struct PutWorkload: ClusterWorkload {
         let load = self.load
         let chooser = load.chooser()
         let value = [UInt8](repeating: UInt8(ascii: "v"), count: load.valueSize)
-        return try await LoadRunner(options: load, clients: clients).report(
+        return try await LoadRunner(options: load, clients: clients, metricsAddresses: target.metricsAddresses).report(
             workload: "put", settings: ["keySize": "\(load.keySize)", "valueSize": "\(load.valueSize)"]
         ) { client, context in
             try await client.put(load.key(context.next(chooser)), value: value)

@@ -51,7 +51,7 @@ struct RangeWorkload: ClusterWorkload {
         // a server-side p99.
         let metrics = target.metricsAddresses
         let before = metrics.isEmpty ? nil : try await ServerLatency.scrape(metrics, .clientRequests)
-        var report = try await LoadRunner(options: load, clients: clients).report(workload: "range", settings: settings) { client, context in
+        var report = try await LoadRunner(options: load, clients: clients, metricsAddresses: target.metricsAddresses).report(workload: "range", settings: settings) { client, context in
             let from = start.draw(setSize: setSize, context: &context)
             let result = try await client.zrange(sets[context.next(chooser)], from: from, limit: page, consistency: consistency)
             if result.members.isEmpty, case .beginning = from { throw KeelError.unexpectedResponse("an empty first page") }

@@ -34,7 +34,7 @@ struct SortedSetAddWorkload: ClusterWorkload {
         let maxLength = self.maxLength
         var settings = ["sets": "\(load.keys)", "memberSpace": memberSpace == 0 ? "unique" : "\(memberSpace)"]
         if let maxLength { settings["maxLength"] = "\(maxLength)" }
-        return try await LoadRunner(options: load, clients: clients).report(workload: "zadd", settings: settings) { client, context in
+        return try await LoadRunner(options: load, clients: clients, metricsAddresses: target.metricsAddresses).report(workload: "zadd", settings: settings) { client, context in
             let set = load.key(context.next(chooser), prefix: "zset:")
             let member = memberSpace == 0
                 ? Array("m:\(context.worker):\(context.sequence)".utf8) : Array("element:\(context.uniform(memberSpace))".utf8)
