@@ -42,6 +42,9 @@ struct FeedMixedLoad {
         var fanoutMisses = 0
         var firstError: String?
         var seconds = 0.0
+        /// CPU counters when measuring started and after the last request (``run``).
+        var cpuAtStart: CPUCost.Sample?
+        var cpuAtEnd: CPUCost.Sample?
 
         mutating func add(_ other: Measured) {
             publish.add(other.publish)
@@ -72,6 +75,8 @@ struct FeedMixedLoad {
     let feeds: [KeelFeed]
     /// The same clients with a clock a day and more behind (see ``probeFeed(client:configuration:)``).
     let probeFeeds: [KeelFeed]
+    /// The nodes' metrics endpoints, when known: the servers' CPU over the measured phase.
+    var metricsAddresses: [String] = []
 
     /// A feed for the probes' polling reads whose clock runs two recent-reader windows behind:
     /// a timeline read records its reader as a recent reader, which would move the probe to the
@@ -101,6 +106,7 @@ struct FeedMixedLoad {
                 group.addTask { await self.targetPublisher(state: state) }
             }
             try await Task.sleep(for: .milliseconds(Int64(settings.warmup * 1000)))
+            let cpuAtStart = await CPUCost.sample(metricsAddresses)
             let measureStart = clock.now
             state.measuring.store(true, ordering: .releasing)
             try await Task.sleep(for: .milliseconds(Int64(settings.duration * 1000)))
@@ -108,6 +114,8 @@ struct FeedMixedLoad {
             var total = Measured()
             for try await measured in group { total.add(measured) }
             total.seconds = LatencyHistogram.seconds(clock.now - measureStart)
+            total.cpuAtStart = cpuAtStart
+            total.cpuAtEnd = await CPUCost.sample(metricsAddresses)
             return total
         }
     }

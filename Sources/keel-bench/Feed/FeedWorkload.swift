@@ -198,7 +198,7 @@ struct FeedWorkload: AsyncParsableCommand {
                 concurrency: concurrency, readFraction: readFraction, page: page, fanoutSample: fanoutSample,
                 targetRate: targetRate, rate: rate, warmup: warmup, duration: duration, timeout: timeout, seed: seed
             ),
-            population: population, feeds: feeds, probeFeeds: probeFeeds
+            population: population, feeds: feeds, probeFeeds: probeFeeds, metricsAddresses: target.metricsAddresses
         )
         // The servers' side of the mix's reads (pages and the publishes' own reads, warm-up
         // included): sorted-set reads from arrival to answer, and where linearizable reads
@@ -223,6 +223,12 @@ struct FeedWorkload: AsyncParsableCommand {
         var rows = reports(measured, population: population, loadBefore: loadBefore)
         if let timeline = rows.firstIndex(where: { $0.workload == "feed timeline" }) {
             rows[timeline].serverLatencies = serverSide
+            // How busy the cores were while the pages were read: the whole mix's CPU, per
+            // request of the mix (publishes, pages and the target's publishes alike).
+            if let start = measured.cpuAtStart, let end = measured.cpuAtEnd {
+                let requests = rows.filter { $0.seconds > 0 }.reduce(0) { $0 + $1.requests }
+                rows[timeline].cpu = CPUCost(from: start, to: end, operations: requests, operationName: "mix requests")
+            }
         }
         return rows
     }
