@@ -11,12 +11,15 @@ final class BenchTarget {
     let clusterID: String
     /// The cluster this program started, if it did.
     let local: LocalClusterControl?
+    /// Metrics endpoints given for a running cluster (`--metrics-endpoints`).
+    private let givenMetricsAddresses: [String]
     private var clients: [KeelClient] = []
 
-    init(endpoints: [String], clusterID: String, local: LocalClusterControl?) {
+    init(endpoints: [String], clusterID: String, local: LocalClusterControl?, metricsAddresses: [String] = []) {
         self.endpoints = endpoints
         self.clusterID = clusterID
         self.local = local
+        givenMetricsAddresses = metricsAddresses
     }
 
     /// Starts a fresh local cluster and waits for its leader.
@@ -25,8 +28,9 @@ final class BenchTarget {
         return BenchTarget(endpoints: control.clientAddresses, clusterID: control.clusterID, local: control)
     }
 
-    /// The nodes' Prometheus endpoints, known for a cluster this program started.
-    var metricsAddresses: [String] { local?.metricsAddresses ?? [] }
+    /// The nodes' Prometheus endpoints: those of a cluster this program started, or the
+    /// ones given for a running cluster.
+    var metricsAddresses: [String] { local?.metricsAddresses ?? givenMetricsAddresses }
 
     /// `count` new clients, each with its own connections; shut down by ``shutdown()``.
     func makeClients(_ count: Int, concurrency: Int, timeout: Double) throws -> [KeelClient] {

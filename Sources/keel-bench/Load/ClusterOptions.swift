@@ -10,6 +10,12 @@ struct ClusterOptions: ParsableArguments {
     @Option(name: .customLong("cluster-id"), help: "The running cluster's id (default: $KEEL_CLUSTER_ID, else keel).")
     var clusterID: String?
 
+    @Option(
+        name: .customLong("metrics-endpoints"),
+        help: "The running cluster's metrics addresses, host:port,... (default: $KEEL_METRICS_ENDPOINTS): the servers' CPU and latency figures, as with --local."
+    )
+    var metricsEndpoints: String?
+
     @Flag(help: "Start three release keel-server processes on loopback (the keel-server next to this program), fsync on, and stop them after.")
     var local = false
 
@@ -25,8 +31,14 @@ struct ClusterOptions: ParsableArguments {
         return list?.isEmpty == false ? list : nil
     }
 
+    private var metricsList: [String] {
+        let text = metricsEndpoints ?? ProcessInfo.processInfo.environment["KEEL_METRICS_ENDPOINTS"]
+        return text?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
+    }
+
     func validate() throws {
         if local && endpoints != nil { throw ValidationError("give --endpoints or --local, not both") }
+        if local && metricsEndpoints != nil { throw ValidationError("--metrics-endpoints is for --endpoints; --local knows its nodes' own") }
         if serverArguments != nil && !local { throw ValidationError("--server-arguments needs --local") }
         if !local && endpointList == nil { throw ValidationError("give --endpoints (or KEEL_ENDPOINTS) or --local") }
     }
@@ -35,7 +47,7 @@ struct ClusterOptions: ParsableArguments {
     func target() async throws -> BenchTarget {
         if local { return try await BenchTarget.startLocal(extraServerArguments: extraServerArguments) }
         let id = clusterID ?? ProcessInfo.processInfo.environment["KEEL_CLUSTER_ID"] ?? "keel"
-        return BenchTarget(endpoints: endpointList ?? [], clusterID: id, local: nil)
+        return BenchTarget(endpoints: endpointList ?? [], clusterID: id, local: nil, metricsAddresses: metricsList)
     }
 
     /// `--server-arguments` split into words.
