@@ -13,8 +13,8 @@ final class CPUCostTests: XCTestCase {
             process_cpu_seconds_total 12.5
             process_open_fds 40.0
             """
-        XCTAssertEqual(CPUCost.cpuSeconds(in: text), 12.5)
-        XCTAssertNil(CPUCost.cpuSeconds(in: "process_open_fds 40.0"))
+        XCTAssertEqual(MetricsText.sample("process_cpu_seconds_total", in: text), 12.5)
+        XCTAssertNil(MetricsText.sample("process_cpu_seconds_total", in: "process_open_fds 40.0"))
     }
 
     func testPerOperationFiguresAndSummary() {

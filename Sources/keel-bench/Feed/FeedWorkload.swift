@@ -203,18 +203,19 @@ struct FeedWorkload: AsyncParsableCommand {
         // The servers' side of the mix's reads (pages and the publishes' own reads, warm-up
         // included): sorted-set reads from arrival to answer, and where linearizable reads
         // waited (the driver's inbox, the ReadIndex round, the apply of entries that touch
-        // their data). Only --local nodes' metrics addresses are known.
+        // their data). Known for --local nodes and with --metrics-endpoints.
         let metrics = target.metricsAddresses
         let families: [(ServerLatency.Family, [String])] = [(.clientRequests, ["zset_read"]), (.readWaits, ["queue", "confirm", "apply"])]
-        var scrapesBefore: [ServerLatency.Scrape] = []
-        for (family, _) in families where !metrics.isEmpty {
-            scrapesBefore.append(try await ServerLatency.scrape(metrics, family))
-        }
+        let textsBefore = metrics.isEmpty ? nil : try await MetricsText.fetch(metrics)
         let measured = try await load.run(label: "feed", progress: progress)
         var serverSide: [ServerLatency] = []
-        for ((family, series), before) in zip(families, scrapesBefore) {
-            let after = try await ServerLatency.scrape(metrics, family)
-            serverSide += series.compactMap { ServerLatency($0, of: family, before: before, after: after) }
+        if let textsBefore {
+            let textsAfter = try await MetricsText.fetch(metrics)
+            for (family, series) in families {
+                let before = ServerLatency.sum(textsBefore, family)
+                let after = ServerLatency.sum(textsAfter, family)
+                serverSide += series.compactMap { ServerLatency($0, of: family, before: before, after: after) }
+            }
         }
         // Fanout records are deleted after their publish returns: finish before the clients stop.
         for feed in feeds + probeFeeds {

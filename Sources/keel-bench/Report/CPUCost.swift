@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// The CPU time a run's measured phase took: the servers' (`process_cpu_seconds_total` of every
 /// node, summed) and this program's, and what that is per counted operation.
@@ -29,23 +26,12 @@ struct CPUCost: Codable, Sendable {
     /// Samples this process's CPU time and, when `metricsAddresses` is not empty, the sum of
     /// the nodes' `process_cpu_seconds_total` (`nil` if any node could not be read).
     static func sample(_ metricsAddresses: [String]) async -> Sample {
-        var server: Double? = metricsAddresses.isEmpty ? nil : 0
-        for address in metricsAddresses {
-            guard let url = URL(string: "http://\(address)/metrics"),
-                  let (data, _) = try? await URLSession.shared.data(from: url),
-                  let seconds = cpuSeconds(in: String(decoding: data, as: UTF8.self)) else {
-                server = nil
-                break
-            }
-            server? += seconds
+        var server: Double?
+        if !metricsAddresses.isEmpty, let texts = try? await MetricsText.fetch(metricsAddresses) {
+            let seconds = texts.compactMap { MetricsText.sample("process_cpu_seconds_total", in: $0) }
+            if seconds.count == texts.count { server = seconds.reduce(0, +) }
         }
         return Sample(server: server, client: ProcessCPUTime.seconds, taken: ContinuousClock.now)
-    }
-
-    /// The value of `process_cpu_seconds_total` in a Prometheus text exposition.
-    static func cpuSeconds(in text: String) -> Double? {
-        text.split(separator: "\n").first { $0.hasPrefix("process_cpu_seconds_total ") }
-            .flatMap { Double($0.split(separator: " ").last ?? "") }
     }
 
     init(from start: Sample, to end: Sample, operations: Int, operationName: String) {

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Latency as the servers measured it, from one Prometheus histogram family summed over every
 /// node, for one series (label value) of it, between two scrapes: a request's arrival to its
@@ -43,13 +40,11 @@ struct ServerLatency: Codable, Sendable {
     /// Cumulative counts per bucket bound (seconds) for each series, summed over nodes.
     typealias Scrape = [String: [Double: Double]]
 
-    /// Reads `GET /metrics` from every address and sums `family`'s buckets.
-    static func scrape(_ addresses: [String], _ family: Family) async throws -> Scrape {
+    /// `family`'s buckets in every node's text (``MetricsText/fetch(_:)``), summed.
+    static func sum(_ texts: [String], _ family: Family) -> Scrape {
         var total: Scrape = [:]
-        for address in addresses {
-            guard let url = URL(string: "http://\(address)/metrics") else { continue }
-            let (data, _) = try await URLSession.shared.data(from: url)
-            for (series, buckets) in parse(String(decoding: data, as: UTF8.self), family) {
+        for text in texts {
+            for (series, buckets) in parse(text, family) {
                 total[series, default: [:]].merge(buckets, uniquingKeysWith: +)
             }
         }

@@ -50,15 +50,15 @@ struct RangeWorkload: ClusterWorkload {
         // The servers' histograms around the run (its warm-up included): issue 4's target is
         // a server-side p99.
         let metrics = target.metricsAddresses
-        let before = metrics.isEmpty ? nil : try await ServerLatency.scrape(metrics, .clientRequests)
-        var report = try await LoadRunner(options: load, clients: clients, metricsAddresses: target.metricsAddresses).report(workload: "range", settings: settings) { client, context in
+        let before = metrics.isEmpty ? nil : ServerLatency.sum(try await MetricsText.fetch(metrics), .clientRequests)
+        var report = try await LoadRunner(options: load, clients: clients, metricsAddresses: metrics).report(workload: "range", settings: settings) { client, context in
             let from = start.draw(setSize: setSize, context: &context)
             let result = try await client.zrange(sets[context.next(chooser)], from: from, limit: page, consistency: consistency)
             if result.members.isEmpty, case .beginning = from { throw KeelError.unexpectedResponse("an empty first page") }
             return 1
         }
         if let before {
-            let after = try await ServerLatency.scrape(metrics, .clientRequests)
+            let after = ServerLatency.sum(try await MetricsText.fetch(metrics), .clientRequests)
             report.serverLatencies = [ServerLatency("zset_read", of: .clientRequests, before: before, after: after)].compactMap { $0 }
         }
         return report
